@@ -1,0 +1,7 @@
+/**
+ * Node-only entry (`@selfsup/runtime/node`): file I/O. Everything here writes
+ * through a temp file + rename, so a crash never leaves a half-written file.
+ */
+export { writeFileAtomic, atomicWriteStream } from './atomic-write';
+export { readSafetensors, writeSafetensors, readSafetensorsHeader } from './safetensors-file';
+export type { SafetensorsContents, TensorsToWrite } from './safetensors-file';
