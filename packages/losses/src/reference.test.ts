@@ -1,0 +1,121 @@
+// Values and gradients of every loss against PyTorch float64 autograd
+// (/work/shared/reference/losses.json), on the wasm and cpu backends.
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@selfsup/runtime';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describeWithReference, loadReference, type RefTensor } from '../../../tooling/test-data';
+import {
+  barlowTwinsTerms,
+  byolLoss,
+  negativeCosineSimilarity,
+  ntXentLoss,
+  symmetricByolLoss,
+  symmetricSimSiamLoss,
+  vicregTerms,
+} from './index';
+
+interface LossCase {
+  name: string;
+  params: Record<string, unknown>;
+  inputs: Record<string, RefTensor>;
+  loss: number;
+  grad_wrt: string[];
+  grads: Record<string, RefTensor>;
+  components?: Record<string, number>;
+}
+
+type Inputs = Record<string, tf.Tensor2D>;
+type Computed = { loss: tf.Scalar; components?: Record<string, tf.Scalar> };
+
+const barlow = (c: LossCase) => (x: Inputs): Computed => {
+  const t = barlowTwinsTerms(x.z1, x.z2, { lambda: c.params.lambda as number, bnEps: c.params.bn_eps as number });
+  return { loss: t.loss, components: { on_diag: t.onDiag, off_diag: t.offDiag } };
+};
+
+// Each reference case name -> our call with the case's parameters.
+const CASES: Record<string, (c: LossCase) => (x: Inputs) => Computed> = {
+  byol: () => (x) => ({ loss: byolLoss(x.p, x.z) }),
+  byol_symmetric: () => (x) => ({ loss: symmetricByolLoss(x.p1, x.z2, x.p2, x.z1) }),
+  simsiam_single: () => (x) => ({ loss: negativeCosineSimilarity(x.p1, x.z2) }),
+  simsiam_symmetric: () => (x) => ({ loss: symmetricSimSiamLoss(x.p1, x.z2, x.p2, x.z1) }),
+  'nt_xent_t0.5': (c) => (x) => ({ loss: ntXentLoss(x.z1, x.z2, c.params.temperature as number) }),
+  'nt_xent_t0.1': (c) => (x) => ({ loss: ntXentLoss(x.z1, x.z2, c.params.temperature as number) }),
+  barlow_twins: barlow,
+  barlow_twins_bn_eps0: barlow,
+  'barlow_twins_lambda0.0051': barlow,
+  vicreg: (c) => (x) => {
+    const t = vicregTerms(x.x, x.y, {
+      sim: c.params.sim_coeff as number,
+      var: c.params.std_coeff as number,
+      cov: c.params.cov_coeff as number,
+      varEps: c.params.var_eps as number,
+    });
+    return { loss: t.loss, components: { repr_loss: t.invariance, std_loss: t.variance, cov_loss: t.covariance } };
+  },
+};
+
+// README tolerances: loss |ours - ref| <= 1e-4 max(1, |ref|); gradients
+// max|ours - ref| <= 1e-4 max(1e-3, max|ref|).
+function expectLossClose(what: string, ours: number, ref: number): void {
+  const tol = 1e-4 * Math.max(1, Math.abs(ref));
+  expect(Math.abs(ours - ref), `${what}: ours ${ours}, reference ${ref}`).toBeLessThanOrEqual(tol);
+}
+
+function expectGradClose(what: string, ours: tf.Tensor, ref: RefTensor): void {
+  expect(ours.shape, `${what} shape`).toEqual(ref.shape);
+  const values = ours.dataSync();
+  const maxRef = Math.max(...ref.data.map(Math.abs));
+  const maxErr = Math.max(...ref.data.map((r, i) => Math.abs(values[i] - r)));
+  expect(maxErr, `${what}: max abs error vs reference (max|ref| = ${maxRef})`).toBeLessThanOrEqual(
+    1e-4 * Math.max(1e-3, maxRef),
+  );
+}
+
+describeWithReference('losses match PyTorch (losses.json)', () => {
+  let cases: LossCase[] = [];
+  beforeAll(() => {
+    cases = loadReference<{ cases: LossCase[] }>('losses.json').cases;
+  });
+
+  it('covers every reference case', () => {
+    expect(cases.map((c) => c.name).sort()).toEqual(Object.keys(CASES).sort());
+  });
+
+  describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {
+    beforeAll(async () => {
+      await initBackend(backend);
+    });
+
+    it.each(Object.keys(CASES))('%s: value, components and gradients', (name) => {
+      const c = cases.find((k) => k.name === name)!;
+      const names = Object.keys(c.inputs);
+      const inputs = Object.fromEntries(
+        names.map((k) => [k, tf.tensor2d(c.inputs[k].data, c.inputs[k].shape as [number, number], 'float32')]),
+      );
+      const compute = CASES[name](c);
+      const before = tf.memory().numTensors;
+
+      const out = compute(inputs);
+      expectLossClose(`${name} loss`, out.loss.dataSync()[0], c.loss);
+      for (const [key, value] of Object.entries(c.components ?? {})) {
+        expectLossClose(`${name} ${key}`, out.components![key].dataSync()[0], value);
+      }
+      tf.dispose(out as unknown as tf.TensorContainer);
+
+      // Differentiate w.r.t. every input: stop-gradient inputs must get exactly zero.
+      const grads = tf.grads((...xs: tf.Tensor[]) =>
+        tf.tidy(() => {
+          const result = compute(Object.fromEntries(names.map((k, i) => [k, xs[i] as tf.Tensor2D])));
+          return result.loss;
+        }),
+      )(names.map((k) => inputs[k]));
+      names.forEach((k, i) => {
+        if (c.grad_wrt.includes(k)) expectGradClose(`${name} d/d${k}`, grads[i], c.grads[k]);
+        else expect(Math.max(...Array.from(grads[i].dataSync(), Math.abs)), `${name} d/d${k} (stop-gradient)`).toBe(0);
+      });
+      tf.dispose(grads);
+      expect(tf.memory().numTensors, 'tensors leaked').toBe(before);
+      tf.dispose(Object.values(inputs));
+    });
+  });
+});
