@@ -15,8 +15,9 @@ export const DATA_DIR = resolve(process.env.SELFSUP_DATA ?? join(repoRoot, '..',
 export const REFERENCE_DIR = resolve(process.env.SELFSUP_REFERENCE ?? join(DATA_DIR, '..', 'reference'));
 
 const HOW_TO_GET =
-  'set SELFSUP_DATA to a folder holding cifar10/, mnist/, dtd10/, fashion-mnist/ ' +
-  '(the project shares it as ../shared/data), or run `npx selfsup-datasets download` for the public sets';
+  'set SELFSUP_DATA to a folder holding the project data (cifar10/, mnist/, dtd10/ as ImageFolder, ' +
+  'fashion-mnist/ as IDX .gz; reference values in ../reference beside it): the maintainers share it as ' +
+  '../shared/data next to the repository; Fashion-MNIST alone comes with `apt-get install dataset-fashion-mnist`';
 
 function available(dir: string): boolean {
   if (existsSync(dir)) return true;

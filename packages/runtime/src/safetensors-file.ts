@@ -74,6 +74,14 @@ function isRaw(t: tf.Tensor | RawTensor): t is RawTensor {
   return typeof (t as RawTensor).dtype === 'string' && (t as RawTensor).dtype in DTYPE_BYTES && 'data' in t;
 }
 
+function withName<T>(path: string, name: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    throw new Error(`writeSafetensors ${path}: tensor '${name}': ${(err as Error).message}`);
+  }
+}
+
 /**
  * Write tensors (tfjs tensors or raw records) to `path` atomically. Tensors are
  * downloaded and written one at a time, so the file can be larger than free memory twice over.
@@ -90,7 +98,7 @@ export async function writeSafetensors(
     }
   }
   const shapes = list.map(([name, t]): [string, { dtype: RawTensor['dtype']; shape: number[]; byteLength: number }] => {
-    if (isRaw(t)) return [name, { dtype: t.dtype, shape: t.shape, byteLength: tensorBytes(t).byteLength }];
+    if (isRaw(t)) return [name, { dtype: t.dtype, shape: t.shape, byteLength: withName(path, name, () => tensorBytes(t)).byteLength }];
     const dtype = ({ float32: 'F32', int32: 'I32', bool: 'BOOL' } as const)[t.dtype as 'float32'];
     if (!dtype) throw new Error(`writeSafetensors ${path}: tensor '${name}' has dtype ${t.dtype}; float32, int32 and bool are supported`);
     return [name, { dtype, shape: [...t.shape], byteLength: t.size * DTYPE_BYTES[dtype] }];
@@ -99,11 +107,7 @@ export async function writeSafetensors(
     await fh.write(buildHeader(shapes, metadata));
     for (const [name, t] of list) {
       const raw = isRaw(t) ? t : toRawTensor(t);
-      try {
-        await fh.write(tensorBytes(raw));
-      } catch (err) {
-        throw new Error(`writeSafetensors ${path}: tensor '${name}': ${(err as Error).message}`);
-      }
+      await fh.write(withName(path, name, () => tensorBytes(raw)));
     }
   });
 }
