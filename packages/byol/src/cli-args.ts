@@ -1,0 +1,163 @@
+import { parseArgs } from 'node:util';
+import { BYOL_RECIPE } from './recipe';
+
+/** A command-line mistake: the CLI prints the message on one line and exits with code 2. */
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+export const FORMATS = ['cifar', 'idx', 'imagefolder'] as const;
+export const BACKBONES = ['resnet18', 'resnet50', 'convnet'] as const;
+export const STEMS = ['cifar', 'imagenet'] as const;
+export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+
+/** Everything `selfsup-byol train` was asked to do; written to `<out>/config.json`. */
+export interface TrainCliConfig {
+  data: string;
+  format: (typeof FORMATS)[number];
+  split: string;
+  limit: number | null;
+  backbone: (typeof BACKBONES)[number];
+  stem: (typeof STEMS)[number];
+  width: number;
+  imageSize: number;
+  epochs: number;
+  batchSize: number;
+  /** Peak learning rate; null means the paper's 0.2 × batchSize / 256. */
+  lr: number | null;
+  weightDecay: number;
+  baseTau: number;
+  warmupFraction: number;
+  seed: number;
+  out: string;
+  resume: boolean;
+  checkpointEvery: number;
+  monitorSplit: string | null;
+  monitorEvery: number;
+  monitorLimit: number | null;
+  backend: (typeof BACKENDS)[number];
+}
+
+interface FlagSpec {
+  key: keyof TrainCliConfig;
+  kind: 'string' | 'int' | 'number' | 'bool';
+  help: string;
+  /** Shown in --help; undefined means the flag is required. */
+  defaultText?: string;
+  choices?: readonly string[];
+  min?: number;
+}
+
+const FLAGS: Record<string, FlagSpec> = {
+  data: { key: 'data', kind: 'string', help: 'dataset folder (or file for idx)' },
+  format: { key: 'format', kind: 'string', choices: FORMATS, help: 'dataset format' },
+  split: { key: 'split', kind: 'string', defaultText: 'train', help: 'split to pretrain on (labels are not used)' },
+  limit: { key: 'limit', kind: 'int', min: 1, defaultText: 'all', help: 'use a seeded class-balanced subset of N images' },
+  backbone: { key: 'backbone', kind: 'string', choices: BACKBONES, help: 'encoder architecture' },
+  stem: { key: 'stem', kind: 'string', choices: STEMS, defaultText: 'cifar', help: 'ResNet stem (3x3 conv for small images, or 7x7 + maxpool)' },
+  width: { key: 'width', kind: 'number', min: 0, defaultText: '1', help: 'width multiplier of the backbone' },
+  'image-size': { key: 'imageSize', kind: 'int', min: 8, defaultText: '32', help: 'side of the square augmented views' },
+  epochs: { key: 'epochs', kind: 'int', min: 1, help: 'passes over the data' },
+  'batch-size': { key: 'batchSize', kind: 'int', min: 2, help: 'images per step (each gives two views)' },
+  lr: { key: 'lr', kind: 'number', min: 0, defaultText: `${BYOL_RECIPE.baseLearningRate} x batch-size / 256`, help: 'peak learning rate (LARS, warm-up then cosine)' },
+  'weight-decay': { key: 'weightDecay', kind: 'number', min: 0, defaultText: String(BYOL_RECIPE.weightDecay), help: 'LARS weight decay (bias and BN excluded)' },
+  'base-tau': { key: 'baseTau', kind: 'number', min: 0, defaultText: String(BYOL_RECIPE.baseTau), help: 'target EMA rate at step 0 (rises to 1 on a cosine)' },
+  'warmup-fraction': { key: 'warmupFraction', kind: 'number', min: 0, defaultText: String(BYOL_RECIPE.warmupFraction), help: 'fraction of steps with linear lr warm-up' },
+  seed: { key: 'seed', kind: 'int', min: 0, defaultText: '0', help: 'seed for weights, data order and augmentations' },
+  out: { key: 'out', kind: 'string', help: 'run folder: config.json, metrics.jsonl, checkpoint.safetensors, encoder.safetensors' },
+  resume: { key: 'resume', kind: 'bool', defaultText: 'off', help: 'continue from <out>/checkpoint.safetensors' },
+  'checkpoint-every': { key: 'checkpointEvery', kind: 'int', min: 1, defaultText: 'one epoch of steps', help: 'steps between checkpoints' },
+  'monitor-split': { key: 'monitorSplit', kind: 'string', defaultText: 'none', help: 'labelled split for the online kNN monitor (e.g. test)' },
+  'monitor-every': { key: 'monitorEvery', kind: 'int', min: 1, defaultText: '1', help: 'epochs between kNN monitor runs' },
+  'monitor-limit': { key: 'monitorLimit', kind: 'int', min: 10, defaultText: '1000', help: 'images of the monitor split (half bank, half queries)' },
+  backend: { key: 'backend', kind: 'string', choices: BACKENDS, defaultText: 'auto', help: 'tfjs backend' },
+};
+
+const DEFAULTS: Partial<TrainCliConfig> = {
+  split: 'train',
+  limit: null,
+  stem: 'cifar',
+  width: 1,
+  imageSize: 32,
+  lr: null,
+  weightDecay: BYOL_RECIPE.weightDecay,
+  baseTau: BYOL_RECIPE.baseTau,
+  warmupFraction: BYOL_RECIPE.warmupFraction,
+  seed: 0,
+  resume: false,
+  checkpointEvery: 0,
+  monitorSplit: null,
+  monitorEvery: 1,
+  monitorLimit: 1000,
+  backend: 'auto',
+};
+
+/** The text of `selfsup-byol --help`: every flag with its default. */
+export function helpText(): string {
+  const rows = Object.entries(FLAGS).map(([flag, spec]) => {
+    const value = spec.kind === 'bool' ? '' : spec.choices ? ` ${spec.choices.join('|')}` : ` <${spec.kind === 'string' ? 'value' : spec.kind}>`;
+    const dflt = spec.defaultText === undefined ? 'required' : `default: ${spec.defaultText}`;
+    return [`  --${flag}${value}`, `${spec.help} (${dflt})`];
+  });
+  const width = Math.max(...rows.map(([l]) => l.length)) + 2;
+  return [
+    'selfsup-byol: BYOL self-supervised pretraining (Grill et al. 2020) on TensorFlow.js',
+    '',
+    'Usage:',
+    '  selfsup-byol train --data <path> --format cifar|idx|imagefolder --backbone resnet18|resnet50|convnet',
+    '                     --epochs E --batch-size B --out <dir> [options]',
+    '  selfsup-byol --help',
+    '',
+    'Flags of `train`:',
+    ...rows.map(([l, r]) => l.padEnd(width) + r),
+    '',
+    'Exit codes: 0 done, 1 training failed (e.g. NaN loss; the last good checkpoint is kept), 2 bad usage.',
+  ].join('\n');
+}
+
+function convert(flag: string, spec: FlagSpec, raw: string | boolean): unknown {
+  if (spec.kind === 'bool') return raw === true;
+  const text = String(raw);
+  if (spec.kind === 'string') {
+    if (spec.choices && !spec.choices.includes(text)) {
+      throw new UsageError(`--${flag} must be one of ${spec.choices.join(', ')}, got '${text}'`);
+    }
+    if (text === '') throw new UsageError(`--${flag} must not be empty`);
+    return text;
+  }
+  const value = Number(text);
+  const ok = text.trim() !== '' && Number.isFinite(value) && (spec.kind === 'number' || Number.isInteger(value));
+  if (!ok || (spec.min !== undefined && value < spec.min)) {
+    const what = spec.kind === 'int' ? 'an integer' : 'a number';
+    throw new UsageError(`--${flag} must be ${what}${spec.min !== undefined ? ` >= ${spec.min}` : ''}, got '${text}'`);
+  }
+  return value;
+}
+
+/** Parse `train` flags (argv after the subcommand) into a checked config; throws `UsageError`. */
+export function parseTrainArgs(argv: string[]): TrainCliConfig {
+  const options = Object.fromEntries(
+    Object.entries(FLAGS).map(([flag, spec]) => [flag, { type: spec.kind === 'bool' ? ('boolean' as const) : ('string' as const) }]),
+  );
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see selfsup-byol --help)`);
+  }
+  const config: Record<string, unknown> = { ...DEFAULTS };
+  for (const [flag, spec] of Object.entries(FLAGS)) {
+    const raw = values[flag];
+    if (raw === undefined) {
+      if (spec.defaultText === undefined) throw new UsageError(`--${flag} is required (see selfsup-byol --help)`);
+      continue;
+    }
+    config[spec.key] = convert(flag, spec, raw);
+  }
+  const checked = config as unknown as TrainCliConfig;
+  for (const [flag, key] of [['base-tau', 'baseTau'], ['warmup-fraction', 'warmupFraction']] as const) {
+    if (checked[key] > 1) throw new UsageError(`--${flag} must be in [0, 1], got ${checked[key]}`);
+  }
+  if (checked.width <= 0) throw new UsageError(`--width must be > 0, got ${checked.width}`);
+  return checked;
+}

@@ -1,0 +1,112 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { toTfTensor, type Module, type RawTensor, type Rng, type RngState } from '@selfsup/runtime';
+
+/**
+ * Everything that decides what a BYOL trainer does next, as named tensors plus
+ * string metadata (the shape of a safetensors file): module states, optimizer
+ * slots, the augmentation RNG and the step count.
+ */
+export interface TrainerState {
+  tensors: Map<string, tf.Tensor>;
+  metadata: Record<string, string>;
+}
+
+/** What a trainer exposes so its state can be saved and restored. */
+export interface StatefulParts {
+  /** Modules by prefix (`online.encoder`, `target.projector`, ...). */
+  modules: Record<string, Module>;
+  optimizer: tf.Optimizer;
+  rng: Rng;
+}
+
+export const STATE_FORMAT = 'selfsup-byol-trainer/1';
+const OPTIMIZER_PREFIX = 'optimizer/';
+
+// tfjs names optimizer slots after the *global* variable name (`<var>/momentum`),
+// and variable names carry a per-instance scope, so a checkpoint stores slots under
+// the module-qualified name and maps them back onto the new trainer's variables.
+function variableNames(parts: StatefulParts): Map<string, string> {
+  const byVariable = new Map<string, string>();
+  for (const [prefix, module] of Object.entries(parts.modules)) {
+    for (const [name, v] of module.state()) byVariable.set(v.name, `${prefix}.${name}`);
+  }
+  return byVariable;
+}
+
+function renameSlot(slot: string, from: Map<string, string>): string {
+  const cut = slot.lastIndexOf('/');
+  const owner = cut < 0 ? undefined : from.get(slot.slice(0, cut));
+  return owner === undefined ? slot : owner + slot.slice(cut);
+}
+
+/** Snapshot the state (tensors are clones: the caller disposes them; variables may change afterwards). */
+export async function captureState(parts: StatefulParts, step: number): Promise<TrainerState> {
+  const tensors = new Map<string, tf.Tensor>();
+  for (const [prefix, module] of Object.entries(parts.modules)) {
+    for (const [name, v] of module.state()) tensors.set(`${prefix}.${name}`, tf.clone(v));
+  }
+  const toQualified = variableNames(parts);
+  const slots: string[] = [];
+  for (const { name, tensor } of await parts.optimizer.getWeights()) {
+    const qualified = renameSlot(name, toQualified);
+    slots.push(qualified);
+    // Slot variables belong to the optimizer (clone them); other tensors (`iter`) are fresh and ours.
+    tensors.set(OPTIMIZER_PREFIX + qualified, tensor instanceof tf.Variable ? tf.clone(tensor) : tensor);
+  }
+  const metadata = {
+    format: STATE_FORMAT,
+    step: String(step),
+    rng: JSON.stringify(parts.rng.getState()),
+    optimizer: JSON.stringify(slots),
+  };
+  return { tensors, metadata };
+}
+
+function expectShape(name: string, got: number[], want: readonly number[]): void {
+  if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
+    throw new Error(`trainer state: tensor '${name}' has shape [${got}], expected [${want}]`);
+  }
+}
+
+/**
+ * Restore a state from `captureState` (or read from a checkpoint file) into
+ * `parts`; returns the step count. Every module variable must be present with
+ * the same shape: a checkpoint of another architecture is an error.
+ */
+export async function restoreState(
+  parts: StatefulParts,
+  tensors: Map<string, tf.Tensor | RawTensor>,
+  metadata: Record<string, string>,
+): Promise<number> {
+  if (metadata.format !== STATE_FORMAT) {
+    throw new Error(`trainer state: metadata.format is ${JSON.stringify(metadata.format)}, expected '${STATE_FORMAT}'`);
+  }
+  const asTensor = (name: string): tf.Tensor => {
+    const t = tensors.get(name);
+    if (t === undefined) throw new Error(`trainer state: tensor '${name}' is missing`);
+    return t instanceof tf.Tensor ? t : toTfTensor(t, name);
+  };
+  for (const [prefix, module] of Object.entries(parts.modules)) {
+    for (const [name, v] of module.state()) {
+      const qualified = `${prefix}.${name}`;
+      const value = asTensor(qualified);
+      expectShape(qualified, value.shape, v.shape);
+      v.assign(value);
+      if (value !== tensors.get(qualified)) value.dispose();
+    }
+  }
+  const toVariable = new Map([...variableNames(parts)].map(([variable, qualified]) => [qualified, variable]));
+  const slots = JSON.parse(metadata.optimizer ?? '[]') as string[];
+  // setWeights takes ownership (it turns the tensors into its slot variables), so hand it fresh ones.
+  const weights = slots.map((qualified) => {
+    const stored = asTensor(OPTIMIZER_PREFIX + qualified);
+    const tensor = stored === tensors.get(OPTIMIZER_PREFIX + qualified) ? tf.clone(stored) : stored;
+    return { name: renameSlot(qualified, toVariable), tensor };
+  });
+  await parts.optimizer.setWeights(weights);
+  weights.forEach((w) => w.tensor.dispose());
+  parts.rng.setState(JSON.parse(metadata.rng) as RngState);
+  const step = Number(metadata.step);
+  if (!Number.isInteger(step) || step < 0) throw new Error(`trainer state: metadata.step must be a non-negative integer, got ${metadata.step}`);
+  return step;
+}
