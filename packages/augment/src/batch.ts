@@ -1,0 +1,85 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { Image, PerSample } from './types';
+
+/** Describe a value for an error message without dumping a whole tensor. */
+export function describeValue(value: unknown): string {
+  if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
+  if (ArrayBuffer.isView(value) || Array.isArray(value)) {
+    const arr = Array.from(value as ArrayLike<number>);
+    return arr.length > 8 ? `an array of ${arr.length} numbers` : JSON.stringify(arr);
+  }
+  return JSON.stringify(value) ?? String(value);
+}
+
+/** Check that `img` is `[H, W, C]` or `[N, H, W, C]` float; returns the rank. */
+export function checkImage(fn: string, img: unknown, channels?: readonly number[]): void {
+  if (!(img instanceof tf.Tensor) || (img.rank !== 3 && img.rank !== 4)) {
+    throw new Error(`${fn}: img must be a tensor [H, W, C] or [N, H, W, C], got ${describeValue(img)}`);
+  }
+  const c = img.shape[img.rank - 1];
+  if (channels && !channels.includes(c)) {
+    throw new Error(`${fn}: img must have ${channels.join(' or ')} channels (NHWC), got shape [${img.shape.join(', ')}]`);
+  }
+}
+
+/**
+ * Run a batch op on one image or a batch: a `[H, W, C]` image becomes a batch of
+ * one and comes back as `[H', W', C']`, so every op is written once, for batches.
+ */
+export function onBatch<T extends Image>(
+  fn: string,
+  img: T,
+  op: (batch: tf.Tensor4D) => tf.Tensor4D,
+  channels?: readonly number[],
+): T {
+  checkImage(fn, img, channels);
+  return tf.tidy(() => {
+    if (img.rank === 4) return op(img as tf.Tensor4D) as T;
+    const out = op(tf.expandDims(img, 0) as tf.Tensor4D);
+    return tf.squeeze(out, [0]) as T;
+  });
+}
+
+/**
+ * A scalar or per-sample parameter as a `[N, 1, 1, 1]` (or `[1, 1, 1, 1]`)
+ * tensor that broadcasts over a batch `[N, H, W, C]`.
+ */
+export function perSampleTensor(fn: string, name: string, value: PerSample, n: number): tf.Tensor4D {
+  let t: tf.Tensor;
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`${fn}: ${name} must be a finite number, got ${value}`);
+    return tf.reshape(tf.scalar(value), [1, 1, 1, 1]) as tf.Tensor4D;
+  }
+  if (value instanceof tf.Tensor) {
+    if (value.rank !== 1) throw new Error(`${fn}: ${name} must be a number or a [N] tensor, got ${describeValue(value)}`);
+    t = tf.cast(value, 'float32');
+  } else if (value != null && typeof (value as ArrayLike<number>).length === 'number') {
+    const arr = Float32Array.from(value as ArrayLike<number>);
+    if (arr.some((v) => !Number.isFinite(v))) {
+      throw new Error(`${fn}: ${name} must hold finite numbers, got ${describeValue(value)}`);
+    }
+    t = tf.tensor1d(arr);
+  } else {
+    throw new Error(`${fn}: ${name} must be a number, an array or a [N] tensor, got ${describeValue(value)}`);
+  }
+  if (t.shape[0] !== n) {
+    throw new Error(`${fn}: ${name} has ${t.shape[0]} values but the batch has ${n} images`);
+  }
+  return tf.reshape(t, [n, 1, 1, 1]) as tf.Tensor4D;
+}
+
+/** Check `x` is a finite number within [lo, hi]. */
+export function checkRange(fn: string, name: string, x: unknown, lo: number, hi: number): number {
+  if (typeof x !== 'number' || !Number.isFinite(x) || x < lo || x > hi) {
+    throw new Error(`${fn}: ${name} must be a number in [${lo}, ${hi}], got ${describeValue(x)}`);
+  }
+  return x;
+}
+
+/** Check `x` is an integer >= min. */
+export function checkInt(fn: string, name: string, x: unknown, min: number): number {
+  if (typeof x !== 'number' || !Number.isInteger(x) || x < min) {
+    throw new Error(`${fn}: ${name} must be an integer >= ${min}, got ${describeValue(x)}`);
+  }
+  return x;
+}
