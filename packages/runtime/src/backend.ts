@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { registerWasmTrainingKernels } from './wasm-kernels';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -75,6 +76,7 @@ async function startWasm(): Promise<BackendInfo | string> {
   const res = await tryImport('@tensorflow/tfjs-backend-wasm');
   if (!res.ok) return `@tensorflow/tfjs-backend-wasm: ${res.error}`;
   await activate('wasm');
+  registerWasmTrainingKernels();
   const threads = typeof res.mod.getThreadsCount === 'function' ? res.mod.getThreadsCount() : 1;
   return { name: 'wasm', native: false, threads, package: '@tensorflow/tfjs-backend-wasm', reason: '' };
 }

@@ -1,0 +1,60 @@
+/**
+ * Calling the wasm backend's own kernels from inside a kernel. Kernel functions
+ * bypass the engine, so nothing they return is tracked: every intermediate
+ * `TensorInfo` must be released with `release` (wasm reshapes share storage and
+ * only bump a reference count, so releasing is always by reference count).
+ */
+import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-core';
+
+/** The parts of tfjs-backend-wasm's `BackendWasm` the training kernels use. */
+export interface WasmBackend {
+  makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
+  disposeData(dataId: object, force?: boolean): boolean;
+  typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
+  readSync(dataId: object): unknown;
+}
+
+type Inputs = Record<string, TensorInfo> | TensorInfo[];
+type KernelFn = (args: { inputs: Inputs; backend: WasmBackend; attrs?: NamedAttrMap }) => TensorInfo | TensorInfo[];
+
+/** The original wasm kernels that ours replace, captured before replacing them. */
+const replaced = new Map<string, KernelFn>();
+
+export function rememberOriginal(kernelName: string, fn: KernelFn): void {
+  if (!replaced.has(kernelName)) replaced.set(kernelName, fn);
+}
+
+/** Run the wasm backend's kernel `kernelName` (the original one if ours replaced it). */
+export function runWasm(backend: WasmBackend, kernelName: string, inputs: Inputs, attrs: object = {}): TensorInfo {
+  const fn = replaced.get(kernelName) ?? (getKernel(kernelName, 'wasm')?.kernelFunc as KernelFn | undefined);
+  if (fn === undefined) throw new Error(`@selfsup/runtime: the wasm backend has no '${kernelName}' kernel`);
+  return fn({ inputs, backend, attrs: attrs as NamedAttrMap }) as TensorInfo;
+}
+
+/** Release intermediates produced by `runWasm` (skips `undefined` and the inputs passed in `keep`). */
+export function release(backend: WasmBackend, infos: Array<TensorInfo | undefined>, keep: TensorInfo[] = []): void {
+  for (const info of infos) {
+    if (info !== undefined && !keep.includes(info)) backend.disposeData(info.dataId);
+  }
+}
+
+/** A float32 view of a tensor on the wasm heap. Take views only after the last allocation: growing the heap detaches them. */
+export function heapF32(backend: WasmBackend, info: TensorInfo): Float32Array {
+  return backend.typedArrayFromHeap(info) as Float32Array;
+}
+
+export const reshape = (backend: WasmBackend, x: TensorInfo, shape: number[]): TensorInfo =>
+  runWasm(backend, 'Reshape', { x }, { shape });
+
+export const transpose = (backend: WasmBackend, x: TensorInfo, perm: number[]): TensorInfo =>
+  runWasm(backend, 'Transpose', { x }, { perm });
+
+export const slice = (backend: WasmBackend, x: TensorInfo, begin: number[], size: number[]): TensorInfo =>
+  runWasm(backend, 'Slice', { x }, { begin, size });
+
+/** A new float32 tensor on the wasm heap filled from `values`. */
+export function fromValues(backend: WasmBackend, shape: number[], values: Float32Array): TensorInfo {
+  const out = backend.makeOutput(shape, 'float32');
+  heapF32(backend, out).set(values);
+  return out;
+}
