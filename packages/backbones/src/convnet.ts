@@ -1,0 +1,64 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, type Encoder } from '@selfsup/runtime';
+import { BatchNorm } from './batch-norm';
+import { checkImages, checkPositiveInteger, checkSeed } from './check-input';
+import { Conv2d } from './conv2d';
+import { StoreModule } from './store-module';
+import { VariableStore } from './variable-store';
+
+export interface ConvNetOptions {
+  /** Output channels of each stage (3x3 conv, BN, ReLU, 2x2 max-pool). */
+  widths?: number[];
+  seed?: number;
+  inputChannels?: number;
+}
+
+/**
+ * A small VGG-style encoder for quick experiments and tests: a few cheap stages
+ * then global average pooling. Names: `stages.<i>.conv.weight`, `stages.<i>.bn.*`.
+ */
+export class ConvNet extends StoreModule implements Encoder {
+  readonly outputDim: number;
+  readonly options: Readonly<Required<ConvNetOptions>>;
+  private readonly stages: Array<{ conv: Conv2d; bn: BatchNorm }> = [];
+
+  constructor(options: Required<ConvNetOptions>, store?: VariableStore) {
+    super(store ?? new VariableStore('convnet'));
+    this.options = Object.freeze({ ...options, widths: [...options.widths] });
+    const rng = createRng(options.seed);
+    let channels = options.inputChannels;
+    options.widths.forEach((width, i) => {
+      const conv = new Conv2d(this.store, `stages.${i}.conv`, { inChannels: channels, outChannels: width, kernel: 3 }, rng);
+      this.stages.push({ conv, bn: new BatchNorm(this.store, `stages.${i}.bn`, width) });
+      channels = width;
+    });
+    this.outputDim = channels;
+  }
+
+  apply(x: tf.Tensor4D, { training = false }: { training?: boolean } = {}): tf.Tensor2D {
+    checkImages('convnet.apply', x, this.options.inputChannels);
+    return tf.tidy(() => {
+      let y = x;
+      for (const { conv, bn } of this.stages) {
+        y = tf.relu(bn.apply(conv.apply(y), { training }));
+        // Halve the resolution while it allows; tiny inputs just stop shrinking.
+        if (y.shape[1] >= 2 && y.shape[2] >= 2) y = tf.maxPool(y, 2, 2, 'valid');
+      }
+      return tf.mean(y, [1, 2]) as tf.Tensor2D;
+    });
+  }
+
+  clone(): ConvNet {
+    return new ConvNet(this.options, this.store.copy('convnet'));
+  }
+}
+
+/** A small ConvNet encoder (default widths [32, 64, 128]). */
+export function convnet({ widths = [32, 64, 128], seed = 0, inputChannels = 3 }: ConvNetOptions = {}): ConvNet {
+  if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w > 0)) {
+    throw new Error(`convnet: options.widths must be a non-empty array of positive integers, got ${JSON.stringify(widths)}`);
+  }
+  checkSeed('convnet', seed);
+  checkPositiveInteger('convnet', 'options.inputChannels', inputChannels);
+  return new ConvNet({ widths, seed, inputChannels });
+}

@@ -1,0 +1,18 @@
+export { resnet18, resnet34, resnet50, ResNet } from './resnet';
+export type { ResNetOptions, ResNetConfig, Stem } from './resnet';
+export { convnet, ConvNet } from './convnet';
+export type { ConvNetOptions } from './convnet';
+export { fromLayersModel, LayersModelEncoder } from './from-layers-model';
+export { BatchNorm, batchNorm, BN_EPS, BN_MOMENTUM } from './batch-norm';
+export type { BatchNormOptions, BatchNormParams } from './batch-norm';
+export { Conv2d } from './conv2d';
+export type { Conv2dSpec } from './conv2d';
+export { ResidualBlock } from './resnet-blocks';
+export type { BlockKind } from './resnet-blocks';
+export { kaimingNormal, kaimingUniform, constant } from './init';
+export { VariableStore, uniqueScope } from './variable-store';
+export { StoreModule } from './store-module';
+export { checkImages, checkSeed, checkPositiveInteger } from './check-input';
+export { loadState, planStateLoad } from './state-dict';
+export type { LoadReport, WeightLayout } from './state-dict';
+export { torchShape, toTorchLayout, fromTorchLayout } from './torchvision-layout';
