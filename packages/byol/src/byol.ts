@@ -1,0 +1,185 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { createRng, type Encoder, type Head, type Rng } from '@selfsup/runtime';
+import { byolView1, byolView2, type Transform } from '@selfsup/augment';
+import { byolPredictor, byolProjector } from '@selfsup/heads';
+import { symmetricByolLoss } from '@selfsup/losses';
+import { cosineTau, emaUpdate } from '@selfsup/ema';
+import { LARS, scaleLearningRate, warmupCosineSchedule } from '@selfsup/optim';
+import { projectionStd } from './collapse';
+import { resolveRecipe, type ByolRecipe } from './recipe';
+import { captureState, restoreState, type StatefulParts, type TrainerState } from './trainer-state';
+
+export interface CreateByolOptions extends Partial<ByolRecipe> {
+  /** The online encoder to train (its clone becomes the target encoder). */
+  encoder: Encoder;
+  /** Default: `byolProjector` on the encoder's output (Linear 4096, BN, ReLU, Linear 256). */
+  projector?: Head;
+  /** Default: `byolPredictor` on the projector's output. */
+  predictor?: Head;
+  /** The two view transforms; default BYOL's asymmetric pair `byolView1`/`byolView2` at `imageSize`. */
+  augment?: [Transform, Transform];
+  /** Side of the augmented views for the default `augment` (default 32). */
+  imageSize?: number;
+  /** Default: LARS with the paper's warm-up + cosine schedule; needs `batchSize` to scale the rate. */
+  optimizer?: tf.Optimizer;
+  /** Images per step, for the default learning rate `baseLearningRate × batchSize / 256`. */
+  batchSize?: number;
+  /** Peak learning rate of the default optimizer; overrides the batch-size scaling. */
+  learningRate?: number;
+  /** Steps of the whole run: the length of the cosine τ and learning-rate schedules. */
+  totalSteps: number;
+  /** Seeds the default heads and the augmentation stream. */
+  seed: number;
+}
+
+export interface ByolStepResult {
+  /** Symmetric BYOL loss of this step (0 ≤ loss ≤ 8). */
+  loss: number;
+  /** EMA rate used for the target after this step. */
+  tau: number;
+  /** Learning rate used by this step. */
+  lr: number;
+  /** Collapse monitor: std of the L2-normalised online projections of view 1 (healthy ≈ 1/√d). */
+  projectionStd: number;
+  /** Steps done, this one included. */
+  step: number;
+}
+
+export interface Byol {
+  /** One BYOL update on a batch `[N, H, W, C]` in [0, 1] (not disposed). */
+  step(images: tf.Tensor4D): ByolStepResult;
+  /** The online encoder: the representation to keep. */
+  readonly encoder: Encoder;
+  readonly online: { encoder: Encoder; projector: Head; predictor: Head };
+  readonly target: { encoder: Encoder; projector: Head };
+  readonly optimizer: tf.Optimizer;
+  /** The modules, optimizer and augmentation RNG that a checkpoint holds. */
+  readonly parts: StatefulParts;
+  /** Steps done so far. */
+  readonly steps: number;
+  readonly totalSteps: number;
+  /** Snapshot of everything a resumed run needs (the caller disposes `tensors`). */
+  getState(): Promise<TrainerState>;
+  /** Restore a snapshot (from `getState` or a checkpoint file). */
+  setState(tensors: TrainerState['tensors'] | Map<string, unknown>, metadata: Record<string, string>): Promise<void>;
+  /** Free every variable this trainer created (the target, heads it made, the optimizer); keeps `encoder` unless `all`. */
+  dispose(options?: { all?: boolean }): void;
+}
+
+function checkSteps(totalSteps: number): void {
+  if (!Number.isInteger(totalSteps) || totalSteps < 1) {
+    throw new Error(`createByol: totalSteps must be a positive integer, got ${String(totalSteps)}`);
+  }
+}
+
+function defaultOptimizer(options: CreateByolOptions, recipe: ByolRecipe): tf.Optimizer {
+  let peak = options.learningRate;
+  if (peak === undefined) {
+    if (options.batchSize === undefined) {
+      throw new Error('createByol: give batchSize (for the paper lr = 0.2 × batchSize / 256), learningRate, or an optimizer');
+    }
+    peak = scaleLearningRate(recipe.baseLearningRate, options.batchSize);
+  }
+  const warmupSteps = Math.min(options.totalSteps - 1, Math.round(recipe.warmupFraction * options.totalSteps));
+  return new LARS({
+    learningRate: warmupCosineSchedule({ baseLr: peak, warmupSteps, totalSteps: options.totalSteps }),
+    momentum: recipe.momentum,
+    weightDecay: recipe.weightDecay,
+  });
+}
+
+function learningRateOf(optimizer: tf.Optimizer): number {
+  const lr = (optimizer as unknown as { lr?: number; learningRate?: number }).lr ?? (optimizer as unknown as { learningRate?: number }).learningRate;
+  return typeof lr === 'number' ? lr : NaN;
+}
+
+/**
+ * A BYOL trainer (Grill et al. 2020): an online network (encoder, projector,
+ * predictor) regresses the target network's projection of another view of the same
+ * image; the target (encoder, projector) is an exponential moving average of the online one.
+ */
+export function createByol(options: CreateByolOptions): Byol {
+  if (!options || typeof options.encoder?.apply !== 'function') {
+    throw new Error('createByol: options.encoder must be an Encoder (e.g. resnet18() from @selfsup/backbones)');
+  }
+  checkSteps(options.totalSteps);
+  if (!Number.isFinite(options.seed)) throw new Error(`createByol: seed must be a finite number, got ${String(options.seed)}`);
+  const recipe = resolveRecipe(options);
+  const { encoder, totalSteps } = options;
+  const seeds = createRng(options.seed);
+  const projector = options.projector ?? byolProjector({ inputDim: encoder.outputDim, seed: seeds.nextUint32() });
+  const predictor = options.predictor ?? byolPredictor({ inputDim: projector.outputDim, seed: seeds.nextUint32() });
+  const rng: Rng = seeds.fork();
+  const [view1, view2] = options.augment ?? [byolView1({ size: options.imageSize ?? 32 }), byolView2({ size: options.imageSize ?? 32 })];
+  const optimizer = options.optimizer ?? defaultOptimizer(options, recipe);
+  const online = { encoder, projector, predictor };
+  const target = { encoder: encoder.clone(), projector: projector.clone() };
+  const trainable = [encoder, projector, predictor].flatMap((m) => [...m.parameters().values()]);
+  const parts: StatefulParts = {
+    modules: {
+      'online.encoder': encoder,
+      'online.projector': projector,
+      'online.predictor': predictor,
+      'target.encoder': target.encoder,
+      'target.projector': target.projector,
+    },
+    optimizer,
+    rng,
+  };
+  let steps = 0;
+
+  const project = (net: { encoder: Encoder; projector: Head }, x: tf.Tensor4D) =>
+    net.projector.apply(net.encoder.apply(x, { training: true }), { training: true });
+
+  return {
+    encoder,
+    online,
+    target,
+    optimizer,
+    parts,
+    totalSteps,
+    get steps() {
+      return steps;
+    },
+    step(images) {
+      if (steps >= totalSteps) throw new Error(`byol.step: all totalSteps = ${totalSteps} steps are done`);
+      let std!: tf.Scalar;
+      const loss = tf.tidy(() => {
+        const v1 = view1(images, rng);
+        const v2 = view2(images, rng);
+        // The target runs outside the gradient tape: no gradient can reach it.
+        const z1Target = project(target, v1);
+        const z2Target = project(target, v2);
+        const { value, grads } = tf.variableGrads(() => {
+          const z1 = project(online, v1);
+          const z2 = project(online, v2);
+          std = tf.keep(projectionStd(z1));
+          return symmetricByolLoss(predictor.apply(z1, { training: true }), z2Target, predictor.apply(z2, { training: true }), z1Target);
+        }, trainable);
+        optimizer.applyGradients(grads);
+        return value;
+      });
+      const lr = learningRateOf(optimizer);
+      // τ_k for step k = 0 .. K-1: τ_base at the first step, rising towards 1 (paper, Sec. 3.2).
+      const tau = cosineTau(recipe.baseTau, steps, totalSteps);
+      steps += 1;
+      emaUpdate(target.encoder, encoder, tau);
+      emaUpdate(target.projector, projector, tau);
+      const [lossValue, stdValue] = [loss.dataSync()[0], std.dataSync()[0]];
+      tf.dispose([loss, std]);
+      return { loss: lossValue, tau, lr, projectionStd: stdValue, step: steps };
+    },
+    getState: () => captureState(parts, steps),
+    async setState(tensors, metadata) {
+      steps = await restoreState(parts, tensors as Parameters<typeof restoreState>[1], metadata);
+    },
+    dispose({ all = false } = {}) {
+      target.encoder.dispose();
+      target.projector.dispose();
+      if (!options.projector) projector.dispose();
+      if (!options.predictor) predictor.dispose();
+      if (!options.optimizer) optimizer.dispose();
+      if (all) encoder.dispose();
+    },
+  };
+}

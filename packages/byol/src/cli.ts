@@ -1,0 +1,95 @@
+import { existsSync } from 'node:fs';
+import { convnet, resnet18, resnet50 } from '@selfsup/backbones';
+import type { Encoder } from '@selfsup/runtime';
+import { initBackend } from '@selfsup/runtime';
+import { helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
+import { loadData } from './load-data';
+import { knnMonitor } from './knn-monitor';
+import { checkRunDir } from './run-dir';
+import { trainByol } from './train';
+
+const CONVNET_WIDTHS = [32, 64, 128];
+
+function buildEncoder(config: TrainCliConfig): Encoder {
+  const seed = config.seed;
+  switch (config.backbone) {
+    case 'resnet18':
+      return resnet18({ stem: config.stem, widthMultiplier: config.width, seed });
+    case 'resnet50':
+      return resnet50({ stem: config.stem, widthMultiplier: config.width, seed });
+    case 'convnet':
+      return convnet({ widths: CONVNET_WIDTHS.map((w) => Math.max(1, Math.round(w * config.width))), seed });
+  }
+}
+
+// Data problems are usage errors too (exit 2): the flags pointed at something unusable.
+async function loadOrUsageError(...args: Parameters<typeof loadData>) {
+  try {
+    return await loadData(...args);
+  } catch (err) {
+    throw new UsageError((err as Error).message.split('\n')[0]);
+  }
+}
+
+async function train(argv: string[], log: (line: string) => void): Promise<number> {
+  const config = parseTrainArgs(argv);
+  if (!existsSync(config.data)) throw new UsageError(`--data ${config.data} does not exist`);
+  const outProblem = checkRunDir(config.out, config.resume);
+  if (outProblem) throw new UsageError(outProblem);
+  const backend = await initBackend(config.backend);
+  log(`backend: ${backend.name} (${backend.reason})`);
+  const { data: path, format, split, limit, imageSize, seed } = config;
+  const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed });
+  const monitorData = config.monitorSplit
+    ? await loadOrUsageError({ data: path, format, split: config.monitorSplit, limit: config.monitorLimit, imageSize, seed })
+    : undefined;
+  log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path} (${split})`);
+  const encoder = buildEncoder(config);
+  const result = await trainByol({
+    data,
+    encoder,
+    epochs: config.epochs,
+    batchSize: config.batchSize,
+    learningRate: config.lr ?? undefined,
+    weightDecay: config.weightDecay,
+    baseTau: config.baseTau,
+    warmupFraction: config.warmupFraction,
+    imageSize,
+    seed,
+    out: config.out,
+    resume: config.resume,
+    checkpointEvery: config.checkpointEvery || undefined,
+    monitor: monitorData ? knnMonitor(monitorData, { everyEpochs: config.monitorEvery, seed }) : undefined,
+    config: { ...config, backend: backend.name },
+  });
+  result.byol.dispose({ all: true });
+  if (result.status === 'completed') {
+    log(`done: ${result.steps} steps; encoder in ${config.out}/encoder.safetensors`);
+    return 0;
+  }
+  if (result.status === 'diverged') return 1;
+  return result.signal === 'SIGTERM' ? 143 : 130;
+}
+
+/** `selfsup-byol <command> [flags]`; resolves to the process exit code. */
+export async function main(argv: string[], log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  try {
+    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || (argv[0] === 'train' && argv.includes('--help'))) {
+      if (argv.length === 0) {
+        log(helpText());
+        return 2;
+      }
+      process.stdout.write(`${helpText()}\n`);
+      return 0;
+    }
+    if (argv[0] !== 'train') throw new UsageError(`unknown command '${argv[0]}' (expected 'train'; see selfsup-byol --help)`);
+    return await train(argv.slice(1), log);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      log(`selfsup-byol: ${err.message}`);
+      return 2;
+    }
+    log(`selfsup-byol: ${(err as Error).message}`);
+    return 1;
+  }
+}

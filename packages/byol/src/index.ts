@@ -1,0 +1,10 @@
+export { createByol } from './byol';
+export type { Byol, ByolStepResult, CreateByolOptions } from './byol';
+export { BYOL_RECIPE, resolveRecipe } from './recipe';
+export type { ByolRecipe } from './recipe';
+export { projectionStd, collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
+export { captureState, restoreState, STATE_FORMAT } from './trainer-state';
+export type { StatefulParts, TrainerState } from './trainer-state';
+export { createDataOrder } from './data-order';
+export { createProgress, formatDuration } from './progress';
+export type { Progress, ProgressOptions, StepReport } from './progress';

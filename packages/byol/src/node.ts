@@ -1,0 +1,15 @@
+/**
+ * Node-only entry (`@selfsup/byol/node`): the training loop with its run folder,
+ * checkpoints and signal handling, dataset loading as the CLI does it, and the CLI itself.
+ */
+export { trainByol } from './train';
+export type { TrainByolOptions, TrainByolResult, TrainMonitor } from './train';
+export { readCheckpoint, writeCheckpoint } from './checkpoint';
+export { runPaths, checkRunDir } from './run-dir';
+export type { RunPaths } from './run-dir';
+export { loadData, grayToRgb } from './load-data';
+export type { LoadDataOptions } from './load-data';
+export { knnMonitor } from './knn-monitor';
+export { main } from './cli';
+export { helpText, parseTrainArgs, UsageError } from './cli-args';
+export type { TrainCliConfig } from './cli-args';

@@ -1,0 +1,190 @@
+import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
+import type { ImageDataset } from '@selfsup/datasets';
+import { imagesToTensor } from '@selfsup/datasets';
+import { saveTorchvisionWeights } from '@selfsup/backbones/node';
+import { writeFileAtomic } from '@selfsup/runtime/node';
+import { createByol, type Byol, type ByolStepResult, type CreateByolOptions } from './byol';
+import { readCheckpoint, writeCheckpoint } from './checkpoint';
+import { collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
+import { createDataOrder } from './data-order';
+import { createProgress, type Progress } from './progress';
+import { runPaths } from './run-dir';
+import { stopOnSignals } from './signals';
+
+/** A periodic measurement of the encoder during training, e.g. kNN accuracy on a labelled split. */
+export interface TrainMonitor {
+  /** Run after every this many epochs (and after the last). */
+  everyEpochs: number;
+  run(byol: Byol): Promise<Record<string, number>>;
+}
+
+export interface TrainByolOptions extends Omit<CreateByolOptions, 'totalSteps' | 'batchSize'> {
+  /** Images to pretrain on (labels unused). */
+  data: ImageDataset;
+  epochs: number;
+  /** Images per step; the last partial batch of an epoch is dropped. */
+  batchSize: number;
+  /** Run folder (config.json, metrics.jsonl, checkpoint.safetensors, encoder.safetensors); nothing is written without it. */
+  out?: string;
+  /** Continue from `<out>/checkpoint.safetensors`. */
+  resume?: boolean;
+  /** Steps between checkpoints (default: one epoch). */
+  checkpointEvery?: number;
+  monitor?: TrainMonitor;
+  /** Called after every step. */
+  onStep?: (result: ByolStepResult & { epoch: number; imagesPerSecond: number }) => void;
+  /** Where progress goes (default: a bar on a terminal stderr, else plain lines); `false` for silence. */
+  progress?: Progress | false;
+  /** Stored in `<out>/config.json`. */
+  config?: Record<string, unknown>;
+  /** Stop cleanly (checkpoint, then return) when aborted. */
+  signal?: AbortSignal;
+  /** Stop cleanly on SIGINT / SIGTERM (default true). */
+  handleSignals?: boolean;
+}
+
+export interface TrainByolResult {
+  /** `completed`; `interrupted` (signal or abort: checkpoint written); `diverged` (NaN/Inf loss: last good checkpoint kept). */
+  status: 'completed' | 'interrupted' | 'diverged';
+  /** What stopped it, in words (interrupted, diverged). */
+  message?: string;
+  /** The signal that interrupted the run, if any. */
+  signal?: NodeJS.Signals;
+  steps: number;
+  totalSteps: number;
+  /** The trainer; `byol.encoder` is the trained online encoder. Dispose it when done. */
+  byol: Byol;
+}
+
+function checkPositiveInt(name: string, value: unknown): number {
+  if (!Number.isInteger(value) || (value as number) < 1) throw new Error(`trainByol: ${name} must be a positive integer, got ${String(value)}`);
+  return value as number;
+}
+
+// Identity of the run: a checkpoint only resumes a run with the same schedule and data.
+function runIdentity(options: TrainByolOptions, totalSteps: number): Record<string, number> {
+  return { images: options.data.shape[0], batchSize: options.batchSize, epochs: options.epochs, totalSteps, seed: options.seed };
+}
+
+function keepMetricsUpTo(path: string, step: number): string {
+  if (!existsSync(path)) return '';
+  return readFileSync(path, 'utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '' && (JSON.parse(line) as { step: number }).step <= step)
+    .map((line) => `${line}\n`)
+    .join('');
+}
+
+/**
+ * Pretrain `encoder` with BYOL on `data` for `epochs`, with the paper's recipe
+ * scaled to the run (see `createByol`), checkpoints, exact resume, progress,
+ * a collapse monitor and an optional periodic monitor such as kNN accuracy.
+ */
+export async function trainByol(options: TrainByolOptions): Promise<TrainByolResult> {
+  const epochs = checkPositiveInt('epochs', options.epochs);
+  const batchSize = checkPositiveInt('batchSize', options.batchSize);
+  const count = options.data?.shape?.[0];
+  if (!(options.data?.images instanceof Uint8Array) || !Number.isInteger(count)) {
+    throw new Error('trainByol: data must be an ImageDataset { images: Uint8Array, shape: [N, H, W, C], ... } (see @selfsup/datasets)');
+  }
+  const stepsPerEpoch = Math.floor(count / batchSize);
+  if (stepsPerEpoch < 1) throw new Error(`trainByol: batchSize ${batchSize} is larger than the ${count} images of data`);
+  const totalSteps = stepsPerEpoch * epochs;
+  const checkpointEvery = options.checkpointEvery === undefined ? stepsPerEpoch : checkPositiveInt('checkpointEvery', options.checkpointEvery);
+  const paths = options.out === undefined ? undefined : runPaths(options.out);
+  if (options.resume && !paths) throw new Error('trainByol: resume needs out (the run folder holding checkpoint.safetensors)');
+  const identity = runIdentity(options, totalSteps);
+
+  const byol = createByol({ ...options, totalSteps, batchSize });
+  const progress = options.progress === false ? undefined : (options.progress ?? createProgress(process.stderr));
+  const say = (text: string) => (progress ? progress.message(text) : undefined);
+  try {
+    if (paths && options.resume) {
+      const { step, metadata } = await readCheckpoint(paths.checkpoint, byol.parts);
+      const stored = metadata.run ?? 'null';
+      if (stored !== JSON.stringify(identity)) {
+        throw new Error(`trainByol: ${paths.checkpoint} belongs to another run (${stored}); this one is ${JSON.stringify(identity)}`);
+      }
+      await writeFileAtomic(paths.metrics, keepMetricsUpTo(paths.metrics, step));
+      say(`resumed from ${paths.checkpoint} at step ${step}/${totalSteps}`);
+    } else if (paths) {
+      mkdirSync(paths.dir, { recursive: true });
+      await writeFileAtomic(paths.config, `${JSON.stringify({ ...options.config, ...identity }, null, 2)}\n`);
+      await writeFileAtomic(paths.metrics, '');
+    }
+  } catch (err) {
+    byol.dispose();
+    throw err;
+  }
+
+  const save = async () => {
+    if (!paths) return;
+    await writeCheckpoint(paths.checkpoint, byol.parts, byol.steps, { run: identity });
+    await saveTorchvisionWeights(byol.encoder, paths.encoder, { step: String(byol.steps) });
+  };
+  const record = (row: Record<string, unknown>) => {
+    if (paths) appendFileSync(paths.metrics, `${JSON.stringify(row)}\n`);
+  };
+
+  const order = createDataOrder(count, options.seed);
+  const signals = options.handleSignals === false ? undefined : stopOnSignals();
+  let status: TrainByolResult['status'] = 'completed';
+  let message: string | undefined;
+  let lastSaved = byol.steps;
+  // Throughput since this (re)start: smooth enough for an ETA.
+  const startTime = performance.now();
+  const startStep = byol.steps;
+  try {
+    while (byol.steps < totalSteps) {
+      const epoch = Math.floor(byol.steps / stepsPerEpoch);
+      const first = (byol.steps % stepsPerEpoch) * batchSize;
+      const batch = imagesToTensor(options.data, order.at(epoch).subarray(first, first + batchSize));
+      let result: ByolStepResult;
+      try {
+        result = byol.step(batch);
+      } finally {
+        batch.dispose();
+      }
+      if (!Number.isFinite(result.loss)) {
+        status = 'diverged';
+        record({ step: result.step, epoch: epoch + 1, loss: result.loss, diverged: true });
+        message =
+          `loss is ${result.loss} at step ${result.step} (epoch ${epoch + 1}); training stopped. ` +
+          (paths ? `The last good checkpoint (step ${lastSaved}) is kept in ${paths.checkpoint}. ` : '') +
+          'Try a lower learning rate.';
+        break;
+      }
+      const imagesPerSecond = ((result.step - startStep) * batchSize * 1000) / Math.max(1e-9, performance.now() - startTime);
+      const ratio = collapseRatio(result.projectionStd, byol.online.projector.outputDim);
+      record({ step: result.step, epoch: epoch + 1, loss: result.loss, tau: result.tau, lr: result.lr, projectionStd: result.projectionStd, collapseRatio: ratio, imagesPerSecond });
+      progress?.update({ ...result, totalSteps, epoch: epoch + 1, imagesPerSecond, etaSeconds: ((totalSteps - result.step) * batchSize) / imagesPerSecond });
+      options.onStep?.({ ...result, epoch: epoch + 1, imagesPerSecond });
+      const endOfEpoch = result.step % stepsPerEpoch === 0;
+      if (endOfEpoch && ratio < COLLAPSE_WARNING_RATIO) {
+        say(`warning: the projections are collapsing (std ${result.projectionStd.toExponential(2)} = ${ratio.toFixed(3)} × the healthy 1/√d); try a lower lr or a higher base tau`);
+      }
+      if (endOfEpoch && options.monitor && ((epoch + 1) % options.monitor.everyEpochs === 0 || result.step === totalSteps)) {
+        const values = await options.monitor.run(byol);
+        record({ step: result.step, epoch: epoch + 1, monitor: values });
+        say(`epoch ${epoch + 1}: ${Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+      }
+      if (result.step % checkpointEvery === 0 && result.step < totalSteps) {
+        await save();
+        lastSaved = result.step;
+      }
+      // Let signal handlers run between steps (the step itself is synchronous).
+      await new Promise((resolve) => setImmediate(resolve));
+      if (signals?.received || options.signal?.aborted) {
+        status = 'interrupted';
+        message = signals?.received ? `received ${signals.received}` : 'aborted';
+        break;
+      }
+    }
+    if (status !== 'diverged') await save();
+  } finally {
+    signals?.dispose();
+    progress?.close();
+  }
+  if (message) say(message);
+  return { status, message, signal: signals?.received, steps: byol.steps, totalSteps, byol };
+}
