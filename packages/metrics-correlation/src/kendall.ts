@@ -25,7 +25,9 @@ const EXACT_MAX_N = 33;
 function tauB(counts: KendallCounts): number {
   const { totalPairs, discordant, tiedBoth, xTies, yTies } = counts;
   const concordantMinusDiscordant = totalPairs - xTies.pairs - yTies.pairs + tiedBoth - 2 * discordant;
-  const tau = concordantMinusDiscordant / Math.sqrt(totalPairs - xTies.pairs) / Math.sqrt(totalPairs - yTies.pairs);
+  // One sqrt of the product: without ties it is exactly totalPairs, so a
+  // perfect ranking gives tau = +-1 exactly.
+  const tau = concordantMinusDiscordant / Math.sqrt((totalPairs - xTies.pairs) * (totalPairs - yTies.pairs));
   return Math.max(-1, Math.min(1, tau));
 }
 

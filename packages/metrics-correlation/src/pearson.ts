@@ -39,7 +39,12 @@ export function pearsonCoefficient(x: Sample, y: Sample): number {
     sxy += dx * dy;
   }
   if (sxx === 0 || syy === 0) return Number.NaN;
-  const r = sxy / (Math.sqrt(sxx) * Math.sqrt(syy));
+  // sqrt(sxx * syy) is exactly sxx when x = y (sqrt(fl(s*s)) = s in IEEE
+  // arithmetic), so identical rankings give rho = 1 and p = 0 as in SciPy;
+  // the two-sqrt form is only a fallback against overflow or underflow.
+  const product = sxx * syy;
+  const scale = Number.isFinite(product) && product > 0 ? Math.sqrt(product) : Math.sqrt(sxx) * Math.sqrt(syy);
+  const r = sxy / scale;
   return Math.max(-1, Math.min(1, r));
 }
 
