@@ -28,7 +28,8 @@ export function assertResizeSpec(size: unknown, where: string): asserts size is 
 /**
  * Decode one JPEG/PNG/WebP file to interleaved HWC bytes with sharp (libvips).
  * Resizing uses libvips' antialiased bilinear kernel, close to PIL's bilinear
- * that torchvision uses; `fit: 'cover'` is "shorter side to n, then centre crop".
+ * that torchvision uses; `fit: 'cover'` is "shorter side to n, then centre crop"
+ * with the crop offset rounded, as torchvision's `center_crop`.
  */
 export async function decodeImage(path: string, options: DecodeOptions): Promise<DecodedImage> {
   // Reading the bytes ourselves measured faster than handing sharp the path on small files.
