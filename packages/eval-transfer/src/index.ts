@@ -1,0 +1,14 @@
+export { logisticRegression } from './logistic-regression';
+export type { LogisticRegressionModel, LogisticRegressionOptions } from './logistic-regression';
+export { minimizeLbfgs } from './lbfgs';
+export type { LbfgsOptions, LbfgsResult, LbfgsStopReason, ObjectiveFn } from './lbfgs';
+export { linearProbe, logspace, paperCGrid } from './linear-probe';
+export type { LabeledFeatures, LinearProbeOptions, LinearProbeResult, ProbeMetric } from './linear-probe';
+export { knnClassify } from './knn';
+export type { KnnOptions, KnnResult } from './knn';
+export { fewShot } from './few-shot';
+export type { FewShotOptions, FewShotResult } from './few-shot';
+export { top1, meanPerClassAccuracy, averagePrecision11, map11 } from './metrics';
+export { toFeatureMatrix } from './feature-matrix';
+export type { FeatureInput, FeatureMatrix } from './feature-matrix';
+export type { Precision } from './softmax-problem';

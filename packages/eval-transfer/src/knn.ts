@@ -1,0 +1,78 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { argmaxRows } from './logistic-regression';
+import { toFeatureMatrix, toLabels, type FeatureInput } from './feature-matrix';
+
+export interface KnnOptions {
+  trainFeatures: FeatureInput;
+  trainLabels: ArrayLike<number>;
+  testFeatures: FeatureInput;
+  /** Neighbours that vote. Default 200 (InstDisc, Wu et al. 2018). */
+  k?: number;
+  /** Vote weight exp(cos / temperature). Default 0.1 (InstDisc / solo-learn / lightly). */
+  temperature?: number;
+  /** Number of classes; default max(trainLabels) + 1. */
+  numClasses?: number;
+  /** Test rows per similarity block; bounds memory at chunkSize x nTrain floats. Default 256. */
+  chunkSize?: number;
+}
+
+export interface KnnResult {
+  /** Predicted class of each test row. */
+  predictions: Int32Array;
+  /** Summed vote weights [nTest, numClasses], row-major. */
+  scores: Float32Array;
+}
+
+function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
+  // eps as torch.nn.functional.normalize: a zero row stays zero instead of NaN.
+  return tf.div(x, tf.maximum(tf.norm(x, 'euclidean', 1, true), 1e-12));
+}
+
+/**
+ * Weighted k-nearest-neighbour classifier on cosine similarity, as used to
+ * monitor SSL (Wu et al. 2018 InstDisc; solo-learn's and lightly's knn_predict):
+ * each of the k most similar training rows votes for its class with weight
+ * exp(similarity / temperature); the class with the largest total wins.
+ */
+export function knnClassify(options: KnnOptions): KnnResult {
+  const { k = 200, temperature = 0.1, chunkSize = 256 } = options;
+  const train = toFeatureMatrix(options.trainFeatures, 'knnClassify: trainFeatures');
+  const test = toFeatureMatrix(options.testFeatures, 'knnClassify: testFeatures');
+  const labels = toLabels(options.trainLabels, train.n, 'knnClassify: trainLabels');
+  if (test.n > 0 && test.dim !== train.dim) {
+    throw new Error(`knnClassify: testFeatures have dim ${test.dim} but trainFeatures have dim ${train.dim}`);
+  }
+  if (!Number.isInteger(k) || k < 1 || k > train.n) {
+    throw new Error(`knnClassify: k must be an integer in [1, ${train.n}] (the number of training rows), got ${k}`);
+  }
+  if (!(temperature > 0)) throw new Error(`knnClassify: temperature must be > 0, got ${temperature}`);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error(`knnClassify: chunkSize must be a positive integer, got ${chunkSize}`);
+  const maxLabel = labels.reduce((m, v) => Math.max(m, v), 0);
+  const numClasses = options.numClasses ?? maxLabel + 1;
+  if (!Number.isInteger(numClasses) || numClasses <= maxLabel) {
+    throw new Error(`knnClassify: numClasses must be an integer > the largest label ${maxLabel}, got ${numClasses}`);
+  }
+
+  const scores = new Float32Array(test.n * numClasses);
+  // The bank is stored transposed [dim, nTrain] so each block is a plain matmul (tfjs-wasm's transposed path is ~10x slower).
+  const bankT = tf.tidy(() => tf.transpose(l2Normalize(tf.tensor2d(train.data, [train.n, train.dim]))));
+  const bankLabels = tf.tensor1d(labels, 'int32');
+  try {
+    for (let start = 0; start < test.n; start += chunkSize) {
+      const rows = Math.min(chunkSize, test.n - start);
+      const block = tf.tidy(() => {
+        const queries = l2Normalize(tf.tensor2d(test.data.subarray(start * test.dim, (start + rows) * test.dim), [rows, test.dim]));
+        const { values, indices } = tf.topk(tf.matMul(queries, bankT), k);
+        const weights = tf.exp(tf.div(values, temperature));
+        const votes = tf.oneHot(tf.gather(bankLabels, indices), numClasses);
+        return tf.sum(tf.mul(votes, tf.expandDims(weights, 2)), 1);
+      });
+      scores.set(block.dataSync() as Float32Array, start * numClasses);
+      block.dispose();
+    }
+  } finally {
+    bankT.dispose();
+    bankLabels.dispose();
+  }
+  return { predictions: argmaxRows(scores, numClasses), scores };
+}
