@@ -12,8 +12,9 @@ export function checkNumber(
   const inRange = isNumber && (minExclusive ? value > min : value >= min) && value <= max;
   if (!inRange || (integer && !Number.isInteger(value))) {
     const parts = [integer ? 'an integer' : 'a finite number'];
-    if (min > -Infinity) parts.push(`${minExclusive ? '>' : '>='} ${min}`);
-    if (max < Infinity) parts.push(`<= ${max}`);
+    if (min > -Infinity && max < Infinity) parts.push(`in ${minExclusive ? '(' : '['}${min}, ${max}]`);
+    else if (min > -Infinity) parts.push(`${minExclusive ? '>' : '>='} ${min}`);
+    else if (max < Infinity) parts.push(`<= ${max}`);
     const shown = typeof value === 'number' ? String(value) : value === undefined ? 'undefined' : JSON.stringify(value);
     throw new Error(`${where}: ${arg} must be ${parts.join(' ')}, got ${shown}`);
   }
