@@ -83,3 +83,19 @@ export function checkInt(fn: string, name: string, x: unknown, min: number): num
   }
   return x;
 }
+
+/** Check `v` is `[min, max]` with `lo <= min <= max` (strictly above `lo` when `open`). */
+export function checkRangePair(fn: string, name: string, v: unknown, lo = 0, open = false): [number, number] {
+  const ok = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && (open ? x > lo : x >= lo);
+  if (!Array.isArray(v) || v.length !== 2 || !ok(v[0]) || !ok(v[1]) || v[0] > v[1]) {
+    throw new Error(`${fn}: ${name} must be [min, max] with ${lo} ${open ? '<' : '<='} min <= max, got ${describeValue(v)}`);
+  }
+  return [v[0], v[1]];
+}
+
+/** Check that a transform got a batch `[N, H, W, C]`. */
+export function checkBatch(fn: string, images: unknown): void {
+  if (!(images instanceof tf.Tensor) || images.rank !== 4) {
+    throw new Error(`${fn}: images must be a batch tensor [N, H, W, C], got ${describeValue(images)}`);
+  }
+}

@@ -1,12 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describeValue, onBatch } from './batch';
+import { roundHalfEven } from './round-half-even';
 import type { Image } from './types';
-
-/** Python's `round()` for halves (ties to even): 2.5 -> 2, 1.5 -> 2, 0.5 -> 0. */
-export function roundHalfEven(x: number): number {
-  const r = Math.round(x);
-  return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
-}
 
 /**
  * `TF.center_crop(img, [h, w])`: the offset is `round((H - h) / 2)` with Python's

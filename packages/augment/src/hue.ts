@@ -2,74 +2,57 @@ import * as tf from '@tensorflow/tfjs-core';
 import { onBatch, perSampleTensor } from './batch';
 import type { Image, PerSample } from './types';
 
-/**
- * RGB -> HSV as torchvision's `_rgb2hsv`: ties of the max go to R, then G, then B;
- * gray pixels get h = s = 0. Returns h, s, v, each `[N, H, W, 1]`, h in [0, 1).
- */
-export function rgbToHsv(batch: tf.Tensor4D): [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D] {
-  return tf.tidy(() => {
-    const [r, g, b] = tf.split(batch, 3, 3) as tf.Tensor4D[];
-    const maxc = tf.maximum(tf.maximum(r, g), b);
-    const minc = tf.minimum(tf.minimum(r, g), b);
-    const gray = tf.equal(maxc, minc);
-    const chroma = tf.sub(maxc, minc);
-    const ones = tf.onesLike(maxc);
-    // Dividing by 1 where the pixel is gray keeps h and s at exactly 0 there, not NaN.
-    const s = tf.div(chroma, tf.where(gray, ones, maxc));
-    const divisor = tf.where(gray, ones, chroma);
-    const rc = tf.div(tf.sub(maxc, r), divisor);
-    const gc = tf.div(tf.sub(maxc, g), divisor);
-    const bc = tf.div(tf.sub(maxc, b), divisor);
-    const isR = tf.equal(maxc, r);
-    const isG = tf.logicalAnd(tf.equal(maxc, g), tf.logicalNot(isR));
-    const zeros = tf.zerosLike(maxc);
-    const hr = tf.where(isR, tf.sub(bc, gc), zeros);
-    const hg = tf.where(isG, tf.add(2, tf.sub(rc, bc)), zeros);
-    const hb = tf.where(tf.logicalOr(isR, isG), zeros, tf.add(4, tf.sub(gc, rc)));
-    const h6 = tf.add(tf.add(hr, hg), hb);
-    // h6 is in [-1, 5], so h6 / 6 + 1 is positive and a plain fractional part is torch.fmod.
-    const hShift = tf.add(tf.div(h6, 6), 1);
-    const h = tf.sub(hShift, tf.floor(hShift));
-    return [h, s, maxc] as [tf.Tensor4D, tf.Tensor4D, tf.Tensor4D];
-  });
-}
-
-// For each hue sector i (rows) and output channel (R, G, B), which of
-// [v, p, q, t] torchvision's `_hsv2rgb` picks. Flattened to [6, 4 * 3] so the
-// per-pixel choice is one matrix product of a one-hot sector code.
-const SECTOR_SOURCES: ReadonlyArray<readonly [number, number, number]> = [
-  [0, 3, 1], // i = 0: (v, t, p)
-  [2, 0, 1], // i = 1: (q, v, p)
-  [1, 0, 3], // i = 2: (p, v, t)
-  [1, 2, 0], // i = 3: (p, q, v)
-  [3, 1, 0], // i = 4: (t, p, v)
-  [0, 1, 2], // i = 5: (v, p, q)
+// Columns give (g - b), (b - r), (r - g): the hue numerator when R, G or B is the max.
+const CHANNEL_DIFFERENCES = [
+  [0, -1, 1],
+  [1, 0, -1],
+  [-1, 1, 0],
 ];
+// Strictly upper triangular: column c counts the maxima among the channels before c.
+const EARLIER_CHANNELS = [
+  [0, 1, 1],
+  [0, 0, 1],
+  [0, 0, 0],
+];
+// Sextant offsets 0, 2, 4 for a max in R, G, B.
+const SEXTANT_OFFSET = [[0], [2], [4]];
 
-function sectorTable(): tf.Tensor2D {
-  const table = new Float32Array(6 * 12);
-  SECTOR_SOURCES.forEach((sources, i) => sources.forEach((src, ch) => (table[i * 12 + src * 3 + ch] = 1)));
-  return tf.tensor2d(table, [6, 12]);
+/**
+ * Hue in [0, 1), saturation and value of pixels `[P, 3]` as `[P, 1]` columns, as
+ * torchvision's `_rgb2hsv`: a tie for the max goes to R, then G, then B; gray pixels
+ * get h = s = 0. Uses matrix products and `step` instead of slices and `where`,
+ * which are slow on the wasm backend.
+ */
+function rgbToHsv(pixels: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
+  const v = tf.max(pixels, 1, true);
+  const chroma = tf.sub(v, tf.min(pixels, 1, true));
+  const isGray = tf.cast(tf.equal(chroma, 0), 'float32');
+  // Adding 1 where the pixel is gray divides 0 by a non-zero number: h = s = 0, never NaN.
+  const s = tf.div(chroma, tf.add(v, isGray));
+  const isMax = tf.cast(tf.equal(pixels, v), 'float32');
+  const firstMax = tf.mul(isMax, tf.step(tf.sub(0.5, tf.matMul(isMax, tf.tensor2d(EARLIER_CHANNELS)))));
+  const numerator = tf.sum(tf.mul(tf.matMul(pixels, tf.tensor2d(CHANNEL_DIFFERENCES)), firstMax), 1, true);
+  const sextant = tf.add(tf.div(numerator, tf.add(chroma, isGray)), tf.matMul(firstMax, tf.tensor2d(SEXTANT_OFFSET)));
+  // sextant is in [-1, 5]: sextant / 6 + 1 > 0, so the fractional part is torch.fmod(., 1).
+  const shifted = tf.add(tf.div(sextant, 6), 1);
+  return [tf.sub(shifted, tf.floor(shifted)), s, v] as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D];
 }
 
-/** HSV -> RGB as torchvision's `_hsv2rgb` (p, q, t clamped to [0, 1]; no final clamp). */
-export function hsvToRgb(h: tf.Tensor4D, s: tf.Tensor4D, v: tf.Tensor4D): tf.Tensor4D {
-  return tf.tidy(() => {
-    const h6 = tf.mul(h, 6);
-    const sector = tf.floor(h6);
-    const f = tf.sub(h6, sector);
-    const p = tf.clipByValue(tf.mul(v, tf.sub(1, s)), 0, 1);
-    const q = tf.clipByValue(tf.mul(v, tf.sub(1, tf.mul(s, f))), 0, 1);
-    const t = tf.clipByValue(tf.mul(v, tf.sub(1, tf.mul(s, tf.sub(1, f)))), 0, 1);
-    const [n, height, width] = v.shape;
-    const pixels = n * height * width;
-    // One-hot by comparison: tf.oneHot with a float32 output is wrong on the wasm backend (tfjs 4.22).
-    const sectorMod6 = tf.reshape(tf.mod(sector, 6), [pixels, 1]);
-    const oneHot = tf.cast(tf.equal(sectorMod6, tf.reshape(tf.range(0, 6), [1, 6])), 'float32');
-    const choice = tf.reshape(tf.matMul(oneHot, sectorTable()), [pixels, 4, 3]);
-    const candidates = tf.reshape(tf.concat([v, p, q, t], 3), [pixels, 4, 1]);
-    return tf.reshape(tf.sum(tf.mul(candidates, choice), 1), [n, height, width, 3]) as tf.Tensor4D;
-  });
+/**
+ * HSV -> RGB `[P, 3]` for h in [0, 1]: channel c is `v (1 - s a_c)` with
+ * `a_c = clamp(min(k, 4 - k), 0, 1)`, `k = (n_c + 6 h) mod 6`, `n = (5, 3, 1)`. This is
+ * torchvision's `_hsv2rgb` sector table written as one formula: a_c = 0 picks v,
+ * 1 picks p, f or 1 - f pick q or t; like torchvision, p, q, t are clamped to [0, 1], v is not.
+ */
+function hsvToRgb(h: tf.Tensor2D, s: tf.Tensor2D, v: tf.Tensor2D): tf.Tensor2D {
+  const k0 = tf.add(tf.matMul(tf.mul(h, 6), tf.ones([1, 3])), tf.tensor1d([5, 3, 1]));
+  const k = tf.sub(k0, tf.mul(6, tf.floor(tf.div(k0, 6))));
+  const a = tf.clipByValue(tf.minimum(k, tf.sub(4, k)), 0, 1);
+  const rgb = tf.mul(v, tf.sub(1, tf.mul(s, a)));
+  const clamped = tf.clipByValue(rgb, 0, 1);
+  // Where a = 0 the channel is v itself, which torchvision leaves unclamped.
+  const isV = tf.sub(1, tf.step(a));
+  return tf.add(clamped, tf.mul(isV, tf.sub(rgb, clamped)));
 }
 
 /**
@@ -84,9 +67,12 @@ export function adjustHue<T extends Image>(img: T, factor: PerSample): T {
     'adjustHue',
     img,
     (batch) => {
-      const [h, s, v] = rgbToHsv(batch);
-      const shifted = tf.add(h, perSampleTensor('adjustHue', 'factor', factor, batch.shape[0]));
-      return hsvToRgb(tf.sub(shifted, tf.floor(shifted)), s, v);
+      const [n, height, width] = batch.shape;
+      const [h, s, v] = rgbToHsv(tf.reshape(batch, [-1, 3]));
+      const perImage = tf.reshape(perSampleTensor('adjustHue', 'factor', factor, n), [-1, 1]);
+      const rotated = tf.add(tf.reshape(h, [n, height * width]), perImage);
+      const wrapped = tf.reshape(tf.sub(rotated, tf.floor(rotated)), [-1, 1]) as tf.Tensor2D;
+      return tf.reshape(hsvToRgb(wrapped, s, v), [n, height, width, 3]) as tf.Tensor4D;
     },
     [3],
   );

@@ -12,6 +12,8 @@ export function solarize<T extends Image>(img: T, threshold: PerSample): T {
   }
   return onBatch('solarize', img, (batch) => {
     const t = perSampleTensor('solarize', 'threshold', threshold, batch.shape[0]);
-    return tf.where(tf.greaterEqual(batch, t), tf.sub(1, batch), batch) as tf.Tensor4D;
+    // 1 - step(t - x) is 1 exactly where x >= t; arithmetic instead of tf.where, which is slow on wasm.
+    const inverted = tf.sub(1, tf.step(tf.sub(t, batch)));
+    return tf.add(batch, tf.mul(inverted, tf.sub(1, tf.mul(2, batch)))) as tf.Tensor4D;
   });
 }

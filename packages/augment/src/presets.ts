@@ -1,0 +1,93 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkBatch, checkInt, checkRange } from './batch';
+import { centerCrop } from './center-crop';
+import { colorJitter } from './color-jitter';
+import { compose } from './compose';
+import { randomGaussianBlur } from './random-gaussian-blur';
+import { randomResizedCrop } from './random-resized-crop';
+import { randomGrayscale, randomHorizontalFlip, randomSolarize } from './random-simple';
+import { resize } from './resized-crop';
+import type { Interpolation, Transform } from './types';
+
+export interface ViewOptions {
+  /** Output side in pixels (224 for ImageNet, 32 for CIFAR). */
+  size?: number;
+  /** Filter of the random resized crop (default 'bilinear'). */
+  interpolation?: Interpolation;
+  /** Blur kernel size (default: the odd size nearest 10% of `size`). */
+  blurKernelSize?: number;
+}
+
+interface ByolViewProbabilities {
+  blur: number;
+  solarize: number;
+}
+
+// BYOL (Grill et al. 2020), Table 6: the two views share crop, flip, colour jitter and
+// grayscale settings and differ only in how often they blur and solarize.
+function byolView(fn: string, options: ViewOptions, { blur, solarize }: ByolViewProbabilities): Transform {
+  const { size = 224, interpolation = 'bilinear', blurKernelSize } = options ?? {};
+  checkInt(fn, 'size', size, 1);
+  return compose([
+    randomResizedCrop({ size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], interpolation }),
+    randomHorizontalFlip(0.5),
+    colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.2, hue: 0.1, p: 0.8 }),
+    randomGrayscale(0.2),
+    randomGaussianBlur({ p: blur, sigma: [0.1, 2], kernelSize: blurKernelSize }),
+    ...(solarize > 0 ? [randomSolarize({ p: solarize, threshold: 0.5 })] : []),
+  ]);
+}
+
+/** BYOL's first view: always blurred, never solarized. */
+export function byolView1(options: ViewOptions = {}): Transform {
+  return byolView('byolView1', options, { blur: 1.0, solarize: 0 });
+}
+
+/** BYOL's second view: blurred with p = 0.1, solarized with p = 0.2. */
+export function byolView2(options: ViewOptions = {}): Transform {
+  return byolView('byolView2', options, { blur: 0.1, solarize: 0.2 });
+}
+
+export interface SimclrOptions extends ViewOptions {
+  /** Colour distortion strength s: jitter (0.8 s, 0.8 s, 0.8 s, 0.2 s), default 1. */
+  strength?: number;
+  /** Blur probability (SimCLR: 0.5 on ImageNet; its CIFAR runs used 0). */
+  blur?: number;
+}
+
+/** SimCLR's augmentation (Chen et al. 2020, Appendix A): crop, flip, jitter p 0.8, grayscale p 0.2, blur. */
+export function simclr(options: SimclrOptions = {}): Transform {
+  const { size = 224, interpolation = 'bilinear', blurKernelSize, strength = 1, blur = 0.5 } = options ?? {};
+  checkInt('simclr', 'size', size, 1);
+  checkRange('simclr', 'strength', strength, 0, Infinity);
+  const s = strength;
+  return compose([
+    randomResizedCrop({ size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], interpolation }),
+    randomHorizontalFlip(0.5),
+    colorJitter({ brightness: 0.8 * s, contrast: 0.8 * s, saturation: 0.8 * s, hue: Math.min(0.2 * s, 0.5), p: 0.8 }),
+    randomGrayscale(0.2),
+    ...(blur > 0 ? [randomGaussianBlur({ p: blur, sigma: [0.1, 2], kernelSize: blurKernelSize })] : []),
+  ]);
+}
+
+export interface EvalTransformOptions {
+  /** Centre crop side (default 224; 32 for CIFAR-size images). */
+  crop?: number;
+  /** Shorter side after resizing (default `round(crop * 256 / 224)`: 256 for 224, 37 for 32). */
+  resize?: number;
+}
+
+/**
+ * The deterministic evaluation transform of the transfer protocol: resize the shorter
+ * side to `resize` (bilinear), then take the centre `crop x crop`. Ignores the rng.
+ */
+export function evalTransform(options: EvalTransformOptions = {}): Transform {
+  const { crop = 224 } = options ?? {};
+  checkInt('evalTransform', 'crop', crop, 1);
+  const shorter = options?.resize ?? Math.round((crop * 256) / 224);
+  checkInt('evalTransform', 'resize', shorter, crop);
+  return (images: tf.Tensor4D) => {
+    checkBatch('evalTransform', images);
+    return tf.tidy(() => centerCrop(resize(images, shorter, 'bilinear'), [crop, crop]));
+  };
+}

@@ -1,0 +1,30 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { checkRange } from './batch';
+import { luma } from './grayscale';
+import { hflip } from './hflip';
+import { randomApply } from './random-apply';
+import { solarize } from './solarize';
+import type { Transform } from './types';
+
+/** Mirror each image left-right with probability `p` (default 0.5). */
+export function randomHorizontalFlip(p = 0.5): Transform {
+  return randomApply('randomHorizontalFlip', p, hflip);
+}
+
+/** Turn each RGB image gray with probability `p` (default 0.1), keeping 3 channels as torchvision. */
+export function randomGrayscale(p = 0.1): Transform {
+  return randomApply('randomGrayscale', p, (images) => tf.tidy(() => tf.tile(luma(images), [1, 1, 1, 3]) as tf.Tensor4D));
+}
+
+export interface RandomSolarizeOptions {
+  /** Probability per image (BYOL view 2: 0.2). */
+  p: number;
+  /** Pixels `>= threshold` are inverted (default 0.5, as BYOL). */
+  threshold?: number;
+}
+
+/** Solarize each image with probability `p`: pixels `>= threshold` become `1 - x`. */
+export function randomSolarize({ p, threshold = 0.5 }: RandomSolarizeOptions): Transform {
+  checkRange('randomSolarize', 'threshold', threshold, 0, 1);
+  return randomApply('randomSolarize', p, (images) => solarize(images, threshold));
+}
