@@ -78,5 +78,7 @@ describe('correlateWithReference', () => {
     expect(call({ aggregate: { all: ['cars', 'dogs'] } })).toThrow("aggregate 'all' names task 'dogs', which is not in tasks");
     expect(call({ methods: ['pearson', 'tau'] })).toThrow('methods must contain only pearson, spearman, kendall, got "tau"');
     expect(call({ taskTransforms: { dogs: 'negate' } })).toThrow("taskTransforms names task 'dogs'");
+    expect(call({ aggregate: 'median' })).toThrow(`aggregate must be 'mean' or a record of name -> task names, got "median"`);
+    expect(call({ reference: [0.1, 0.2, 0.3] })).toThrow('reference must be a record of model -> value, got an array');
   });
 });

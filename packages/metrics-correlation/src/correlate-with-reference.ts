@@ -1,5 +1,5 @@
-import { kendall } from './kendall';
-import { pearson } from './pearson';
+import { kendall, type KendallResult } from './kendall';
+import { pearson, type PearsonResult } from './pearson';
 import { spearman } from './spearman';
 import { CORRELATION_METHODS } from './coefficient';
 import { transformMetric, type MetricTransform } from './transform';
@@ -47,16 +47,16 @@ export interface CorrelationRow {
   missing: string[];
   /** Task models left out because the reference lacks them. */
   notInReference: string[];
-  pearson?: CorrelationResult & { confidenceInterval: { low: number; high: number; level: number } };
+  pearson?: PearsonResult;
   spearman?: CorrelationResult;
-  kendall?: CorrelationResult & { pMethod: 'exact' | 'asymptotic' };
+  kendall?: KendallResult;
 }
 
 const FN = 'correlateWithReference';
 
-function checkRecord(value: unknown, name: string): asserts value is Record<string, unknown> {
+function checkRecord(value: unknown, name: string, expected = 'a record of model -> value'): asserts value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${FN}: ${name} must be a record of model -> value, got ${Array.isArray(value) ? 'an array' : String(value)}`);
+    throw new Error(`${FN}: ${name} must be ${expected}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
   }
 }
 
@@ -131,8 +131,10 @@ export function correlateWithReference(options: CorrelateWithReferenceOptions): 
     transformed[task] = transformMetric(scores, taskTransforms[task] ?? transform, { percent, name: `task '${task}'` });
   }
   const rows = Object.keys(transformed).map((task) => correlateRow(task, 'task', x, transformed[task], methods));
+  if (aggregate !== undefined && aggregate !== 'mean') {
+    checkRecord(aggregate, 'aggregate', "'mean' or a record of name -> task names");
+  }
   const groups = aggregate === 'mean' ? { mean: Object.keys(transformed) } : (aggregate ?? {});
-  if (aggregate !== undefined && aggregate !== 'mean') checkRecord(aggregate, 'aggregate');
   for (const [name, members] of Object.entries(groups)) {
     rows.push(correlateRow(name, 'aggregate', x, meanOverTasks(name, members, transformed), methods));
   }

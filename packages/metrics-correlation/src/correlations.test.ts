@@ -60,6 +60,28 @@ describe('exact identities', () => {
   });
 });
 
+describe("kendall method 'auto' (SciPy 1.10 rules)", () => {
+  const n = 40;
+  const ascending = Array.from({ length: n }, (_, i) => i);
+
+  it('is exact beyond n = 33 only within one discordant pair of a perfect ranking', () => {
+    const perfect = kendall(ascending, ascending);
+    expect(perfect.pMethod).toBe('exact');
+    // 2 / 40!, computed as a product to stay in range.
+    const twoOverFactorial = ascending.reduce((p, i) => p / (i + 1), 2);
+    expect(perfect.pValue / twoOverFactorial).toBeCloseTo(1, 10);
+    const oneSwap = [1, 0, ...ascending.slice(2)];
+    expect(kendall(ascending, oneSwap).pMethod).toBe('exact');
+    const twoSwaps = [1, 0, 3, 2, ...ascending.slice(4)];
+    expect(kendall(ascending, twoSwaps).pMethod).toBe('asymptotic');
+  });
+
+  it('is asymptotic as soon as there is a tie, even for small n', () => {
+    expect(kendall([1, 2, 2, 3, 4], [1, 3, 2, 4, 5]).pMethod).toBe('asymptotic');
+    expect(kendall([1, 2, 3, 4, 5], [1, 3, 2, 4, 5]).pMethod).toBe('exact');
+  });
+});
+
 describe('bad input', () => {
   it.each([
     [() => pearson([1, 2, 3], [1, 2]), 'pearson: x and y must have the same length, got 3 and 2'],
