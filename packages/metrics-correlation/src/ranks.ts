@@ -16,9 +16,9 @@ function bound(sorted: Float64Array, v: number, strict: boolean): number {
  * 1-based ranks with ties given the average of the ranks they span
  * (SciPy's rankdata(method='average')), as Spearman's rho requires.
  * A value's tie group occupies positions [first, last) of the sorted copy,
- * i.e. ranks first+1..last, whose mean is (first + 1 + last) / 2. The native
- * numeric sort plus binary searches is several times faster than sorting an
- * index array with a comparator, which matters inside the bootstrap.
+ * i.e. ranks first+1..last, whose mean is (first + 1 + last) / 2. A typed
+ * array's built-in numeric sort needs no comparator callback (about 2-3x
+ * faster than one in Node 20), and the bootstrap ranks thousands of resamples.
  */
 export function averageRanks(values: Sample): Float64Array {
   const sorted = Float64Array.from(values).sort();
