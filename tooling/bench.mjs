@@ -23,12 +23,9 @@ export async function timeIt(fn, { warmup = 1, iterations = 3 } = {}) {
 /** Print one benchmark result as a JSON line (adds backend, peak RSS and live tensors). */
 export function report(fields) {
   peakRss = Math.max(peakRss, process.memoryUsage().rss);
-  const line = {
-    ...fields,
-    backend: tf.getBackend(),
-    peakRssMB: Math.round(peakRss / 2 ** 20),
-    tensors: tf.memory().numTensors,
-  };
+  // Pure-JS packages (metrics-correlation) never start a tfjs backend.
+  const engine = tf.engine().backendName ? { backend: tf.getBackend(), tensors: tf.memory().numTensors } : {};
+  const line = { ...fields, ...engine, peakRssMB: Math.round(peakRss / 2 ** 20) };
   console.log(JSON.stringify(line));
   return line;
 }
