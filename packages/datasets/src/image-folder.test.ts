@@ -36,6 +36,9 @@ describeWithData('loadImageFolder on ../shared/data (counts and histograms of ea
     const test = await loadImageFolder(dataPath('mnist', 'test'), { channels: 1 });
     expect(test.shape).toEqual([1000, 28, 28, 1]);
     expect(classCounts(test)).toEqual(new Array(10).fill(100));
+    // Lossless PNGs: the bytes are the file's gray values exactly.
+    const { data } = await sharp(firstFile('mnist', 'test', '0')).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    expect(Buffer.from(test.images.subarray(0, 784)).equals(data)).toBe(true);
   });
 
   it('dtd10: JPEGs of varying size resized on load, 40/20 per class', async () => {
@@ -48,9 +51,6 @@ describeWithData('loadImageFolder on ../shared/data (counts and histograms of ea
     expect(classCounts(test)).toEqual(new Array(10).fill(20));
   });
 
-  it('without size, images of different sizes are an error that suggests size', async () => {
-    await expect(loadImageFolder(dataPath('dtd10', 'test'))).rejects.toThrow(/is \d+x\d+, but .* is \d+x\d+; pass options\.size/);
-  });
 });
 
 describeWithData('loadImageFolder resize rule and channels', () => {
@@ -79,6 +79,23 @@ describeWithData('loadImageFolder resize rule and channels', () => {
     // Not bit-exact: sharp resizes the whole image in one pass (JPEG shrink-on-load);
     // the wrong crop offset (floor) scores 44 on this striped texture, the right one under 5.
     expect(diff / reference.length).toBeLessThan(6);
+  });
+
+  it('without size, images of different sizes are an error naming both files and suggesting size', async () => {
+    const mixed = join(temp.dir, 'mixed', 'cracked');
+    mkdirSync(mixed, { recursive: true });
+    const sizes = new Map<string, string>();
+    for (const name of readdirSync(dataPath('dtd10', 'train', 'cracked')).sort()) {
+      const meta = await sharp(dataPath('dtd10', 'train', 'cracked', name)).metadata();
+      sizes.set(`${meta.height}x${meta.width}`, name);
+      if (sizes.size === 2) break;
+    }
+    const [first, second] = [...sizes.values()].sort();
+    copyFileSync(dataPath('dtd10', 'train', 'cracked', first), join(mixed, first));
+    copyFileSync(dataPath('dtd10', 'train', 'cracked', second), join(mixed, second));
+    await expect(loadImageFolder(join(temp.dir, 'mixed'))).rejects.toThrow(
+      new RegExp(`${second} \\(file 1\\) is \\d+x\\d+, but .*${first} is \\d+x\\d+; pass options\\.size`),
+    );
   });
 
   it('channels 3 on grayscale PNGs repeats the gray value; channels 1 on RGB gives one channel', async () => {
