@@ -36,7 +36,7 @@ function randomView(images: tf.Tensor2D, rng: ReturnType<typeof createRng>): tf.
   return tf.tidy(() => tf.mul(images, tf.tensor2d(keep, images.shape)));
 }
 
-const flat = (m: VariableModule, name: string) => m.state().get(name)!.dataSync().slice();
+const flat = (m: VariableModule, name: string) => m.state().get(name)!.dataSync<'float32'>().slice();
 const distance = (a: Float32Array, b: Float32Array) => Math.hypot(...a.map((x, i) => x - b[i]));
 
 describeWithData('a BYOL step with LARS and emaUpdate on MNIST', () => {

@@ -15,7 +15,7 @@ export function negativeCosineSimilarity(p: tf.Tensor, z: tf.Tensor, eps = 1e-8)
     const dot = tf.sum(tf.mul(p2, zc), 1);
     const normsSquared = tf.mul(tf.sum(tf.square(p2), 1), tf.sum(tf.square(zc), 1));
     const cos = tf.div(dot, tf.sqrt(tf.maximum(normsSquared, eps * eps)));
-    return tf.neg(tf.mean(cos));
+    return tf.neg(tf.mean(cos)) as tf.Scalar;
   });
 }
 

@@ -2,8 +2,8 @@ import * as tf from '@tensorflow/tfjs-core';
 
 // tfjs-core has no stop_gradient op; a custom gradient that returns zeros is the
 // same thing for autodiff (the value passes through, nothing flows back).
-const stop = tf.customGrad((x: tf.Tensor) => ({
-  value: tf.clone(x),
+const stop = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => ({
+  value: tf.clone(args[0] as tf.Tensor),
   gradFunc: (dy: tf.Tensor) => tf.zerosLike(dy),
 }));
 

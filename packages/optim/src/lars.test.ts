@@ -12,7 +12,7 @@ function variable(values: number[], shape: number[]): tf.Variable {
   owned.push(v);
   return v;
 }
-const gradsFor = (pairs: [tf.Variable, number[]][]) =>
+const gradsFor = (pairs: [tf.Variable, number[]][]): tf.NamedTensorMap =>
   Object.fromEntries(pairs.map(([v, g]) => [v.name, tf.tensor(g, v.shape)]));
 const values = (v: tf.Tensor) => Array.from(v.dataSync());
 
@@ -29,7 +29,7 @@ describe('LARS', () => {
     for (const g of [[0.5, 1, -1], [0.25, -0.5, 2], [1, 1, 1]]) {
       const [ga, gb] = [gradsFor([[a, g]]), gradsFor([[b, g]])];
       lars.applyGradients(ga);
-      momentum.applyGradients(gb);
+      momentum.applyGradients(Object.entries(gb).map(([name, tensor]) => ({ name, tensor })));
       tf.dispose([...Object.values(ga), ...Object.values(gb)]);
       expect(values(a)).toEqual(values(b));
     }
