@@ -39,15 +39,15 @@ describeWithData('fewShot on MNIST raw pixels', () => {
     const ds = await loadImageFolder(dataPath('mnist', 'test'));
     const dim = 28 * 28;
     const features = { data: Float32Array.from(ds.images, (v) => v / 255), n: ds.shape[0], dim };
-    const r = fewShot({ features, labels: ds.labels, ways: 5, shots: 5, queries: 15, episodes: 200, seed: 0 });
+    const r = fewShot({ features, labels: ds.labels, ways: 5, shots: 5, queries: 15, episodes: 100, seed: 0 });
     expect(r.accuracy).toBeGreaterThan(0.6); // chance is 0.2
-    const mean = r.episodeAccuracies.reduce((s, a) => s + a, 0) / 200;
-    const std = Math.sqrt(r.episodeAccuracies.reduce((s, a) => s + (a - mean) ** 2, 0) / 200);
+    const mean = r.episodeAccuracies.reduce((s, a) => s + a, 0) / 100;
+    const std = Math.sqrt(r.episodeAccuracies.reduce((s, a) => s + (a - mean) ** 2, 0) / 100);
     expect(r.accuracy).toBeCloseTo(mean, 12);
-    expect(r.ci95).toBeCloseTo((1.96 * std) / Math.sqrt(200), 12);
-    const again = fewShot({ features, labels: ds.labels, ways: 5, shots: 5, queries: 15, episodes: 200, seed: 0 });
+    expect(r.ci95).toBeCloseTo((1.96 * std) / Math.sqrt(100), 12);
+    const again = fewShot({ features, labels: ds.labels, ways: 5, shots: 5, queries: 15, episodes: 100, seed: 0 });
     expect(again.accuracy).toBe(r.accuracy);
-    const twenty = fewShot({ features, labels: ds.labels, ways: 5, shots: 20, queries: 15, episodes: 200, seed: 0 });
+    const twenty = fewShot({ features, labels: ds.labels, ways: 5, shots: 20, queries: 15, episodes: 100, seed: 0 });
     expect(twenty.accuracy).toBeGreaterThan(r.accuracy - 0.02);
   });
 });

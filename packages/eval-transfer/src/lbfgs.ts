@@ -192,7 +192,9 @@ function strongWolfe(at: (alpha: number) => Point, f0: number, d0: number, first
       const right = Math.max(lo.alpha, hi.alpha);
       // Safeguard: stay 10% inside the bracket, else bisect.
       if (!(a > left + 0.1 * Math.abs(width) && a < right - 0.1 * Math.abs(width))) a = lo.alpha + 0.5 * width;
-      if (Math.abs(width) <= 1e-16 * Math.max(1, right)) break;
+      // A bracket this narrow cannot improve much further (MINPACK's dcsrch, used by
+      // L-BFGS-B, gives up at a relative width of 0.1); noisy float32 objectives would otherwise burn the budget here.
+      if (Math.abs(width) <= 1e-3 * right) break;
       const pt = at(a);
       evals++;
       if (!sufficient(pt) || pt.f >= lo.f) {

@@ -14,7 +14,7 @@ export interface LogisticRegressionOptions {
   /**
    * `float64`: exact JS loops; `float32`: the backend's matmul (fast for large n x d; the
    * objective is still accumulated in float64, but logits and gradients carry float32 rounding).
-   * Default: float64 when n * dim * classes <= 4e6.
+   * Default: float64 when n * dim * classes <= 1e6.
    */
   precision?: Precision;
 }
