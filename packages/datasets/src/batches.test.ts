@@ -1,10 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { describeWithData } from '../../../tooling/test-data';
+import { loadFashionMnistTest } from '../test/fixtures';
 import { batches, epochOrder, type Batch, type BatchOptions } from './batches';
 import type { ImageDataset } from './image-dataset';
-import { loadIdx } from './idx';
 import { imagesToTensor } from './to-tensor';
 
 /** Run the iterator to the end, keeping indices/epochs and disposing the tensors. */
@@ -22,7 +22,7 @@ describeWithData('batches on Fashion-MNIST test (10,000 images)', () => {
   let ds: ImageDataset;
   beforeAll(async () => {
     await initBackend('wasm');
-    ds = await loadIdx(dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'), dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+    ds = await loadFashionMnistTest();
   });
 
   it('an epoch visits every image once, in shuffled batches whose tensors hold those images, and leaks nothing', async () => {

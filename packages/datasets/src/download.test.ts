@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, statSyn
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '../../../tooling/test-data';
-import { cifarRecords, makeTempDir, serveFiles } from '../test/fixtures';
+import { cifarRecords, makeTempDir, withServer } from '../test/fixtures';
 import { DOWNLOADS, type DownloadSpec } from './catalog';
 import { loadCifar } from './cifar';
 import { download } from './download';
@@ -54,10 +54,9 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
   afterAll(() => temp.remove());
 
   it('resumes with an HTTP Range request after the connection is cut, and the files load', async () => {
-    const server = await serveFiles(fixtures, { [IMAGES]: 1 << 20 });
     const dir = join(temp.dir, 'resume');
     const progress: number[] = [];
-    try {
+    await withServer(fixtures, { [IMAGES]: 1 << 20 }, async (server) => {
       const result = await download(fashionSpec, dir, { baseUrl: server.baseUrl, onProgress: (p) => p.file === IMAGES && progress.push(p.received) });
       const imageRequests = server.requests.filter((r) => r.path === IMAGES);
       expect(imageRequests).toHaveLength(2);
@@ -68,15 +67,12 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
       const ds = await loadIdx(join(result.path, IMAGES), join(result.path, LABELS));
       expect(ds.shape).toEqual([10000, 28, 28, 1]);
       expect(readdirSync(dir).sort()).toEqual([LABELS, IMAGES].sort());
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('keeps the .part when retries run out and resumes from it on the next call', async () => {
-    const server = await serveFiles(fixtures, { [IMAGES]: 300_000 });
     const dir = join(temp.dir, 'later');
-    try {
+    await withServer(fixtures, { [IMAGES]: 300_000 }, async (server) => {
       await expect(download(fashionSpec, dir, { baseUrl: server.baseUrl, retries: 0 })).rejects.toThrow(/partial download kept in .*\.part for resuming/);
       const partSize = statSync(join(dir, `${IMAGES}.part`)).size;
       expect(partSize).toBeGreaterThan(0);
@@ -87,41 +83,32 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
       const requestsBefore = server.requests.length;
       await download(fashionSpec, dir, { baseUrl: server.baseUrl });
       expect(server.requests.length).toBe(requestsBefore);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('a checksum mismatch is an error and leaves nothing in place (Debian re-gzipped the official files)', async () => {
     const debian = Object.fromEntries(DOWNLOADS['fashion-mnist'].files.map((f) => [f.file, readFileSync(dataPath('fashion-mnist', f.file))]));
-    const server = await serveFiles(debian);
     const dir = join(temp.dir, 'mismatch');
-    try {
+    await withServer(debian, {}, async (server) => {
       await expect(download('fashion-mnist', dir, { baseUrl: `${server.baseUrl}/` })).rejects.toThrow(
         /train-images-idx3-ubyte\.gz: SHA-256 mismatch, expected 08dc20ab.*, got [0-9a-f]{64}; the download was deleted/,
       );
       expect(readdirSync(dir)).toEqual([]);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('an HTTP error is not retried and leaves nothing', async () => {
-    const server = await serveFiles({});
     const dir = join(temp.dir, 'missing');
-    try {
+    await withServer({}, {}, async (server) => {
       await expect(download(fashionSpec, dir, { baseUrl: server.baseUrl })).rejects.toThrow(/HTTP 404 .*after 1 attempt\(s\); nothing saved/);
       expect(readdirSync(dir)).toEqual([]);
       await expect(download('mnist' as 'cifar10', dir)).rejects.toThrow(/unknown dataset "mnist", expected one of cifar10, cifar100, fashion-mnist, eurosat/);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('unpacks a CIFAR-10 tar.gz (made by GNU tar) once, ready for loadCifar', async () => {
-    const server = await serveFiles(fixtures);
     const dir = join(temp.dir, 'cifar');
-    try {
+    await withServer(fixtures, {}, async (server) => {
       const result = await download(cifarSpec, dir, { baseUrl: server.baseUrl });
       expect(result.path).toBe(join(dir, 'cifar-10-batches-bin'));
       const ds = await loadCifar(dir, { variant: 'cifar10', split: 'test' });
@@ -131,23 +118,18 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
       const requestsBefore = server.requests.length;
       await download(cifarSpec, dir, { baseUrl: server.baseUrl });
       expect(server.requests.length).toBe(requestsBefore);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   it('unpacks a zip (made by Info-ZIP, deflated) without a dependency, ready for loadImageFolder', async () => {
-    const server = await serveFiles(fixtures);
     const dir = join(temp.dir, 'sat');
-    try {
+    await withServer(fixtures, {}, async (server) => {
       const result = await download(zipSpec, dir, { baseUrl: server.baseUrl });
       const ds = await loadImageFolder(result.path);
       expect(ds.shape).toEqual([10, 32, 32, 3]);
       expect(ds.classes).toEqual(['airplane', 'ship']);
       const original = readdirSync(dataPath('cifar10', 'test', 'ship'))[0];
       expect(readFileSync(join(result.path, 'ship', original)).equals(readFileSync(dataPath('cifar10', 'test', 'ship', original)))).toBe(true);
-    } finally {
-      await server.close();
-    }
+    });
   });
 });

@@ -1,17 +1,17 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { describeWithData } from '../../../tooling/test-data';
+import { loadFashionMnistTest } from '../test/fixtures';
 import { episodes, sampleEpisodes } from './episodes';
 import type { ImageDataset } from './image-dataset';
-import { loadIdx } from './idx';
 import { imagesToTensor } from './to-tensor';
 
 describeWithData('few-shot episodes on Fashion-MNIST test labels', () => {
   let ds: ImageDataset;
   beforeAll(async () => {
     await initBackend('wasm');
-    ds = await loadIdx(dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'), dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+    ds = await loadFashionMnistTest();
   });
 
   it('5-way 5-shot 15-query episodes: distinct classes, disjoint support and query of the right class', () => {

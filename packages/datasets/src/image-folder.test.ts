@@ -132,13 +132,16 @@ describe('loadImageFolder bad input', () => {
     const whole = readFileSync(join(root, 'b', '1.png'));
     writeFileSync(join(root, 'b', '2.png'), whole.subarray(0, whole.length - 20));
     writeFileSync(join(root, 'README.md'), 'root files are not classes');
+    mkdirSync(join(root, 'b', 'nested'));
+    writeFileSync(join(root, 'b', 'nested', '3.png'), await png(90));
 
     await expect(loadImageFolder(root)).rejects.toThrow(/cannot decode .*a\/notes\.txt \(file 1, class 'a'\)/);
     const logged: string[] = [];
     const ds = await loadImageFolder(root, { onError: 'skip', log: (m) => logged.push(m) });
-    expect(ds.shape).toEqual([2, 4, 4, 3]);
-    expect(Array.from(ds.labels)).toEqual([0, 1]);
-    expect([ds.images[0], ds.images[48]]).toEqual([10, 200]);
+    // Sub-folders of a class belong to it ('1.png' < '2.png' < 'nested').
+    expect(ds.shape).toEqual([3, 4, 4, 3]);
+    expect(Array.from(ds.labels)).toEqual([0, 1, 1]);
+    expect([ds.images[0], ds.images[48], ds.images[96]]).toEqual([10, 200, 90]);
     expect(logged).toHaveLength(2);
     expect(logged[0]).toMatch(/notes\.txt.*skipped/);
     expect(logged[1]).toMatch(/b\/2\.png \(file 3, class 'b'\).*skipped/);

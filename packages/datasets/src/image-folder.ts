@@ -38,18 +38,25 @@ async function listFiles(dir: string): Promise<{ classes: string[]; files: Image
   if (classes.length === 0) throw new Error(`loadImageFolder: dir ${dir} has no class sub-folders (expected dir/<class>/<image>)`);
   const files: ImageFile[] = [];
   for (const [label, name] of classes.entries()) {
-    const inClass = await readdir(join(dir, name), { withFileTypes: true });
-    const names = inClass.filter((e) => !e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(byCodePoint);
-    for (const file of names) files.push({ path: join(dir, name, file), label });
+    for (const path of await filesBelow(join(dir, name))) files.push({ path, label });
   }
   return { classes, files };
+}
+
+/** Files below `dir`, sub-folders included (as torchvision walks each class folder), sorted, dotfiles and dot-folders skipped. */
+async function filesBelow(dir: string): Promise<string[]> {
+  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
+  entries.sort((a, b) => byCodePoint(a.name, b.name));
+  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? filesBelow(join(dir, e.name)) : [join(dir, e.name)])));
+  return nested.flat();
 }
 
 /**
  * Load `dir/<class>/<image>` (JPEG, PNG, WebP, ... anything sharp decodes) into
  * one ImageDataset. Classes are the sub-folder names sorted by code point;
- * files are taken in sorted order. Dotfiles are ignored; any other file that is
- * not an image is an error naming it (or, with `onError: 'skip'`, is logged and left out).
+ * files (sub-folders of a class included) are taken in sorted order. Dotfiles
+ * are ignored; any other file that is not an image is an error naming it (or,
+ * with `onError: 'skip'`, is logged and left out).
  */
 export async function loadImageFolder(dir: string, options: LoadImageFolderOptions = {}): Promise<ImageDataset> {
   const { size, onError = 'throw', onProgress, log = console.warn, concurrency = 8 } = options;

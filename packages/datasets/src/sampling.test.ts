@@ -1,8 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { describeWithData } from '../../../tooling/test-data';
+import { loadFashionMnistTest } from '../test/fixtures';
 import { concat } from './concat';
 import { classCounts, imageSize, type ImageDataset } from './image-dataset';
-import { loadIdx } from './idx';
 import { select } from './select';
 import { split } from './split';
 import { subset } from './subset';
@@ -16,7 +16,7 @@ function sameImage(a: ImageDataset, i: number, b: ImageDataset, j: number): bool
 describeWithData('subset, split, select and concat on Fashion-MNIST test', () => {
   let ds: ImageDataset;
   beforeAll(async () => {
-    ds = await loadIdx(dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'), dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+    ds = await loadFashionMnistTest();
   });
 
   it('subset: perClass of every class, same seed same pick, another seed another pick', () => {

@@ -1,16 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { describeWithData } from '../../../tooling/test-data';
+import { loadFashionMnistTest } from '../test/fixtures';
 import type { ImageDataset } from './image-dataset';
-import { loadIdx } from './idx';
 import { imagesToTensor, labelsToTensor } from './to-tensor';
 
 describeWithData('imagesToTensor / labelsToTensor on Fashion-MNIST test', () => {
   let ds: ImageDataset;
   beforeAll(async () => {
     await initBackend('wasm');
-    ds = await loadIdx(dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'), dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+    ds = await loadFashionMnistTest();
   });
 
   it('gives float32 NHWC in [0, 1] equal to uint8 / 255 (torchvision ToTensor), and leaks nothing', () => {

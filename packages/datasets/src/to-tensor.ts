@@ -7,7 +7,11 @@ import { assertDataset, assertIndices, imageSize, type ImageDataset } from './im
  * to the same float32 as torchvision's `ToTensor` (uint8 / 255 in float32).
  */
 export function imagesToFloat32(ds: ImageDataset, indices?: ArrayLike<number>): Float32Array {
-  if (!indices) return Float32Array.from(ds.images, (v) => v / 255);
+  if (!indices) {
+    const out = new Float32Array(ds.images.length);
+    for (let j = 0; j < out.length; j++) out[j] = ds.images[j] / 255;
+    return out;
+  }
   assertIndices(indices, ds.shape[0], 'imagesToTensor');
   const size = imageSize(ds);
   const out = new Float32Array(indices.length * size);

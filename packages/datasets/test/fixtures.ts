@@ -6,6 +6,8 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { dataPath } from '../../../tooling/test-data';
+import { loadIdx } from '../src/idx';
 import type { ImageDataset } from '../src/image-dataset';
 
 export function makeTempDir(): { dir: string; remove: () => void } {
@@ -71,4 +73,23 @@ export async function serveFiles(files: Record<string, Buffer>, cutAfter: Record
     requests,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** Fashion-MNIST test (10,000 real 28x28 images) from ../shared/data, the small real set most tests share. */
+export function loadFashionMnistTest(): Promise<ImageDataset> {
+  return loadIdx(dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'), dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+}
+
+/** Run `fn` against a fresh `serveFiles` server and always close it. */
+export async function withServer<T>(
+  files: Record<string, Buffer>,
+  cutAfter: Record<string, number>,
+  fn: (server: Awaited<ReturnType<typeof serveFiles>>) => Promise<T>,
+): Promise<T> {
+  const server = await serveFiles(files, cutAfter);
+  try {
+    return await fn(server);
+  } finally {
+    await server.close();
+  }
 }
