@@ -12,3 +12,5 @@ export { top1, meanPerClassAccuracy, averagePrecision11, map11 } from './metrics
 export { toFeatureMatrix } from './feature-matrix';
 export type { FeatureInput, FeatureMatrix } from './feature-matrix';
 export type { Precision } from './softmax-problem';
+export { extractFeatures, featureCacheKey, memoryFeatureStore } from './extract-features';
+export type { ExtractFeaturesOptions, FeatureStore, ImageTransform } from './extract-features';

@@ -1,0 +1,95 @@
+import * as tf from '@tensorflow/tfjs-core';
+import type { ImageDataset } from '@selfsup/datasets';
+import { createRng, type Encoder, type Rng } from '@selfsup/runtime';
+import { ContentHash } from './content-hash';
+import type { FeatureMatrix } from './feature-matrix';
+
+/** Where extracted features are cached: in memory, on disk (`directoryFeatureStore` in `@selfsup/eval-transfer/node`), ... */
+export interface FeatureStore {
+  /** The features stored under exactly `key`, or undefined (a store must never return another key's entry). */
+  get(key: string): Promise<FeatureMatrix | undefined>;
+  set(key: string, features: FeatureMatrix): Promise<void>;
+}
+
+/** A deterministic image transform (`(images, rng) => images`), e.g. `evalTransform()` of @selfsup/augment. */
+export type ImageTransform = (images: tf.Tensor4D, rng: Rng) => tf.Tensor4D;
+
+export interface ExtractFeaturesOptions {
+  /** Applied to each batch of [0, 1] images before the encoder. Must be deterministic. */
+  transform?: ImageTransform;
+  /** Names the transform and its settings in the cache key, e.g. 'evalTransform(crop=32)'. Required with `cache` and `transform`. */
+  transformId?: string;
+  /** Images per forward pass. Default 256. */
+  batchSize?: number;
+  cache?: FeatureStore;
+  /** Called after each batch with (images done, total). */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/**
+ * The cache key: a digest of every state tensor of the encoder (parameters and
+ * BN statistics, with names and shapes), of the dataset (shape and pixels)
+ * and the transform id. Any change in weights, data or transform changes it.
+ */
+export function featureCacheKey(encoder: Encoder, dataset: ImageDataset, transformId: string): string {
+  const weights = new ContentHash();
+  for (const [name, variable] of encoder.state()) {
+    weights.update(`${name}:${variable.shape.join('x')};`).update(variable.dataSync() as Float32Array);
+  }
+  const data = new ContentHash().update(dataset.images);
+  return `encoder=${weights.digest()}/dim=${encoder.outputDim};data=${dataset.shape.join('x')}:${data.digest()};transform=${transformId}`;
+}
+
+/**
+ * Features of every image of `dataset` from a frozen encoder in eval mode
+ * (BatchNorm uses its running statistics), batched, optionally cached.
+ */
+export async function extractFeatures(encoder: Encoder, dataset: ImageDataset, options: ExtractFeaturesOptions = {}): Promise<FeatureMatrix> {
+  const { transform, transformId, batchSize = 256, cache, onProgress } = options;
+  if (!encoder || typeof encoder.apply !== 'function' || !Number.isInteger(encoder.outputDim)) {
+    throw new Error(`extractFeatures: encoder must be an Encoder (apply, state, outputDim), got ${encoder}`);
+  }
+  if (!dataset || !(dataset.images instanceof Uint8Array) || !Array.isArray(dataset.shape) || dataset.shape.length !== 4) {
+    throw new Error('extractFeatures: dataset must be an ImageDataset { images: Uint8Array, labels, shape: [N, H, W, C] }');
+  }
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`extractFeatures: batchSize must be a positive integer, got ${batchSize}`);
+  if (cache && transform && !transformId) {
+    throw new Error('extractFeatures: options.transformId is required with a cache and a transform (a function cannot be hashed)');
+  }
+  const key = cache ? featureCacheKey(encoder, dataset, transform ? transformId! : 'none') : '';
+  const cached = cache ? await cache.get(key) : undefined;
+  if (cached) return cached;
+
+  const [n, h, w, c] = dataset.shape;
+  const size = h * w * c;
+  const dim = encoder.outputDim;
+  const data = new Float32Array(n * dim);
+  const rng = createRng(0); // unused by deterministic transforms; required by the Transform signature
+  for (let start = 0; start < n; start += batchSize) {
+    const rows = Math.min(batchSize, n - start);
+    const features = tf.tidy(() => {
+      const pixels = Float32Array.from(dataset.images.subarray(start * size, (start + rows) * size), (v) => v / 255);
+      const images = tf.tensor4d(pixels, [rows, h, w, c]);
+      return encoder.apply(transform ? transform(images, rng) : images, { training: false });
+    });
+    if (features.shape[0] !== rows || features.shape[1] !== dim) {
+      features.dispose();
+      throw new Error(`extractFeatures: the encoder returned shape [${features.shape}], expected [${rows}, ${dim}]`);
+    }
+    data.set(await features.data(), start * dim);
+    features.dispose();
+    onProgress?.(start + rows, n);
+  }
+  const result = { data, n, dim };
+  if (cache) await cache.set(key, result);
+  return result;
+}
+
+/** An in-memory FeatureStore (for a browser session, or tests). */
+export function memoryFeatureStore(): FeatureStore {
+  const entries = new Map<string, FeatureMatrix>();
+  return {
+    get: async (key) => entries.get(key),
+    set: async (key, features) => void entries.set(key, features),
+  };
+}
