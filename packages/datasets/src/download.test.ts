@@ -86,6 +86,16 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
     });
   });
 
+  it('a stalled connection is aborted after stallTimeoutMs and resumed', async () => {
+    const dir = join(temp.dir, 'stall');
+    await withServer(fixtures, { [LABELS]: -2000 }, async (server) => {
+      await download(fashionSpec, dir, { baseUrl: server.baseUrl, stallTimeoutMs: 300 });
+      const labelRequests = server.requests.filter((r) => r.path === LABELS);
+      expect(labelRequests.map((r) => r.headers.range)).toEqual([undefined, 'bytes=2000-']);
+      expect(readFileSync(join(dir, LABELS)).equals(fixtures[LABELS])).toBe(true);
+    });
+  });
+
   it('a checksum mismatch is an error and leaves nothing in place (Debian re-gzipped the official files)', async () => {
     const debian = Object.fromEntries(DOWNLOADS['fashion-mnist'].files.map((f) => [f.file, readFileSync(dataPath('fashion-mnist', f.file))]));
     const dir = join(temp.dir, 'mismatch');

@@ -13,6 +13,8 @@ export interface DownloadOptions {
   baseUrl?: string;
   /** Retries after a cut connection, each resuming (default 3). */
   retries?: number;
+  /** A connection silent for this long counts as cut (default 60000 ms). */
+  stallTimeoutMs?: number;
 }
 
 export interface DownloadResult {
@@ -61,6 +63,7 @@ export async function download(spec: DownloadName | DownloadSpec, dir: string, o
     await fetchFile(url, dest, {
       sha256: remote.sha256,
       retries: options.retries,
+      stallTimeoutMs: options.stallTimeoutMs,
       onProgress: options.onProgress && ((p) => options.onProgress?.({ ...p, file: remote.file })),
     });
     if (remote.extract) await extractOnce(dest, remote.extract, dir);

@@ -18,6 +18,8 @@ export interface FetchFileOptions {
   onProgress?: (progress: DownloadProgress) => void;
   /** Retries after a cut connection, each resuming where the last stopped (default 3). */
   retries?: number;
+  /** A connection that sends nothing for this long counts as cut (default 60000 ms). */
+  stallTimeoutMs?: number;
 }
 
 /** SHA-256 of a file, lowercase hex. */
@@ -36,10 +38,32 @@ function describe(err: unknown): string {
 /** An HTTP status that retrying will not fix. */
 class HttpStatusError extends Error {}
 
-/** One GET that appends to `part` from its current size (HTTP Range), or restarts it when the server ignores the range. */
-async function fetchInto(url: string, part: string, onProgress?: (p: DownloadProgress) => void): Promise<void> {
+/** One GET that appends to `part` from its current size (HTTP Range), or restarts it when the server ignores the range; a stalled connection is aborted. */
+async function fetchInto(url: string, part: string, stallTimeoutMs: number, onProgress?: (p: DownloadProgress) => void): Promise<void> {
   const offset = existsSync(part) ? statSync(part).size : 0;
-  const response = await fetch(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {} });
+  const abort = new AbortController();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const watchdog = () => {
+    clearTimeout(timer);
+    timer = setTimeout(() => abort.abort(new Error(`no data for ${stallTimeoutMs} ms`)), stallTimeoutMs);
+  };
+  watchdog();
+  try {
+    await fetchWithWatchdog(url, part, offset, abort.signal, watchdog, onProgress);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+async function fetchWithWatchdog(
+  url: string,
+  part: string,
+  offset: number,
+  signal: AbortSignal,
+  onData: () => void,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<void> {
+  const response = await fetch(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal });
   // 416: the .part already holds the whole file; the checksum decides.
   if (response.status === 416 && offset > 0) return;
   const resumed = response.status === 206 && (response.headers.get('content-range') ?? '').startsWith(`bytes ${offset}-`);
@@ -53,6 +77,7 @@ async function fetchInto(url: string, part: string, onProgress?: (p: DownloadPro
   let received = start;
   const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream<Uint8Array>);
   body.on('data', (chunk: Buffer) => {
+    onData();
     received += chunk.length;
     onProgress?.({ received, total });
   });
@@ -71,6 +96,7 @@ export async function fetchFile(url: string, dest: string, options: FetchFileOpt
   const expected = options.sha256?.toLowerCase();
   if (!/^[0-9a-f]{64}$/.test(expected ?? '')) throw new Error(`fetchFile: sha256 must be 64 hex digits, got ${JSON.stringify(options.sha256)}`);
   const retries = options.retries ?? 3;
+  const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
   if (existsSync(dest)) {
     if ((await sha256File(dest)) === expected) return;
     rmSync(dest);
@@ -79,7 +105,7 @@ export async function fetchFile(url: string, dest: string, options: FetchFileOpt
   const part = `${dest}.part`;
   for (let attempt = 0; ; attempt++) {
     try {
-      await fetchInto(url, part, options.onProgress);
+      await fetchInto(url, part, stallTimeoutMs, options.onProgress);
       break;
     } catch (err) {
       if (err instanceof HttpStatusError || attempt >= retries) {

@@ -38,7 +38,8 @@ export interface ServedRequest {
 
 /**
  * Serve `files` on 127.0.0.1 with HTTP Range support. `cutAfter[name] = n`
- * makes the first GET of that file send n bytes, then destroy the socket.
+ * makes the first GET of that file send n bytes, then destroy the socket
+ * (n > 0) or go silent with the socket open (n < 0).
  */
 export async function serveFiles(files: Record<string, Buffer>, cutAfter: Record<string, number> = {}) {
   const requests: ServedRequest[] = [];
@@ -61,17 +62,24 @@ export async function serveFiles(files: Record<string, Buffer>, cutAfter: Record
     if (range) res.writeHead(206, { ...headers, 'content-range': `bytes ${start}-${body.length - 1}/${body.length}` });
     else res.writeHead(200, headers);
     if (cut.delete(name)) {
-      res.write(body.subarray(start, start + cutAfter[name]), () => res.destroy());
+      // Negative: send that many bytes, then stall with the connection open.
+      const n = cutAfter[name];
+      res.write(body.subarray(start, start + Math.abs(n)), () => n > 0 && res.destroy());
       return;
     }
     res.end(body.subarray(start));
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const close = () =>
+    new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    });
   const { port } = server.address() as AddressInfo;
   return {
     baseUrl: `http://127.0.0.1:${port}`,
     requests,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    close,
   };
 }
 
