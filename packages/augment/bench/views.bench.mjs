@@ -20,6 +20,7 @@ const SIZE = 32;
 const rng = createRng(0);
 const images = tf.tensor4d(rng.fillUniform(new Float32Array(N * SIZE * SIZE * 3)), [N, SIZE, SIZE, 3]);
 
+const lines = [];
 async function measure(name, transform) {
   const seconds = await timeIt(
     async () => {
@@ -29,7 +30,9 @@ async function measure(name, transform) {
     },
     { warmup: 1, iterations: 5 },
   );
-  return report({ bench: `augment/${name}`, batch: N, size: SIZE, msPerBatch: +(seconds * 1e3).toFixed(1), imagesPerSec: Math.round(N / seconds) });
+  const line = report({ bench: `augment/${name}`, batch: N, size: SIZE, msPerBatch: +(seconds * 1e3).toFixed(1), imagesPerSec: Math.round(N / seconds) });
+  lines.push(line);
+  return line;
 }
 
 const view1 = byolView1({ size: SIZE });
@@ -49,4 +52,17 @@ await measure('byolView1+byolView2', (x, r) => {
   tf.dispose([a, b]);
   return both;
 });
-images.dispose();
+// Same-run baseline for "augmentation must be >= 5x faster than the training step it feeds":
+// ONE 3x3 conv 64 -> 64 forward on the same batch. A ResNet-18 (CIFAR stem) training step
+// does 16 convs at least this costly, each forward + two backward passes (~48x this).
+const features = tf.randomUniform([N, SIZE, SIZE, 64]);
+const kernel = tf.randomUniform([3, 3, 64, 64]);
+const conv = await measure('baseline: one 64->64 3x3 conv forward', () => tf.conv2d(features, kernel, 1, 'same'));
+const pair = lines.find((l) => l.bench === 'augment/byolView1+byolView2');
+report({
+  bench: 'augment/ratio',
+  resnet18StepLowerBoundMs: Math.round(48 * conv.msPerBatch),
+  viewsMs: pair.msPerBatch,
+  trainingStepOverViews: +((48 * conv.msPerBatch) / pair.msPerBatch).toFixed(1),
+});
+tf.dispose([images, features, kernel]);

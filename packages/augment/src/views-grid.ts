@@ -73,6 +73,7 @@ export async function viewsGrid(images: tf.Tensor4D, path: string, options: View
   }
   const png = await sharp({ create: { width, height, channels: 3, background: { r: 255, g: 255, b: 255 } } })
     .composite(composites)
+    .removeAlpha()
     .png()
     .toBuffer();
   await writeFileAtomic(path, png);

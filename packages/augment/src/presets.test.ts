@@ -1,0 +1,109 @@
+import { readdirSync } from 'node:fs';
+import * as tf from '@tensorflow/tfjs-core';
+import sharp from 'sharp';
+import { createRng, initBackend } from '@selfsup/runtime';
+import { beforeAll, expect, it } from 'vitest';
+import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { centerCrop } from './center-crop';
+import { byolView1, byolView2, evalTransform, simclr } from './presets';
+import { resize } from './resized-crop';
+import { countDistinctImages, maxAbsDiff } from './test-helpers';
+
+/** The first image of each class folder, decoded with sharp into a float batch in [0, 1]. */
+async function loadFirstPerClass(dir: string, count: number): Promise<tf.Tensor4D> {
+  const classes = readdirSync(dir).sort().slice(0, count);
+  const decoded = await Promise.all(
+    classes.map(async (cls) => {
+      const file = readdirSync(`${dir}/${cls}`).sort()[0];
+      const { data, info } = await sharp(`${dir}/${cls}/${file}`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      return { data, shape: [info.height, info.width, 3] as [number, number, number] };
+    }),
+  );
+  return tf.tidy(() => tf.stack(decoded.map((d) => tf.div(tf.tensor3d(Uint8Array.from(d.data), d.shape, 'int32'), 255))) as tf.Tensor4D);
+}
+
+function range(t: tf.Tensor): [number, number] {
+  return tf.tidy(() => [tf.min(t).dataSync()[0], tf.max(t).dataSync()[0]]);
+}
+
+describeWithData('presets on real CIFAR-10 images', () => {
+  let images: tf.Tensor4D;
+  beforeAll(async () => {
+    await initBackend('wasm');
+    images = await loadFirstPerClass(dataPath('cifar10', 'train'), 8);
+  });
+
+  it('BYOL views: right shape, values in [0, 1], every image different, the two views different', () => {
+    const before = tf.memory().numTensors;
+    const v1 = byolView1({ size: 32 })(images, createRng(1));
+    const v2 = byolView2({ size: 32 })(images, createRng(2));
+    expect(tf.memory().numTensors).toBe(before + 2);
+    for (const v of [v1, v2]) {
+      expect(v.shape).toEqual([8, 32, 32, 3]);
+      const [lo, hi] = range(v);
+      expect(lo).toBeGreaterThanOrEqual(0);
+      expect(hi).toBeLessThanOrEqual(1);
+      expect(countDistinctImages(v)).toBe(8);
+    }
+    expect(maxAbsDiff(v1, v2)).toBeGreaterThan(0.1);
+    expect(maxAbsDiff(v1, images)).toBeGreaterThan(0.1);
+    tf.dispose([v1, v2]);
+  });
+
+  it('same seed, same views; a 16-pixel view from the same source', () => {
+    const view = byolView2({ size: 16 });
+    const a = view(images, createRng(3));
+    const b = view(images, createRng(3));
+    const c = view(images, createRng(4));
+    expect(a.shape).toEqual([8, 16, 16, 3]);
+    expect(maxAbsDiff(a, b)).toBe(0);
+    expect(maxAbsDiff(a, c)).toBeGreaterThan(0.1);
+    tf.dispose([a, b, c]);
+  });
+
+  it('the same seed gives the same views on the wasm and cpu backends', async () => {
+    const view = byolView1({ size: 24 });
+    const onWasm = view(images, createRng(5));
+    const wasmData = onWasm.dataSync().slice();
+    onWasm.dispose();
+    const pixels = images.dataSync().slice();
+    await initBackend('cpu');
+    const cpuImages = tf.tensor4d(pixels, images.shape);
+    const onCpu = view(cpuImages, createRng(5));
+    const fromWasm = tf.tensor4d(wasmData, onCpu.shape);
+    expect(maxAbsDiff(onCpu, fromWasm)).toBeLessThan(1e-4);
+    tf.dispose([cpuImages, onCpu, fromWasm]);
+    await initBackend('wasm');
+  });
+
+  it('SimCLR views and the CIFAR eval transform', () => {
+    const views = simclr({ size: 32 })(images, createRng(6));
+    expect(views.shape).toEqual([8, 32, 32, 3]);
+    expect(countDistinctImages(views)).toBe(8);
+    // 32 -> shorter side 37 -> centre 32x32, as resize + centerCrop.
+    const evaluated = evalTransform({ crop: 32 })(images, createRng(0));
+    const expected = tf.tidy(() => centerCrop(resize(images, 37), [32, 32]));
+    expect(evaluated.shape).toEqual([8, 32, 32, 3]);
+    expect(maxAbsDiff(evaluated, expected)).toBe(0);
+    tf.dispose([views, evaluated, expected]);
+  });
+
+  it('eval transform at ImageNet size on a real DTD texture: 256 shorter side, centre 224', async () => {
+    const dtd = await loadFirstPerClass(dataPath('dtd10', 'train'), 1);
+    const [, h, w] = dtd.shape;
+    const out = evalTransform()(dtd, createRng(0));
+    expect(out.shape).toEqual([1, 224, 224, 3]);
+    // The centre pixel of the crop is the centre of the resized image, close to the original's centre.
+    const centre = (t: tf.Tensor4D, y: number, x: number) => tf.tidy(() => tf.slice(t, [0, y, x, 0], [1, 1, 1, 3]).dataSync());
+    const a = centre(out, 112, 112);
+    const b = centre(dtd, Math.floor(h / 2), Math.floor(w / 2));
+    expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(0.25);
+    tf.dispose([dtd, out]);
+  });
+
+  it('rejects bad options with the argument named', () => {
+    expect(() => byolView1({ size: 0 })).toThrow(/byolView1: size must be an integer >= 1, got 0/);
+    expect(() => evalTransform({ crop: 224, resize: 200 })).toThrow(/resize must be an integer >= 224, got 200/);
+    expect(() => simclr({ strength: -1 })).toThrow(/strength/);
+  });
+});
