@@ -6,7 +6,7 @@ import { symmetricByolLoss } from '@selfsup/losses';
 import { cosineTau, emaUpdate } from '@selfsup/ema';
 import { LARS, scaleLearningRate, warmupCosineSchedule } from '@selfsup/optim';
 import { projectionStd } from './collapse';
-import { resolveRecipe, type ByolRecipe } from './recipe';
+import { pickRecipe, resolveRecipe, type ByolRecipe } from './recipe';
 import { captureState, restoreState, type StatefulParts, type TrainerState } from './trainer-state';
 
 export interface CreateByolOptions extends Partial<ByolRecipe> {
@@ -104,10 +104,10 @@ export function createByol(options: CreateByolOptions): Byol {
   }
   checkSteps(options.totalSteps);
   if (!Number.isFinite(options.seed)) throw new Error(`createByol: seed must be a finite number, got ${String(options.seed)}`);
-  const recipe = resolveRecipe(options);
+  const recipe = resolveRecipe(pickRecipe(options));
   const { encoder, totalSteps } = options;
   const seeds = createRng(options.seed);
-  const projector = options.projector ?? byolProjector({ inputDim: encoder.outputDim, seed: seeds.nextUint32() });
+  const projector = options.projector ?? byolProjector(encoder.outputDim, { seed: seeds.nextUint32() });
   const predictor = options.predictor ?? byolPredictor({ inputDim: projector.outputDim, seed: seeds.nextUint32() });
   const rng: Rng = seeds.fork();
   const [view1, view2] = options.augment ?? [byolView1({ size: options.imageSize ?? 32 }), byolView2({ size: options.imageSize ?? 32 })];
@@ -161,7 +161,7 @@ export function createByol(options: CreateByolOptions): Byol {
       });
       const lr = learningRateOf(optimizer);
       // τ_k for step k = 0 .. K-1: τ_base at the first step, rising towards 1 (paper, Sec. 3.2).
-      const tau = cosineTau(recipe.baseTau, steps, totalSteps);
+      const tau = cosineTau(steps, totalSteps, recipe.baseTau);
       steps += 1;
       emaUpdate(target.encoder, encoder, tau);
       emaUpdate(target.projector, projector, tau);

@@ -9,7 +9,7 @@ export function createDataOrder(count: number, seed: number): { at(epoch: number
   if (!Number.isInteger(count) || count < 1) throw new Error(`createDataOrder: count must be a positive integer, got ${count}`);
   let rng: Rng = createRng(seed);
   let epoch = -1;
-  let order = new Int32Array(0);
+  let order: Int32Array = new Int32Array(0);
   return {
     at(wanted) {
       if (!Number.isInteger(wanted) || wanted < 0) throw new Error(`dataOrder.at: epoch must be a non-negative integer, got ${wanted}`);

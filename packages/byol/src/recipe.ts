@@ -48,3 +48,9 @@ export function resolveRecipe(overrides: Partial<ByolRecipe> = {}): ByolRecipe {
   }
   return recipe;
 }
+
+/** The recipe fields of a larger options object (the rest is ignored). */
+export function pickRecipe(options: Partial<ByolRecipe>): Partial<ByolRecipe> {
+  const keys = Object.keys(BYOL_RECIPE) as Array<keyof ByolRecipe>;
+  return Object.fromEntries(keys.filter((k) => options[k] !== undefined).map((k) => [k, options[k]]));
+}
