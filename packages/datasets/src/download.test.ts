@@ -96,7 +96,7 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
     });
   });
 
-  it('a checksum mismatch is an error and leaves nothing in place (Debian's .gz are not byte-identical to the official ones)', async () => {
+  it('a checksum mismatch is an error and leaves nothing in place (the Debian .gz are not byte-identical to the official ones)', async () => {
     const debian = Object.fromEntries(DOWNLOADS['fashion-mnist'].files.map((f) => [f.file, readFileSync(dataPath('fashion-mnist', f.file))]));
     const dir = join(temp.dir, 'mismatch');
     await withServer(debian, {}, async (server) => {
