@@ -12,7 +12,7 @@ import type { Interpolation, Transform } from './types';
 export interface ViewOptions {
   /** Output side in pixels (224 for ImageNet, 32 for CIFAR). */
   size?: number;
-  /** Filter of the random resized crop (default 'bilinear'). */
+  /** Filter of the random resized crop (default 'bicubic', as BYOL and SimCLR, Grill et al. 2020 Appendix B). */
   interpolation?: Interpolation;
   /** Blur kernel size (default: the odd size nearest 10% of `size`). */
   blurKernelSize?: number;
@@ -23,13 +23,22 @@ interface ByolViewProbabilities {
   solarize: number;
 }
 
+/**
+ * Random resized crop with the papers' bicubic filter, clamped back to [0, 1]: bicubic
+ * overshoots slightly and the views should stay valid images for the ops after it.
+ */
+function cropInUnitRange(size: number, interpolation: Interpolation): Transform {
+  const crop = randomResizedCrop({ size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], interpolation });
+  return (images, rng) => tf.tidy(() => tf.clipByValue(crop(images, rng), 0, 1) as tf.Tensor4D);
+}
+
 // BYOL (Grill et al. 2020), Table 6: the two views share crop, flip, colour jitter and
 // grayscale settings and differ only in how often they blur and solarize.
 function byolView(fn: string, options: ViewOptions, { blur, solarize }: ByolViewProbabilities): Transform {
-  const { size = 224, interpolation = 'bilinear', blurKernelSize } = options ?? {};
+  const { size = 224, interpolation = 'bicubic', blurKernelSize } = options ?? {};
   checkInt(fn, 'size', size, 1);
   return compose([
-    randomResizedCrop({ size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], interpolation }),
+    cropInUnitRange(size, interpolation),
     randomHorizontalFlip(0.5),
     colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.2, hue: 0.1, p: 0.8 }),
     randomGrayscale(0.2),
@@ -57,12 +66,12 @@ export interface SimclrOptions extends ViewOptions {
 
 /** SimCLR's augmentation (Chen et al. 2020, Appendix A): crop, flip, jitter p 0.8, grayscale p 0.2, blur. */
 export function simclr(options: SimclrOptions = {}): Transform {
-  const { size = 224, interpolation = 'bilinear', blurKernelSize, strength = 1, blur = 0.5 } = options ?? {};
+  const { size = 224, interpolation = 'bicubic', blurKernelSize, strength = 1, blur = 0.5 } = options ?? {};
   checkInt('simclr', 'size', size, 1);
   checkRange('simclr', 'strength', strength, 0, Infinity);
   const s = strength;
   return compose([
-    randomResizedCrop({ size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], interpolation }),
+    cropInUnitRange(size, interpolation),
     randomHorizontalFlip(0.5),
     colorJitter({ brightness: 0.8 * s, contrast: 0.8 * s, saturation: 0.8 * s, hue: Math.min(0.2 * s, 0.5), p: 0.8 }),
     randomGrayscale(0.2),

@@ -32,9 +32,10 @@ export function sampleBlurSigmas(rng: Rng, coins: ArrayLike<number>, [lo, hi]: [
 /** Gaussian blur with probability `p`, each blurred image with its own sigma (torchvision's `GaussianBlur`). */
 export function randomGaussianBlur(options: RandomGaussianBlurOptions): Transform {
   const fn = 'randomGaussianBlur';
-  const { p, kernelSize } = options ?? ({} as RandomGaussianBlurOptions);
+  const opts = options ?? ({} as RandomGaussianBlurOptions);
+  const { p, kernelSize } = opts;
   checkRange(fn, 'p', p, 0, 1);
-  const sigmaRange = checkRangePair(fn, 'sigma', options.sigma ?? [0.1, 2], 0, true);
+  const sigmaRange = checkRangePair(fn, 'sigma', opts.sigma ?? [0.1, 2], 0, true);
   if (kernelSize !== undefined) checkKernelSize(fn, 'kernelSize', kernelSize);
   return (images: tf.Tensor4D, rng: Rng) => {
     checkBatch(fn, images);

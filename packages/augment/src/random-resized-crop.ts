@@ -52,13 +52,14 @@ export function sampleResizedCrop(
  */
 export function randomResizedCrop(options: RandomResizedCropOptions): Transform {
   const fn = 'randomResizedCrop';
-  const { size, interpolation = 'bilinear' } = options ?? ({} as RandomResizedCropOptions);
+  const opts = options ?? ({} as RandomResizedCropOptions);
+  const { size, interpolation = 'bilinear' } = opts;
   const out: [number, number] = typeof size === 'number' ? [size, size] : size;
   if (!Array.isArray(out) || out.length !== 2 || !out.every((s) => Number.isInteger(s) && s >= 1)) {
     throw new Error(`${fn}: size must be a positive integer or [height, width], got ${describeValue(size)}`);
   }
-  const scale = checkRangePair(fn, 'scale', options.scale ?? [0.08, 1]);
-  const ratio = checkRangePair(fn, 'ratio', options.ratio ?? [3 / 4, 4 / 3], 0, true);
+  const scale = checkRangePair(fn, 'scale', opts.scale ?? [0.08, 1]);
+  const ratio = checkRangePair(fn, 'ratio', opts.ratio ?? [3 / 4, 4 / 3], 0, true);
   if (interpolation !== 'bilinear' && interpolation !== 'bicubic') {
     throw new Error(`${fn}: interpolation must be 'bilinear' or 'bicubic', got ${describeValue(interpolation)}`);
   }
