@@ -5,6 +5,7 @@ import { describeWithData } from '../../../tooling/test-data';
 import { loadFashionMnistTest } from '../test/fixtures';
 import { batches, epochOrder, type Batch, type BatchOptions } from './batches';
 import type { ImageDataset } from './image-dataset';
+import { select } from './select';
 import { imagesToTensor } from './to-tensor';
 
 /** Run the iterator to the end, keeping indices/epochs and disposing the tensors. */
@@ -73,6 +74,27 @@ describeWithData('batches on Fashion-MNIST test (10,000 images)', () => {
       break;
     }
     expect(tf.memory().numTensors).toBe(before);
+  });
+
+  it('with prefetch the next batch is ready once the consumer yields to the event loop', async () => {
+    // Observable without timing: change image 10's bytes after batch 0 was handed
+    // out and the consumer awaited a macrotask; a prefetched batch 1 still holds the old bytes.
+    const firstPixelOfBatch1 = async (prefetch: boolean) => {
+      const copy = select(ds, Array.from({ length: 20 }, (_, i) => i));
+      const iterator = batches(copy, { batchSize: 10, shuffle: false, prefetch });
+      const batch0 = (await iterator.next()).value as Batch;
+      tf.dispose([batch0.images, batch0.labels]);
+      await new Promise((resolve) => setImmediate(resolve));
+      copy.images.fill(255, 10 * 784, 11 * 784);
+      const batch1 = (await iterator.next()).value as Batch;
+      const value = batch1.images.dataSync()[0];
+      tf.dispose([batch1.images, batch1.labels]);
+      await iterator.return(undefined);
+      return value;
+    };
+    expect(ds.images[10 * 784]).not.toBe(255);
+    expect(await firstPixelOfBatch1(true)).toBe(Math.fround(ds.images[10 * 784] / 255));
+    expect(await firstPixelOfBatch1(false)).toBe(1);
   });
 
   it('bad options name the value', async () => {
