@@ -91,12 +91,12 @@ export function inputGradientByPhases(
   const dx = backend.makeOutput([...dxShape], 'float32');
   const dxView = heapF32(backend, dx);
   const heap = new Float32Array(dxView.buffer);
-  const dxBase = dxView.byteOffset >> 2;
+  const dxBase = dxView.byteOffset >>> 2;
   const covered = parts.reduce((sum, p) => sum + p.rows.count * p.cols.count, 0);
   if (covered < g.inHeight * g.inWidth) dxView.fill(0);
   const [sh, sw] = g.strides;
   for (const { rows, cols, out } of parts) {
-    const src = heapF32(backend, out).byteOffset >> 2;
+    const src = heapF32(backend, out).byteOffset >>> 2;
     for (let b = 0; b < n; b++) {
       for (let qh = 0; qh < rows.count; qh++) {
         const srcRow = src + ((b * rows.count + qh) * cols.count) * c;

@@ -1,0 +1,108 @@
+// Throughput of training convolutional networks on the wasm backend, with the
+// cpu backend as the same-process baseline:
+//  - GFLOP/s of each conv kernel (forward, input gradient, filter gradient) on
+//    ResNet-18 layer shapes, and each gradient's speed relative to the forward;
+//  - images/s of a full ResNet-18 (CIFAR stem) SGD step at batch 64.
+// `node wasm-training.bench.mjs [--skip-cpu]` (the cpu step alone takes minutes).
+import * as tf from '@tensorflow/tfjs-core';
+import { initBackend } from '@selfsup/runtime';
+import { report, timeIt } from '../../../tooling/bench.mjs';
+import { createResNet18, resnet18ForwardFlops, trainingStep } from './resnet18-fixture.mjs';
+
+const BATCH = 64;
+
+/**
+ * Seconds per call, by the wall clock and by this process's CPU time. The wasm
+ * backend runs on one thread, so on a shared, oversubscribed machine CPU time
+ * is the stable measure of the kernels (wall ≈ CPU when the machine is idle).
+ */
+async function measure(fn, iterations) {
+  await timeIt(fn, { warmup: 1, iterations: 0 });
+  const before = process.cpuUsage();
+  const wall = await timeIt(fn, { warmup: 0, iterations });
+  const used = process.cpuUsage(before);
+  return { wall, cpu: (used.user + used.system) / 1e6 / iterations };
+}
+const skipCpu = process.argv.includes('--skip-cpu');
+const PAD1 = [[0, 0], [1, 1], [1, 1], [0, 0]];
+
+// [layer, input NHWC, kernel, inC, outC, stride, pad]: the conv layers of ResNet-18 (CIFAR stem).
+const LAYERS = [
+  ['stage1 3x3', [BATCH, 32, 32, 64], 3, 64, 64, 1, PAD1],
+  ['stage2 3x3 s2', [BATCH, 32, 32, 64], 3, 64, 128, 2, PAD1],
+  ['stage2 1x1 s2', [BATCH, 32, 32, 64], 1, 64, 128, 2, 'valid'],
+  ['stage2 3x3', [BATCH, 16, 16, 128], 3, 128, 128, 1, PAD1],
+  ['stage3 3x3', [BATCH, 8, 8, 256], 3, 256, 256, 1, PAD1],
+  ['stage4 3x3', [BATCH, 4, 4, 512], 3, 512, 512, 1, PAD1],
+];
+
+async function benchConvKernels() {
+  for (const [layer, xShape, k, cin, cout, stride, pad] of LAYERS) {
+    const x = tf.randomNormal(xShape, 0, 1, 'float32', 1);
+    const w = tf.randomNormal([k, k, cin, cout], 0, 0.1, 'float32', 2);
+    const dy = tf.tidy(() => tf.randomNormal(tf.conv2d(x, w, stride, pad).shape, 0, 1, 'float32', 3));
+    const flops = 2 * dy.size * k * k * cin;
+    const kernels = {
+      forward: () => tf.conv2d(x, w, stride, pad),
+      inputGrad: () => tf.conv2dTranspose(dy, w, xShape, stride, pad),
+      filterGrad: () =>
+        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: stride, pad, dataFormat: 'NHWC', filterShape: [k, k, cin, cout] }),
+    };
+    let forward;
+    for (const [kernel, fn] of Object.entries(kernels)) {
+      const seconds = await measure(() => tf.dispose(fn()), 3);
+      forward ??= seconds;
+      report({
+        bench: 'conv-kernel',
+        layer,
+        kernel,
+        input: xShape,
+        filter: [k, k, cin, cout],
+        stride,
+        ms: +(seconds.wall * 1e3).toFixed(1),
+        cpuMs: +(seconds.cpu * 1e3).toFixed(1),
+        gflops: +(flops / seconds.wall / 1e9).toFixed(2),
+        gflopsCpuTime: +(flops / seconds.cpu / 1e9).toFixed(2),
+        vsForwardCpuTime: +(forward.cpu / seconds.cpu).toFixed(2),
+      });
+    }
+    tf.dispose([x, w, dy]);
+  }
+}
+
+async function benchTrainingStep(iterations) {
+  const net = createResNet18({ seed: 0 });
+  const optimizer = tf.train.sgd(0.01);
+  const images = tf.randomUniform([BATCH, 32, 32, 3], 0, 1, 'float32', 4);
+  const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([BATCH], 0, 10, "int32", 5), 10), "float32"));
+  const seconds = await measure(() => trainingStep(net, optimizer, images, labels), iterations);
+  const trainFlops = 3 * resnet18ForwardFlops() * BATCH;
+  const line = report({
+    bench: 'resnet18-train-step',
+    batch: BATCH,
+    iterations,
+    seconds: +seconds.wall.toFixed(3),
+    cpuSeconds: +seconds.cpu.toFixed(3),
+    imagesPerSecond: +(BATCH / seconds.wall).toFixed(2),
+    imagesPerCpuSecond: +(BATCH / seconds.cpu).toFixed(2),
+    gflopsCpuTime: +(trainFlops / seconds.cpu / 1e9).toFixed(2),
+  });
+  tf.dispose([images, labels]);
+  optimizer.dispose();
+  net.dispose();
+  return line;
+}
+
+const wasm = await initBackend('wasm');
+await benchConvKernels();
+const wasmStep = await benchTrainingStep(3);
+if (!skipCpu) {
+  await initBackend('cpu');
+  const cpuStep = await benchTrainingStep(1);
+  report({
+    bench: 'resnet18-train-step-ratio',
+    wasmOverCpu: +(wasmStep.imagesPerSecond / cpuStep.imagesPerSecond).toFixed(1),
+    wasmOverCpuByCpuTime: +(wasmStep.imagesPerCpuSecond / cpuStep.imagesPerCpuSecond).toFixed(1),
+    wasmThreads: wasm.threads,
+  });
+}

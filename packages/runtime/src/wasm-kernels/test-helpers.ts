@@ -1,0 +1,63 @@
+/**
+ * Shared by the wasm kernel tests: run the same seeded computation on the cpu
+ * backend (the reference: plain JS loops) and on wasm (our kernels), and check
+ * analytic gradients against central finite differences.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { expect } from 'vitest';
+import { initBackend } from '../backend';
+
+/** Seeded uniform values in [-1, 1): identical on every backend (generated in JS). */
+export const seeded = (shape: number[], seed: number): tf.Tensor => tf.randomUniform(shape, -1, 1, 'float32', seed);
+
+/** `compute` on cpu, then on wasm (left active); returns each output's values per backend. */
+export async function onCpuAndWasm(compute: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+  const run = () =>
+    tf.tidy(() => [compute()].flat()).map((t) => {
+      const values = t.dataSync() as Float32Array;
+      t.dispose();
+      return values;
+    });
+  await initBackend('cpu');
+  const cpu = run();
+  await initBackend('wasm');
+  return { cpu, wasm: run() };
+}
+
+/** max |actual − expected| / max |expected|: a relative error that tolerates near-zero entries. */
+export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  expect(actual.length).toBe(expected.length);
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    diff = Math.max(diff, Math.abs(actual[i] - expected[i]));
+    scale = Math.max(scale, Math.abs(expected[i]));
+  }
+  return diff / (scale || 1);
+}
+
+export function expectSameOnBothBackends(result: { cpu: Float32Array[]; wasm: Float32Array[] }, tolerance = 1e-4): void {
+  result.cpu.forEach((expected, i) => expect(relativeError(result.wasm[i], expected)).toBeLessThan(tolerance));
+}
+
+/**
+ * Compare tf.grad(f) at `v` with central differences (f(v + h·e_i) − f(v − h·e_i)) / 2h
+ * on `samples` entries spread over v; returns the largest relative difference.
+ */
+export function finiteDifferenceError(f: (v: tf.Tensor) => tf.Scalar, v: tf.Tensor, samples = 8, h = 1e-2): number {
+  const analytic = tf.tidy(() => tf.grad(f)(v).dataSync());
+  const base = v.dataSync();
+  let worst = 0;
+  for (let s = 0; s < samples; s++) {
+    const i = Math.floor(((s + 0.5) * base.length) / samples);
+    const at = (delta: number) =>
+      tf.tidy(() => {
+        const shifted = base.slice();
+        shifted[i] += delta;
+        return f(tf.tensor(shifted, v.shape)).dataSync()[0];
+      });
+    const numeric = (at(h) - at(-h)) / (2 * h);
+    worst = Math.max(worst, Math.abs(numeric - analytic[i]) / Math.max(1, Math.abs(numeric)));
+  }
+  return worst;
+}
