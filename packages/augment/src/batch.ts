@@ -11,7 +11,7 @@ export function describeValue(value: unknown): string {
   return JSON.stringify(value) ?? String(value);
 }
 
-/** Check that `img` is `[H, W, C]` or `[N, H, W, C]` float; returns the rank. */
+/** Check that `img` is `[H, W, C]` or `[N, H, W, C]`, with one of `channels` channels if given. */
 export function checkImage(fn: string, img: unknown, channels?: readonly number[]): void {
   if (!(img instanceof tf.Tensor) || (img.rank !== 3 && img.rank !== 4)) {
     throw new Error(`${fn}: img must be a tensor [H, W, C] or [N, H, W, C], got ${describeValue(img)}`);

@@ -24,7 +24,7 @@ type Adjustment = (typeof ADJUSTMENTS)[number];
 export interface ColorJitterParams {
   /** 1 where the image is jittered, 0 where it is left as is. */
   applied: Uint8Array;
-  /** `order[4 i + k]` = index into (brightness, contrast, saturation, hue) of image i's k-th step. */
+  /** `order[4 i + k]` = index into (brightness, contrast, saturation, hue) of image i's k-th step (0s where not applied). */
   order: Uint8Array;
   /** Factors per image (1 for brightness/contrast/saturation and 0 for hue where not drawn). */
   brightness: Float32Array;
@@ -100,8 +100,12 @@ function jitterStep(images: tf.Tensor4D, step: Int8Array, params: ColorJitterPar
   return tf.tidy(() => {
     let out = images;
     if (blends.some((b) => b === 1)) {
-      const factor = column((op, i) => (op === 0 ? params.brightness[i] : op === 1 ? params.contrast[i] : op === 2 ? params.saturation[i] : 1));
-      const blended = blendBatch(images, factor, { meanGray: column((op) => +(op === 1)), gray: column((op) => +(op === 2)) });
+      const factors = [params.brightness, params.contrast, params.saturation];
+      const factor = column((op, i) => (op >= 0 && op < 3 ? factors[op][i] : 1));
+      const blended = blendBatch(images, factor, {
+        meanGray: column((op) => (op === 1 ? 1 : 0)),
+        gray: column((op) => (op === 2 ? 1 : 0)),
+      });
       out = pickPerSample(images, blended, blends);
     }
     if (hueGroup.some((g) => g === 0)) {

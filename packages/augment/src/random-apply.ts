@@ -10,7 +10,7 @@ import type { Transform } from './types';
  * coin per image rather than one per batch). Meant for cheap ops: `op` runs on the
  * whole batch and each image keeps the result or its original.
  */
-export function randomApply(fn: string, p: number, op: (images: tf.Tensor4D) => tf.Tensor4D): Transform {
+export function randomApply(op: (images: tf.Tensor4D) => tf.Tensor4D, p: number, fn = 'randomApply'): Transform {
   checkRange(fn, 'p', p, 0, 1);
   return (images: tf.Tensor4D, rng: Rng) => {
     checkBatch(fn, images);

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { checkRange } from './batch';
 import { luma } from './grayscale';
 import { hflip } from './hflip';
@@ -8,12 +7,12 @@ import type { Transform } from './types';
 
 /** Mirror each image left-right with probability `p` (default 0.5). */
 export function randomHorizontalFlip(p = 0.5): Transform {
-  return randomApply('randomHorizontalFlip', p, hflip);
+  return randomApply(hflip, p, 'randomHorizontalFlip');
 }
 
 /** Turn each RGB image gray with probability `p` (default 0.1), keeping 3 channels as torchvision. */
 export function randomGrayscale(p = 0.1): Transform {
-  return randomApply('randomGrayscale', p, (images) => tf.tidy(() => tf.tile(luma(images), [1, 1, 1, 3]) as tf.Tensor4D));
+  return randomApply((images) => luma(images, 3), p, 'randomGrayscale');
 }
 
 export interface RandomSolarizeOptions {
@@ -26,5 +25,5 @@ export interface RandomSolarizeOptions {
 /** Solarize each image with probability `p`: pixels `>= threshold` become `1 - x`. */
 export function randomSolarize({ p, threshold = 0.5 }: RandomSolarizeOptions): Transform {
   checkRange('randomSolarize', 'threshold', threshold, 0, 1);
-  return randomApply('randomSolarize', p, (images) => solarize(images, threshold));
+  return randomApply((images) => solarize(images, threshold), p, 'randomSolarize');
 }
