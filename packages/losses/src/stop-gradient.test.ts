@@ -22,6 +22,8 @@ describe('stopGradient', () => {
   it('keeps the shape type and leaks nothing', () => {
     const x = tf.zeros([2, 3]);
     const before = tf.memory().numTensors;
+    tf.dispose(stopGradient(x));
+    expect(tf.memory().numTensors).toBe(before);
     const g = tf.grad((v: tf.Tensor) => tf.sum(stopGradient(v)))(x);
     expect(g.shape).toEqual([2, 3]);
     expect(Array.from(g.dataSync())).toEqual([0, 0, 0, 0, 0, 0]);

@@ -1,9 +1,10 @@
 // LARS against the float64 PyTorch reference (/work/shared/reference/lars.json):
 // both trust-ratio variants and the stress runs, on the wasm and cpu backends.
+import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeWithReference, loadReference, type RefTensor } from '../../../tooling/test-data';
+import { describeWithReference, loadReference, REFERENCE_DIR, type RefTensor } from '../../../tooling/test-data';
 import { LARS } from './lars';
 import { larsDirection } from './lars-direction';
 
@@ -28,7 +29,9 @@ interface LarsReference {
   runs: LarsRun[];
 }
 
-const RUNS = ['byol_reference', 'solo_learn', 'byol_reference_stress', 'solo_learn_stress'];
+// Read at collection time so every run becomes its own test; empty without the reference folder.
+const REF: LarsReference | undefined = existsSync(REFERENCE_DIR) ? loadReference<LarsReference>('lars.json') : undefined;
+const RUNS = (REF?.runs ?? []).map((r) => r.name);
 
 /** Elementwise `|ours - ref| <= rtol |ref| + atol` (the README's tolerance form). */
 function expectAllClose(what: string, ours: ArrayLike<number>, ref: RefTensor, rtol: number, atol: number): void {
@@ -50,13 +53,10 @@ const optionsOf = (run: LarsRun) => ({
 });
 
 describeWithReference('LARS matches the reference (lars.json)', () => {
-  let ref: LarsReference;
-  beforeAll(() => {
-    ref = loadReference<LarsReference>('lars.json');
-  });
+  const ref = REF!;
 
-  it('covers every reference run', () => {
-    expect(ref.runs.map((r) => r.name).sort()).toEqual([...RUNS].sort());
+  it('has runs of both trust-ratio variants', () => {
+    expect(new Set(ref.runs.map((r) => r.variant))).toEqual(new Set(['byol', 'solo_learn']));
   });
 
   describe.each(['wasm', 'cpu'] as const)('on %s', (backend) => {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LARS } from './lars';
+import { larsDirection } from './lars-direction';
 import { warmupCosineSchedule } from './warmup-cosine';
 
 let nextId = 0;
@@ -111,6 +112,22 @@ describe('LARS', () => {
     expect([copy.lr, copy.weightDecay, copy.momentum, copy.eta]).toEqual([0, 1e-4, 0.9, 1e-3]);
     expect(() => new LARS({ learningRate: () => 1 }).getConfig()).toThrow('the learningRate function cannot be serialised');
     expect(() => new LARS({ learningRate: 1, exclude: () => false }).getConfig()).toThrow('custom exclude predicate');
+  });
+
+  it('larsDirection keeps only its two outputs, for both variants and zero norms', () => {
+    const p = tf.tensor2d([[1, 2], [3, 4]]);
+    const zero = tf.zerosLike(p);
+    const before = tf.memory().numTensors;
+    for (const variant of ['byol', 'solo-learn'] as const) {
+      for (const [param, grad] of [[p, p], [zero, p], [p, zero]]) {
+        const { direction, trustRatio } = larsDirection(param, grad, { variant, weightDecay: 0.1, eta: 0.01, eps: 1e-8 });
+        expect(tf.memory().numTensors).toBe(before + 2);
+        if (param === zero) expect(trustRatio.dataSync()[0]).toBe(1);
+        tf.dispose([direction, trustRatio]);
+      }
+    }
+    expect(tf.memory().numTensors).toBe(before);
+    tf.dispose([p, zero]);
   });
 
   it('names bad options and gradients', () => {
