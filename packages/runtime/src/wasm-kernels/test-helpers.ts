@@ -61,3 +61,15 @@ export function finiteDifferenceError(f: (v: tf.Tensor) => tf.Scalar, v: tf.Tens
   }
   return worst;
 }
+
+/** The full central-difference gradient of a scalar function of one tensor (small tensors only). */
+export function numericalGradient(f: (v: tf.Tensor) => tf.Scalar, v: tf.Tensor, h = 1e-2): Float32Array {
+  const base = v.dataSync();
+  const at = (i: number, delta: number) =>
+    tf.tidy(() => {
+      const shifted = base.slice();
+      shifted[i] += delta;
+      return f(tf.tensor(shifted, v.shape)).dataSync()[0];
+    });
+  return Float32Array.from(base, (_, i) => (at(i, h) - at(i, -h)) / (2 * h));
+}
