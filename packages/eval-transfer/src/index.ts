@@ -14,3 +14,5 @@ export type { FeatureInput, FeatureMatrix } from './feature-matrix';
 export type { Precision } from './softmax-problem';
 export { extractFeatures, featureCacheKey, memoryFeatureStore } from './extract-features';
 export type { ExtractFeaturesOptions, FeatureStore, ImageTransform } from './extract-features';
+export { fineTune, cosineLearningRate } from './fine-tune';
+export type { FineTuneOptions, FineTuneResult } from './fine-tune';

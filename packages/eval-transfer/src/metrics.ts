@@ -4,7 +4,7 @@
  * (Aircraft, Caltech101, Flowers, Pets) and 11-point mAP (VOC2007).
  */
 
-function checkSameLength(a: ArrayLike<number>, b: ArrayLike<number>, names: string): void {
+function checkSameLength(a: ArrayLike<unknown>, b: ArrayLike<unknown>, names: string): void {
   if (a.length !== b.length) throw new Error(`${names}: ${a.length} predictions but ${b.length} labels; they must match`);
   if (a.length === 0) throw new Error(`${names}: no predictions to score`);
 }
