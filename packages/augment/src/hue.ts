@@ -23,13 +23,21 @@ const SEXTANT_OFFSET = [[0], [2], [4]];
  * get h = s = 0. Uses matrix products and `step` instead of slices and `where`,
  * which are slow on the wasm backend.
  */
+/**
+ * A `[P, 1]` column copied to `[P, 3]` by a matrix product: on wasm, broadcasting a
+ * column inside a binary op takes a slow generic path (10-200x slower than same shapes).
+ */
+function toChannels(column: tf.Tensor2D): tf.Tensor2D {
+  return tf.matMul(column, tf.ones([1, 3]));
+}
+
 function rgbToHsv(pixels: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] {
-  const v = tf.max(pixels, 1, true);
+  const v = tf.max(pixels, 1, true) as tf.Tensor2D;
   const chroma = tf.sub(v, tf.min(pixels, 1, true));
   const isGray = tf.cast(tf.equal(chroma, 0), 'float32');
   // Adding 1 where the pixel is gray divides 0 by a non-zero number: h = s = 0, never NaN.
   const s = tf.div(chroma, tf.add(v, isGray));
-  const isMax = tf.cast(tf.equal(pixels, v), 'float32');
+  const isMax = tf.cast(tf.equal(pixels, toChannels(v)), 'float32');
   const firstMax = tf.mul(isMax, tf.step(tf.sub(0.5, tf.matMul(isMax, tf.tensor2d(EARLIER_CHANNELS)))));
   const numerator = tf.sum(tf.mul(tf.matMul(pixels, tf.tensor2d(CHANNEL_DIFFERENCES)), firstMax), 1, true);
   const sextant = tf.add(tf.div(numerator, tf.add(chroma, isGray)), tf.matMul(firstMax, tf.tensor2d(SEXTANT_OFFSET)));
@@ -45,10 +53,10 @@ function rgbToHsv(pixels: tf.Tensor2D): [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D] 
  * 1 picks p, f or 1 - f pick q or t; like torchvision, p, q, t are clamped to [0, 1], v is not.
  */
 function hsvToRgb(h: tf.Tensor2D, s: tf.Tensor2D, v: tf.Tensor2D): tf.Tensor2D {
-  const k0 = tf.add(tf.matMul(tf.mul(h, 6), tf.ones([1, 3])), tf.tensor1d([5, 3, 1]));
+  const k0 = tf.add(toChannels(tf.mul(h, 6)), tf.tensor1d([5, 3, 1]));
   const k = tf.sub(k0, tf.mul(6, tf.floor(tf.div(k0, 6))));
   const a = tf.clipByValue(tf.minimum(k, tf.sub(4, k)), 0, 1);
-  const rgb = tf.mul(v, tf.sub(1, tf.mul(s, a)));
+  const rgb = tf.mul(toChannels(v), tf.sub(1, tf.mul(toChannels(s), a)));
   const clamped = tf.clipByValue(rgb, 0, 1);
   // Where a = 0 the channel is v itself, which torchvision leaves unclamped.
   const isV = tf.sub(1, tf.step(a));
