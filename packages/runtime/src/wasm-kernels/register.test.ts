@@ -15,6 +15,9 @@ describe('registerWasmTrainingKernels', () => {
       'Conv2DBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
+      'Mean',
+      'Sum',
+      'Tile',
       'UnsortedSegmentSum',
     ]);
   });

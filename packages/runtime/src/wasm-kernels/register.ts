@@ -9,6 +9,8 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
+import { meanConfig, sumConfig } from './leading-axes-reduce';
+import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { rememberOriginal } from './wasm-ops';
 
@@ -20,6 +22,9 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   depthwiseBackpropInputConfig,
   unsortedSegmentSumConfig,
   batchMatMulConfig,
+  tileConfig,
+  sumConfig,
+  meanConfig,
 ];
 
 /**
