@@ -24,10 +24,10 @@ function randomValues(n: number, seed: number): Float64Array {
   return Float64Array.from({ length: n }, () => rng.normal(0.5, 2));
 }
 
-describe('BatchNorm', () => {
+for (const backend of ['wasm', 'cpu'] as const) describe(`BatchNorm on ${backend}`, () => {
   let store: VariableStore;
   beforeAll(async () => {
-    await initBackend('cpu');
+    await initBackend(backend);
   });
   afterEach(() => store?.dispose());
 
