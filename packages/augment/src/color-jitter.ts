@@ -3,7 +3,7 @@ import type { Rng } from '@selfsup/runtime';
 import { checkBatch, checkRange, checkRangePair, describeValue } from './batch';
 import { blendBatch } from './color-adjust';
 import { adjustHue } from './hue';
-import { applyByGroup, pickPerSample } from './per-sample-groups';
+import { applyToSubset, pickPerSample } from './per-sample-select';
 import type { Transform } from './types';
 
 export interface ColorJitterOptions {
@@ -96,7 +96,7 @@ function jitterStep(images: tf.Tensor4D, step: Int8Array, params: ColorJitterPar
   const n = step.length;
   const column = (f: (op: number, i: number) => number) => tf.tensor2d(Float32Array.from(step, f), [n, 1]);
   const blends = Array.from(step, (op) => (op >= 0 && op < 3 ? 1 : 0));
-  const hueGroup = Int8Array.from(step, (op) => (op === 3 ? 0 : -1));
+  const hues = Array.from(step, (op) => (op === 3 ? 1 : 0));
   return tf.tidy(() => {
     let out = images;
     if (blends.some((b) => b === 1)) {
@@ -108,8 +108,8 @@ function jitterStep(images: tf.Tensor4D, step: Int8Array, params: ColorJitterPar
       });
       out = pickPerSample(images, blended, blends);
     }
-    if (hueGroup.some((g) => g === 0)) {
-      out = applyByGroup(out, hueGroup, [(subset, indices) => adjustHue(subset, Float32Array.from(indices, (i) => params.hue[i]))]);
+    if (hues.some((h) => h === 1)) {
+      out = applyToSubset(out, hues, (subset, indices) => adjustHue(subset, Float32Array.from(indices, (i) => params.hue[i])));
     }
     return out === images ? tf.clone(images) : out;
   });

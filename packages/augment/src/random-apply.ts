@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@selfsup/runtime';
 import { checkBatch, checkRange } from './batch';
-import { coinFlips, pickPerSample } from './per-sample-groups';
+import { coinFlips, pickPerSample } from './per-sample-select';
 import type { Transform } from './types';
 
 /**

@@ -2,7 +2,7 @@ import type * as tf from '@tensorflow/tfjs-core';
 import type { Rng } from '@selfsup/runtime';
 import { checkBatch, checkRange, checkRangePair } from './batch';
 import { blurBatch, checkKernelSize } from './gaussian-blur';
-import { applyByGroup, coinFlips } from './per-sample-groups';
+import { applyToSubset, coinFlips } from './per-sample-select';
 import type { Transform } from './types';
 
 /**
@@ -43,12 +43,9 @@ export function randomGaussianBlur(options: RandomGaussianBlurOptions): Transfor
     const k = kernelSize ?? blurKernelSizeFor(Math.min(h, w));
     const coins = coinFlips(rng, n, p);
     const sigmas = sampleBlurSigmas(rng, coins, sigmaRange);
-    const group = Int8Array.from(coins, (coin) => coin - 1);
-    return applyByGroup(images, group, [
-      (subset, indices) => {
-        const s = Float32Array.from(indices, (i) => sigmas[i]);
-        return blurBatch(fn, subset, [k, k], [s, s]);
-      },
-    ]);
+    return applyToSubset(images, coins, (subset, indices) => {
+      const s = Float32Array.from(indices, (i) => sigmas[i]);
+      return blurBatch(fn, subset, [k, k], [s, s]);
+    });
   };
 }

@@ -6,7 +6,7 @@ import { rgbToGrayscale } from './grayscale';
 import { hflip } from './hflip';
 import { blurKernelSizeFor, randomGaussianBlur, sampleBlurSigmas } from './random-gaussian-blur';
 import { randomGrayscale, randomHorizontalFlip, randomSolarize } from './random-simple';
-import { coinFlips } from './per-sample-groups';
+import { coinFlips } from './per-sample-select';
 import { solarize } from './solarize';
 import { imageAt, maxAbsDiff } from './test-helpers';
 import type { Transform } from './types';
