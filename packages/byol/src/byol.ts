@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type Encoder, type Head, type Rng } from '@selfsup/runtime';
+import { createRng, type Encoder, type Head, type RawTensor, type Rng } from '@selfsup/runtime';
 import { byolView1, byolView2, type Transform } from '@selfsup/augment';
 import { byolPredictor, byolProjector } from '@selfsup/heads';
 import { symmetricByolLoss } from '@selfsup/losses';
@@ -53,16 +53,14 @@ export interface Byol {
   readonly online: { encoder: Encoder; projector: Head; predictor: Head };
   readonly target: { encoder: Encoder; projector: Head };
   readonly optimizer: tf.Optimizer;
-  /** The modules, optimizer and augmentation RNG that a checkpoint holds. */
-  readonly parts: StatefulParts;
   /** Steps done so far. */
   readonly steps: number;
   readonly totalSteps: number;
   /** Snapshot of everything a resumed run needs (the caller disposes `tensors`). */
   getState(): Promise<TrainerState>;
   /** Restore a snapshot (from `getState` or a checkpoint file). */
-  setState(tensors: TrainerState['tensors'] | Map<string, unknown>, metadata: Record<string, string>): Promise<void>;
-  /** Free every variable this trainer created (the target, heads it made, the optimizer); keeps `encoder` unless `all`. */
+  setState(tensors: Map<string, tf.Tensor | RawTensor>, metadata: Record<string, string>): Promise<void>;
+  /** Free what this trainer created (target, default heads and optimizer); `all` also frees the encoder and any heads or optimizer passed in. */
   dispose(options?: { all?: boolean }): void;
 }
 
@@ -136,7 +134,6 @@ export function createByol(options: CreateByolOptions): Byol {
     online,
     target,
     optimizer,
-    parts,
     totalSteps,
     get steps() {
       return steps;
@@ -171,14 +168,14 @@ export function createByol(options: CreateByolOptions): Byol {
     },
     getState: () => captureState(parts, steps),
     async setState(tensors, metadata) {
-      steps = await restoreState(parts, tensors as Parameters<typeof restoreState>[1], metadata);
+      steps = await restoreState(parts, tensors, metadata);
     },
     dispose({ all = false } = {}) {
       target.encoder.dispose();
       target.projector.dispose();
-      if (!options.projector) projector.dispose();
-      if (!options.predictor) predictor.dispose();
-      if (!options.optimizer) optimizer.dispose();
+      if (all || !options.projector) projector.dispose();
+      if (all || !options.predictor) predictor.dispose();
+      if (all || !options.optimizer) optimizer.dispose();
       if (all) encoder.dispose();
     },
   };

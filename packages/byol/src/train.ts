@@ -100,7 +100,8 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   const say = (text: string) => (progress ? progress.message(text) : undefined);
   try {
     if (paths && options.resume) {
-      const { step, metadata } = await readCheckpoint(paths.checkpoint, byol.parts);
+      const metadata = await readCheckpoint(paths.checkpoint, byol);
+      const step = byol.steps;
       const stored = metadata.run ?? 'null';
       if (stored !== JSON.stringify(identity)) {
         throw new Error(`trainByol: ${paths.checkpoint} belongs to another run (${stored}); this one is ${JSON.stringify(identity)}`);
@@ -119,7 +120,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
 
   const save = async () => {
     if (!paths) return;
-    await writeCheckpoint(paths.checkpoint, byol.parts, byol.steps, { run: identity });
+    await writeCheckpoint(paths.checkpoint, byol, { run: identity });
     await saveTorchvisionWeights(byol.encoder, paths.encoder, { step: String(byol.steps) });
   };
   const record = (row: Record<string, unknown>) => {

@@ -1,0 +1,95 @@
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as tf from '@tensorflow/tfjs-core';
+import { loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets';
+import { initBackend } from '@selfsup/runtime';
+import { readSafetensorsHeader } from '@selfsup/runtime/node';
+import { beforeAll, expect, it } from 'vitest';
+import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { snapshot, tinyNetworks } from './test-fixtures';
+import { trainByol, type TrainByolOptions } from './train';
+
+const SIZE = 8;
+
+describeWithData('trainByol on a CIFAR-10 subset', () => {
+  let data: ImageDataset;
+  const root = mkdtempSync(join(tmpdir(), 'byol-train-'));
+  beforeAll(async () => {
+    await initBackend('wasm');
+    // 4 images per class of the real test split, decoded and downscaled to 8x8 on load.
+    data = subset(await loadImageFolder(dataPath('cifar10', 'test'), { size: SIZE }), 4, 0);
+  });
+
+  const options = (out: string, extra: Partial<TrainByolOptions> = {}): TrainByolOptions => ({
+    ...tinyNetworks(3),
+    data,
+    epochs: 2,
+    batchSize: 8,
+    imageSize: SIZE,
+    seed: 11,
+    out,
+    progress: false,
+    handleSignals: false,
+    ...extra,
+  });
+
+  it('writes the run folder, and a resumed run ends with the same weights as an uninterrupted one', async () => {
+    const straight = await trainByol(options(join(root, 'straight')));
+    expect(straight).toMatchObject({ status: 'completed', steps: 10, totalSteps: 10 });
+
+    const stopAt = new AbortController();
+    const out = join(root, 'resumed');
+    const first = await trainByol(options(out, { signal: stopAt.signal, checkpointEvery: 2, onStep: (r) => r.step === 3 && stopAt.abort() }));
+    expect(first).toMatchObject({ status: 'interrupted', steps: 3, message: 'aborted' });
+    expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('3');
+    first.byol.dispose({ all: true });
+
+    const second = await trainByol(options(out, { resume: true }));
+    expect(second).toMatchObject({ status: 'completed', steps: 10 });
+    const expected = snapshot(straight.byol.encoder.state());
+    for (const [name, values] of snapshot(second.byol.encoder.state())) {
+      const want = expected.get(name)!;
+      values.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-6));
+    }
+    const targetExpected = snapshot(straight.byol.target.projector.state());
+    for (const [name, values] of snapshot(second.byol.target.projector.state())) {
+      values.forEach((v, i) => expect(Math.abs(v - targetExpected.get(name)![i])).toBeLessThanOrEqual(1e-6));
+    }
+
+    // One metrics line per step, none repeated by the resume; encoder file in torchvision layout.
+    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ images: 40, batchSize: 8, totalSteps: 10, seed: 11 });
+    const encoderFile = await readSafetensorsHeader(join(out, 'encoder.safetensors'));
+    expect(encoderFile.metadata).toMatchObject({ layout: 'torchvision', step: '10' });
+    expect(encoderFile.entries.get('stages.0.conv.weight')!.shape).toEqual([4, 3, 3, 3]);
+    for (const run of [straight, second]) run.byol.dispose({ all: true });
+  });
+
+  it('refuses to resume a checkpoint of a different run', async () => {
+    const out = join(root, 'other');
+    const run = await trainByol(options(out, { epochs: 1 }));
+    run.byol.dispose({ all: true });
+    await expect(trainByol(options(out, { resume: true }))).rejects.toThrow(/belongs to another run .*"epochs":1.*this one is .*"epochs":2/);
+  });
+
+  it('checkpoints and stops on SIGINT, and stops on a non-finite loss keeping the last good checkpoint', async () => {
+    const out = join(root, 'signal');
+    const interrupted = await trainByol(options(out, { handleSignals: true, onStep: (r) => r.step === 2 && process.emit('SIGINT', 'SIGINT') }));
+    expect(interrupted).toMatchObject({ status: 'interrupted', signal: 'SIGINT', steps: 2 });
+    expect(process.listenerCount('SIGINT')).toBe(0);
+    interrupted.byol.dispose({ all: true });
+
+    const divergedOut = join(root, 'nan');
+    const before = tf.memory().numTensors;
+    const diverged = await trainByol(options(divergedOut, { optimizer: tf.train.sgd(1e30), checkpointEvery: 1 }));
+    expect(diverged.status).toBe('diverged');
+    expect(diverged.message).toMatch(/^loss is (NaN|Infinity) at step \d+ \(epoch 1\); training stopped\. The last good checkpoint \(step \d+\) is kept in .*checkpoint\.safetensors/);
+    const kept = Number((await readSafetensorsHeader(join(divergedOut, 'checkpoint.safetensors'))).metadata.step);
+    expect(kept).toBe(diverged.steps - 1);
+    expect(existsSync(join(divergedOut, 'encoder.safetensors'))).toBe(true);
+    diverged.byol.dispose({ all: true });
+    expect(tf.memory().numTensors).toBeLessThanOrEqual(before);
+  });
+});
