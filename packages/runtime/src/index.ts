@@ -6,3 +6,4 @@ export { buildHeader, decodeTensor, parseHeader, tensorBytes, DTYPE_BYTES } from
 export type { RawTensor, SafetensorsDtype, HeaderEntry, ParsedHeader } from './safetensors';
 export { toRawTensor, toTfTensor } from './safetensors-tf';
 export type { Module, Encoder, Head } from './module';
+export { enableWasmThreads, registerWasmTrainingKernels, wasmTrainingKernels } from './wasm-kernels';

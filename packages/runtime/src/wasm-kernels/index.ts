@@ -1,1 +1,2 @@
 export { registerWasmTrainingKernels, wasmTrainingKernels } from './register';
+export { enableWasmThreads } from './threads';
