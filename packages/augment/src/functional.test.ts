@@ -100,6 +100,15 @@ describe('functional ops beyond the reference cases', () => {
     tf.dispose([img, padded]);
   });
 
+  it('a crop box reaching outside the image reads zeros there, as torchvision F.crop', () => {
+    const img = tf.ones([4, 4, 3]) as tf.Tensor3D;
+    // Rows -2..1 and columns 2..5: the top half and the right half of the box are outside.
+    const out = resizedCrop(img, -2, 2, 4, 4, [4, 4]);
+    const expected = tf.tensor3d([0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 1, 1, 0, 0], [4, 4, 1]);
+    expect(maxAbsDiff(out, tf.tile(expected, [1, 1, 3]))).toBe(0);
+    tf.dispose([img, out, expected]);
+  });
+
   it('gaussianBlur uses torchvision’s default sigma when none is given and keeps the mean of a constant', () => {
     const img = image();
     const byDefault = gaussianBlur(img, 5);
@@ -121,7 +130,8 @@ describe('functional ops beyond the reference cases', () => {
     expect(() => rgbToGrayscale(img, 2 as never)).toThrow('rgbToGrayscale: numOutputChannels must be 1 or 3, got 2');
     expect(() => gaussianBlur(img, 4, 1)).toThrow('gaussianBlur: kernelSize must be an odd positive integer, got 4');
     expect(() => gaussianBlur(img, 3, [1, 0])).toThrow('gaussianBlur: sigma must be positive, got [1,0]');
-    expect(() => resizedCrop(img, 5, 0, 4, 4, [2, 2])).toThrow(/crop \(top 5, left 0, height 4, width 4\) must be integers inside the 7x6 image/);
+    expect(() => resizedCrop(img, 0.5, 0, 4, 4, [2, 2])).toThrow('resizedCrop: top and left must be integers, got top 0.5, left 0');
+    expect(() => resizedCrop(img, 0, 0, 0, 4, [2, 2])).toThrow('resizedCrop: height must be an integer >= 1, got 0');
     expect(() => resizedCrop(img, 0, 0, 2, 2, [2, 2], 'nearest' as never)).toThrow(/interpolation must be 'bilinear' or 'bicubic', got "nearest"/);
     expect(() => resize(img, 0)).toThrow('resize: size must be an integer >= 1, got 0');
     expect(() => centerCrop(img, [0, 2])).toThrow(/centerCrop: size must be a positive integer or \[height, width\], got \[0,2\]/);

@@ -52,21 +52,33 @@ export function resampleCrops(
   });
 }
 
-function checkBox(fn: string, box: CropBox, h: number, w: number): void {
+function checkBox(fn: string, box: CropBox): void {
   const { top, left, height, width } = box;
   checkInt(fn, 'height', height, 1);
   checkInt(fn, 'width', width, 1);
-  if (!Number.isInteger(top) || !Number.isInteger(left) || top < 0 || left < 0 || top + height > h || left + width > w) {
-    throw new Error(
-      `${fn}: the crop (top ${top}, left ${left}, height ${height}, width ${width}) must be integers inside the ${h}x${w} image`,
-    );
+  if (!Number.isInteger(top) || !Number.isInteger(left)) {
+    throw new Error(`${fn}: top and left must be integers, got top ${describeValue(top)}, left ${describeValue(left)}`);
   }
 }
 
 /**
+ * torchvision's `F.crop` zero-fills the parts of a box outside the image: pad the batch
+ * with zeros just enough for the box to fit and move the box into the padded frame.
+ */
+function padToFit(batch: tf.Tensor4D, box: CropBox): [tf.Tensor4D, CropBox] {
+  const [, h, w] = batch.shape;
+  const [padTop, padLeft] = [Math.max(0, -box.top), Math.max(0, -box.left)];
+  const [padBottom, padRight] = [Math.max(0, box.top + box.height - h), Math.max(0, box.left + box.width - w)];
+  if (padTop + padLeft + padBottom + padRight === 0) return [batch, box];
+  const padded = tf.pad(batch, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]]);
+  return [padded, { ...box, top: box.top + padTop, left: box.left + padLeft }];
+}
+
+/**
  * `TF.resized_crop(img, top, left, height, width, size, interpolation, antialias=False)`:
- * crop, then resize to `size = [outH, outW]` with half-pixel centres. Bicubic (A = -0.75)
- * is not clamped, so values can overshoot [0, 1] slightly, as in torchvision.
+ * crop (a box reaching outside the image is zero-filled there, as torchvision), then resize
+ * to `size = [outH, outW]` with half-pixel centres. Bicubic (A = -0.75) is not clamped, so
+ * values can overshoot [0, 1] slightly, as in torchvision.
  */
 export function resizedCrop<T extends Image>(
   img: T,
@@ -80,10 +92,11 @@ export function resizedCrop<T extends Image>(
   const fn = 'resizedCrop';
   const out = checkSize(fn, size);
   checkInterpolation(fn, interpolation);
+  const box = { top, left, height, width };
+  checkBox(fn, box);
   return onBatch(fn, img, (batch) => {
-    const box = { top, left, height, width };
-    checkBox(fn, box, batch.shape[1], batch.shape[2]);
-    return resampleCrops(batch, new Array(batch.shape[0]).fill(box), out, interpolation);
+    const [padded, inside] = padToFit(batch, box);
+    return resampleCrops(padded, new Array(batch.shape[0]).fill(inside), out, interpolation);
   });
 }
 
