@@ -77,11 +77,13 @@ describeWithData('presets on real CIFAR-10 images', () => {
   });
 
   it('SimCLR views and the CIFAR eval transform', () => {
+    const before = tf.memory().numTensors;
     const views = simclr({ size: 32 })(images, createRng(6));
     expect(views.shape).toEqual([8, 32, 32, 3]);
     expect(countDistinctImages(views)).toBe(8);
     // 32 -> shorter side 37 -> centre 32x32, as resize + centerCrop.
     const evaluated = evalTransform({ crop: 32 })(images, createRng(0));
+    expect(tf.memory().numTensors).toBe(before + 2);
     const expected = tf.tidy(() => centerCrop(resize(images, 37), [32, 32]));
     expect(evaluated.shape).toEqual([8, 32, 32, 3]);
     expect(maxAbsDiff(evaluated, expected)).toBe(0);

@@ -62,7 +62,9 @@ describe('randomGaussianBlur', () => {
     const images = tf.randomUniform([12, 9, 7, 3], 0, 1, 'float32', 9) as tf.Tensor4D;
     const rng = createRng(10);
     const state = rng.getState();
+    const before = tf.memory().numTensors;
     const out = randomGaussianBlur({ p: 0.5, kernelSize: 5 })(images, rng);
+    expect(tf.memory().numTensors).toBe(before + 1);
     rng.setState(state);
     const coins = coinFlips(rng, 12, 0.5);
     const sigmas = sampleBlurSigmas(rng, coins, [0.1, 2]);
