@@ -21,19 +21,20 @@ const CASES = [
   { name: 'resnet50', make: () => resnet50({ stem: 'imagenet' }), batch: 8, trainBatch: backend.name === 'wasm' ? 4 : 8, size: 224, iterations: 1 },
 ];
 
-async function measure(fn, iterations) {
-  await timeIt(fn, { warmup: 1, iterations: 0 });
-  const before = process.cpuUsage();
+/** Seconds per call of `fn`, by the wall clock and by this process's CPU time, after one warm-up call. */
+async function secondsPerCall(fn, iterations) {
+  await fn();
+  const cpuStart = process.cpuUsage();
   const wall = await timeIt(fn, { warmup: 0, iterations });
-  const used = process.cpuUsage(before);
-  return { wall, cpu: (used.user + used.system) / 1e6 / iterations };
+  const { user, system } = process.cpuUsage(cpuStart);
+  return { wall, cpu: (user + system) / 1e6 / iterations };
 }
 
 for (const { name, make, batch, trainBatch, size, iterations } of CASES) {
   const net = make();
   const common = { model: name, stem: net.config.stem, size, threads: backend.threads };
   const x = tf.randomUniform([batch, size, size, 3], 0, 1, 'float32', 0);
-  const forward = await measure(async () => {
+  const forward = await secondsPerCall(async () => {
     const y = net.apply(x, { training: false });
     await y.data();
     y.dispose();
@@ -42,7 +43,7 @@ for (const { name, make, batch, trainBatch, size, iterations } of CASES) {
 
   const xTrain = tf.slice(x, 0, trainBatch);
   const params = [...net.parameters().values()];
-  const backward = await measure(async () => {
+  const backward = await secondsPerCall(async () => {
     const { value, grads } = tf.variableGrads(() => tf.mean(tf.square(net.apply(xTrain, { training: true }))), params);
     await value.data();
     tf.dispose([value, ...Object.values(grads)]);

@@ -42,7 +42,7 @@ describe('convnet', () => {
     const opt = tf.train.sgd(0.1);
     const loss = () => tf.losses.meanSquaredError(target, net.apply(x, { training: true })) as tf.Scalar;
     const first = opt.minimize(loss, true, [...net.parameters().values()])!;
-    for (let i = 0; i < 10; i++) tf.dispose(opt.minimize(loss, true, [...net.parameters().values()]));
+    for (let i = 0; i < 10; i++) opt.minimize(loss, true, [...net.parameters().values()])!.dispose();
     const last = tf.tidy(loss);
     expect(last.dataSync()[0]).toBeLessThan(first.dataSync()[0]);
     const moved = tf.tidy(() => tf.max(tf.abs(tf.sub(net.state().get('stages.0.conv.weight')!, frozen.state().get('stages.0.conv.weight')!))).dataSync()[0]);

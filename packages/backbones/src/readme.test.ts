@@ -13,8 +13,8 @@ it('the README examples run and print what the README says', async () => {
     '@selfsup/runtime': runtime,
     '@selfsup/backbones': backbones,
     '@selfsup/backbones/node': node,
-    'node:os': os,
-    'node:path': path,
+    'node:os': { ...os },
+    'node:path': { ...path },
   });
   expect(printed).toEqual([
     '[4,128] 128',

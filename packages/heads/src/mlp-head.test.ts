@@ -52,7 +52,7 @@ describe('mlpHead', () => {
     for (const [name, fanIn] of [['0.weight', 64], ['0.bias', 64], ['3.weight', 256], ['3.bias', 256]] as const) {
       const values = head.state().get(name)!.dataSync();
       const bound = 1 / Math.sqrt(fanIn);
-      const max = values.reduce((m, x) => Math.max(m, Math.abs(x)), 0);
+      const max = Array.from(values).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
       expect(max, name).toBeLessThanOrEqual(bound);
       if (values.length > 1000) expect(max, name).toBeGreaterThan(0.99 * bound);
     }
