@@ -1,3 +1,4 @@
 import { packageConfig } from '../../tooling/tsup';
 
-export default packageConfig();
+// shims: the CJS build needs import.meta.url to find the bundled demo data.
+export default packageConfig({ index: 'src/index.ts' }, { shims: true });

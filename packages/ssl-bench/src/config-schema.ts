@@ -1,0 +1,91 @@
+/** The benchmark configuration: what `ssl-bench run <config>` reads (JSON or YAML). */
+
+export type Arch = 'convnet' | 'resnet18' | 'resnet34' | 'resnet50';
+
+export interface BackboneSpec {
+  arch: Arch;
+  /** ResNet stem; default 'cifar' for images up to 64 px. */
+  stem?: 'cifar' | 'imagenet';
+  /** Width multiplier; default 1. */
+  width?: number;
+}
+
+export interface PretrainSpec {
+  /** Name of a dataset in `datasets` whose train split is the pretraining data. */
+  dataset: string;
+  epochs: number;
+  batchSize: number;
+  /** Base learning rate before the batch/256 scaling (BYOL: 0.2 with LARS; supervised: 0.1 with SGD). */
+  lr?: number;
+  /** Pretrain on a class-balanced subset of this many images. */
+  limit?: number;
+}
+
+export type EncoderSpec =
+  | { name: string; from: 'random'; backbone: BackboneSpec; reference?: number }
+  | { name: string; from: 'byol-run'; path: string; reference?: number }
+  | { name: string; from: 'torchvision'; path: string; backbone: BackboneSpec; reference?: number }
+  | { name: string; from: 'byol'; backbone: BackboneSpec; pretrain: PretrainSpec; reference?: number }
+  | { name: string; from: 'supervised'; backbone: BackboneSpec; pretrain: PretrainSpec; reference?: number };
+
+export type SplitSource = string | { images: string; labels: string };
+
+export interface DatasetSpec {
+  name: string;
+  format: 'imagefolder' | 'idx' | 'cifar';
+  /** Folder (imagefolder, cifar) or `{ images, labels }` IDX files; relative to the config file. */
+  train: SplitSource;
+  test: SplitSource;
+  /** An official validation split; otherwise protocols hold out 20% of train. */
+  val?: SplitSource;
+  /** Images are resized (shorter side) and centre-cropped to this side on load; default the config's imageSize. */
+  size?: number;
+  /** Keep a seeded class-balanced subset with this many images per class. */
+  perClass?: { train?: number; test?: number; val?: number };
+}
+
+export interface LinearProtocol {
+  kind: 'linear';
+  /** Inverse regularisation strengths to sweep; default logspace(-6, 5, 45) as Ericsson et al. */
+  cGrid?: number[];
+  metric?: 'top1' | 'meanPerClass';
+}
+export interface KnnProtocol {
+  kind: 'knn';
+  k?: number;
+  temperature?: number;
+}
+export interface FewShotProtocol {
+  kind: 'fewshot';
+  ways?: number;
+  /** One cell per entry; default [5, 20] as Ericsson et al. */
+  shots?: number[];
+  queries?: number;
+  episodes?: number;
+}
+export interface FineTuneProtocol {
+  kind: 'finetune';
+  steps?: number;
+  batchSize?: number;
+  lrGrid?: number[];
+  wdGrid?: number[];
+}
+export type ProtocolSpec = LinearProtocol | KnnProtocol | FewShotProtocol | FineTuneProtocol;
+
+export interface BenchConfig {
+  /** Seed for every random choice (subsets, splits, episodes, init). */
+  seed: number;
+  /** Input side of every encoder (datasets are resized to it). */
+  imageSize: number;
+  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  encoders: EncoderSpec[];
+  datasets: DatasetSpec[];
+  protocols: ProtocolSpec[];
+  /**
+   * Where each encoder's reference metric comes from (the paper's "ImageNet accuracy"):
+   * that encoder's result on this dataset and protocol, unless it gives `reference` itself.
+   */
+  reference: { dataset: string; protocol: 'linear' | 'knn' };
+  /** Folder the config's relative paths are resolved against (set by the loader). */
+  baseDir: string;
+}

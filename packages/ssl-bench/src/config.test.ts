@@ -1,0 +1,82 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig, validateConfig } from './config';
+
+const minimal = {
+  encoders: [{ name: 'random', from: 'random', backbone: { arch: 'convnet' } }],
+  datasets: [{ name: 'mnist', format: 'imagefolder', train: 'mnist/train', test: 'mnist/test' }],
+  protocols: [{ kind: 'linear' }, { kind: 'fewshot', shots: [5, 20] }],
+  reference: { dataset: 'mnist', protocol: 'linear' },
+};
+
+function problems(raw: unknown): string[] {
+  try {
+    validateConfig(raw);
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  return [];
+}
+
+describe('validateConfig', () => {
+  it('fills defaults for a minimal config', () => {
+    const cfg = validateConfig(minimal, 'x.yaml', '/base');
+    expect(cfg).toMatchObject({ seed: 0, imageSize: 32, backend: 'auto', baseDir: '/base' });
+    expect(cfg.encoders[0]).toEqual({ name: 'random', from: 'random', backbone: { arch: 'convnet' } });
+  });
+
+  it('reports every problem at once, each with its path, value and what was expected', () => {
+    const bad = {
+      ...minimal,
+      seed: -1,
+      encoders: [
+        { name: 'a', from: 'byol', backbone: { arch: 'vgg' }, pretrain: { dataset: 'nope', epochs: 0, batchSize: 64 } },
+        { name: 'a', from: 'teleport' },
+      ],
+      protocols: [{ kind: 'knn', k: 0 }, { kind: 'linear', extra: 1 }],
+      reference: { dataset: 'mnist', protocol: 'fewshot' },
+    };
+    expect(problems(bad)).toEqual([
+      'seed: expected an integer >= 0, got -1',
+      'encoders[0].backbone.arch: expected one of convnet | resnet18 | resnet34 | resnet50, got "vgg"',
+      'encoders[0].pretrain.dataset: expected a dataset name (mnist), got "nope"',
+      'encoders[0].pretrain.epochs: expected a number > 0, got 0',
+      'encoders[1].from: expected one of random | byol-run | torchvision | byol | supervised, got "teleport"',
+      "encoders[1].name: 'a' is used twice",
+      'protocols[0].k: expected an integer >= 1, got 0',
+      'protocols[1].extra: unknown key (allowed: kind, cGrid, metric)',
+      'reference.protocol: expected one of linear | knn, got "fewshot"',
+    ]);
+  });
+
+  it('requires IDX splits as { images, labels }', () => {
+    const cfg = { ...minimal, datasets: [{ name: 'mnist', format: 'idx', train: 'a.gz', test: { images: 'x' } }] };
+    expect(problems(cfg)).toEqual([
+      'datasets[0].train: expected an object, got "a.gz"',
+      'datasets[0].test.labels: expected a non-empty string, got nothing',
+    ]);
+  });
+});
+
+describe('loadConfig', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-config-'));
+
+  it('reads YAML and JSON, resolving paths against the file', () => {
+    const yaml = join(dir, 'bench.yaml');
+    writeFileSync(yaml, 'seed: 3\nencoders:\n  - { name: r, from: random, backbone: { arch: resnet18, width: 0.5 } }\ndatasets:\n  - { name: m, format: imagefolder, train: a, test: b }\nprotocols:\n  - kind: knn\nreference: { dataset: m, protocol: knn }\n');
+    expect(loadConfig(yaml)).toMatchObject({ seed: 3, baseDir: dir, encoders: [{ backbone: { arch: 'resnet18', width: 0.5 } }] });
+    const json = join(dir, 'bench.json');
+    writeFileSync(json, JSON.stringify(minimal));
+    expect(loadConfig(json).datasets[0].name).toBe('mnist');
+  });
+
+  it('names the file in parse and read errors', () => {
+    const broken = join(dir, 'broken.json');
+    writeFileSync(broken, '{ "seed": ');
+    expect(() => loadConfig(broken)).toThrow(/broken.json: invalid config:\n {2}- cannot parse JSON/);
+    expect(() => loadConfig(join(dir, 'missing.yaml'))).toThrow(/missing.yaml: invalid config:\n {2}- cannot read/);
+  });
+});

@@ -1,0 +1,12 @@
+export { loadConfig, validateConfig, parseConfigText, ConfigError } from './config';
+export type * from './config-schema';
+export { ResultsStore } from './results-store';
+export type { CellResult } from './results-store';
+export { writeReport } from './report/write-report';
+export type { ReportOptions, WrittenReport } from './report/write-report';
+export { correlateProtocols, referenceValues } from './report/correlation';
+export type { ProtocolCorrelation, ReferenceSource } from './report/correlation';
+export { protocolVariants, runFeatureProtocol, FEWSHOT_DEFAULTS } from './protocols';
+export { loadBenchDataset } from './load-datasets';
+export { parseCsvTable } from './csv-table';
+export { createBenchProgress } from './progress';

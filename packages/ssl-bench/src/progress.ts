@@ -1,0 +1,44 @@
+import { formatDuration } from '@selfsup/byol';
+
+export interface BenchProgress {
+  /** A cell (or a preparation step such as pretraining) starts. */
+  start(label: string): void;
+  /** It finished; `reused` when the results store already had it. */
+  done(label: string, seconds: number, reused: boolean): void;
+  message(text: string): void;
+  close(): void;
+}
+
+/** Cells done / total with an ETA, as a bar redrawn in place on a terminal or as plain lines in logs. */
+export function createBenchProgress(total: number, stream: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean } = process.stderr): BenchProgress {
+  const tty = Boolean(stream.isTTY);
+  const began = Date.now();
+  let finished = 0;
+  let computed = 0;
+  let computeSeconds = 0;
+  const line = (label: string) => {
+    const eta = computed ? (computeSeconds / computed) * (total - finished) : Number.NaN;
+    return `[${finished}/${total}] ${label} (elapsed ${formatDuration((Date.now() - began) / 1000)}, ETA ${formatDuration(eta)})`;
+  };
+  return {
+    start(label) {
+      if (tty) stream.write(`\r\x1b[2K${line(`${label} …`)}`);
+      else stream.write(`${line(`${label} …`)}\n`);
+    },
+    done(label, seconds, reused) {
+      finished++;
+      if (!reused) {
+        computed++;
+        computeSeconds += seconds;
+      }
+      const text = line(`${label} ${reused ? 'reused from the results store' : `done in ${formatDuration(seconds)}`}`);
+      stream.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
+    },
+    message(text) {
+      stream.write(tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
+    },
+    close() {
+      if (tty) stream.write('\n');
+    },
+  };
+}

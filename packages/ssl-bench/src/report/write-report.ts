@@ -1,0 +1,61 @@
+import { join } from 'node:path';
+import sharp from 'sharp';
+import { writeFileAtomic } from '@selfsup/runtime/node';
+import type { CellResult } from '../results-store';
+import { correlateProtocols, correlationMarkdown, type ReferenceSource } from './correlation';
+import { heatmapFigures, scatterFigures, type Figure } from './figures';
+import { renderHtml } from './html';
+import { buildTable, toCsv, toMarkdown } from './table';
+
+export interface ReportOptions {
+  cells: CellResult[];
+  reference: ReferenceSource;
+  outDir: string;
+  title?: string;
+}
+
+export interface WrittenReport {
+  files: string[];
+  index: string;
+}
+
+async function writeFigure(dir: string, f: Figure, files: string[]): Promise<void> {
+  const svgPath = join(dir, 'figures', `${f.name}.svg`);
+  const pngPath = join(dir, 'figures', `${f.name}.png`);
+  await writeFileAtomic(svgPath, f.svg);
+  // librsvg (inside sharp) rasterises at 2x for legible text.
+  await writeFileAtomic(pngPath, await sharp(Buffer.from(f.svg), { density: 144 }).png().toBuffer());
+  files.push(svgPath, pngPath);
+}
+
+/** Write the tables (Markdown, CSV, JSON), the correlation analysis, the figures (SVG + PNG) and index.html. */
+export async function writeReport(options: ReportOptions): Promise<WrittenReport> {
+  const { cells, reference, outDir } = options;
+  if (cells.length === 0) throw new Error('report: the results store holds no finished cell yet');
+  const title = options.title ?? 'ssl-bench transfer report';
+  const table = buildTable(cells);
+  const correlations = correlateProtocols(cells, reference);
+  const refLabel = `${reference.dataset} ${reference.protocol}`;
+  const scatters = scatterFigures(correlations, refLabel);
+  const heatmaps = heatmapFigures(cells);
+  const resultsMd = toMarkdown(table);
+  const corrMd = correlationMarkdown(correlations, reference);
+  const files: string[] = [];
+  const put = async (name: string, data: string) => {
+    const path = join(outDir, name);
+    await writeFileAtomic(path, data);
+    files.push(path);
+  };
+  await put('results.md', `# ${title}\n\nAccuracy (%) per encoder, dataset and protocol.\n\n${resultsMd}`);
+  await put('results.csv', toCsv(cells));
+  await put('results.json', `${JSON.stringify({ cells }, null, 2)}\n`);
+  await put('correlation.md', `# Correlation with the reference\n\n${corrMd}`);
+  await put('correlation.json', `${JSON.stringify(correlations, null, 2)}\n`);
+  for (const f of [...scatters, ...heatmaps]) await writeFigure(outDir, f, files);
+  const summary =
+    `${table.encoders.length} encoders × ${new Set(cells.map((c) => c.dataset)).size} datasets × ` +
+    `${new Set(cells.map((c) => c.protocol)).size} protocols; reference: ${refLabel}. ` +
+    'Correlations follow Ericsson et al. (CVPR 2021): logit-transformed accuracies, Pearson and Spearman.';
+  await put('index.html', renderHtml({ title, summary, resultsMarkdown: resultsMd, correlationMarkdown: corrMd, scatters, heatmaps }));
+  return { files, index: join(outDir, 'index.html') };
+}

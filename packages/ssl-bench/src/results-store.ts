@@ -1,0 +1,93 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+
+/** One finished cell of the matrix encoders × datasets × protocols. */
+export interface CellResult {
+  encoder: string;
+  dataset: string;
+  /** Protocol id with its variant, e.g. `linear`, `knn`, `fewshot-5way-5shot`. */
+  protocol: string;
+  /** What `value` measures, e.g. `top1`. */
+  metric: string;
+  /** A fraction in [0, 1] for accuracies. */
+  value: number;
+  /** Half-width of the 95% confidence interval, where the protocol gives one. */
+  ci95: number | null;
+  /** Protocol-specific extras (chosen C, validation curve, ...). */
+  details: Record<string, unknown>;
+  /** Hash of everything the cell's result depends on; a changed config recomputes it. */
+  specHash: string;
+  seconds: number;
+  finishedAt: string;
+}
+
+interface Row extends Omit<CellResult, 'details'> {
+  details: string;
+}
+
+/**
+ * Finished cells in one SQLite file (WAL mode). Each cell is written in its own
+ * transaction the moment it finishes, so a crashed or killed run loses at most
+ * the cell it was computing.
+ */
+export class ResultsStore {
+  private constructor(private readonly db: Database.Database) {}
+
+  static open(path: string): ResultsStore {
+    let db: Database.Database;
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path);
+    } catch (err) {
+      throw new Error(`results store ${path}: cannot open: ${(err as Error).message}`);
+    }
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.exec(`CREATE TABLE IF NOT EXISTS cells (
+      encoder TEXT NOT NULL, dataset TEXT NOT NULL, protocol TEXT NOT NULL,
+      metric TEXT NOT NULL, value REAL NOT NULL, ci95 REAL, details TEXT NOT NULL,
+      specHash TEXT NOT NULL, seconds REAL NOT NULL, finishedAt TEXT NOT NULL,
+      PRIMARY KEY (encoder, dataset, protocol))`);
+    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    return new ResultsStore(db);
+  }
+
+  /** The stored result of a cell, if it was computed with the same spec. */
+  get(encoder: string, dataset: string, protocol: string, specHash: string): CellResult | undefined {
+    const row = this.db
+      .prepare('SELECT * FROM cells WHERE encoder = ? AND dataset = ? AND protocol = ? AND specHash = ?')
+      .get(encoder, dataset, protocol, specHash) as Row | undefined;
+    return row && fromRow(row);
+  }
+
+  put(result: CellResult): void {
+    this.db
+      .prepare(
+        `INSERT OR REPLACE INTO cells (encoder, dataset, protocol, metric, value, ci95, details, specHash, seconds, finishedAt)
+         VALUES (@encoder, @dataset, @protocol, @metric, @value, @ci95, @details, @specHash, @seconds, @finishedAt)`,
+      )
+      .run({ ...result, details: JSON.stringify(result.details) });
+  }
+
+  all(): CellResult[] {
+    return (this.db.prepare('SELECT * FROM cells ORDER BY encoder, dataset, protocol').all() as Row[]).map(fromRow);
+  }
+
+  setMeta(key: string, value: unknown): void {
+    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
+  }
+
+  getMeta<T>(key: string): T | undefined {
+    const row = this.db.prepare('SELECT value FROM meta WHERE key = ?').get(key) as { value: string } | undefined;
+    return row && (JSON.parse(row.value) as T);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+}
+
+function fromRow(row: Row): CellResult {
+  return { ...row, details: JSON.parse(row.details) as Record<string, unknown> };
+}
