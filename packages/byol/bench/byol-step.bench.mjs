@@ -1,0 +1,36 @@
+// BYOL training throughput on the active backend: steps/s and images/s (each image
+// gives two views) for ResNet-18 (CIFAR stem, 32x32) at batch 64 with the paper's heads,
+// and the small ConvNet for scale. Prints JSON lines (see tooling/bench.mjs).
+import * as tf from '@tensorflow/tfjs-core';
+import { convnet, resnet18 } from '@selfsup/backbones';
+import { createByol } from '@selfsup/byol';
+import { initBackend } from '@selfsup/runtime';
+import { report, timeIt } from '../../../tooling/bench.mjs';
+
+const backend = await initBackend(process.env.SELFSUP_BACKEND ?? 'auto');
+const BATCH = 64;
+const SIZE = 32;
+// ResNet-18 steps take tens of seconds on single-threaded wasm: time few of them.
+const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2);
+
+for (const [name, makeEncoder] of [
+  ['resnet18-cifar', () => resnet18({ stem: 'cifar', seed: 0 })],
+  ['convnet', () => convnet({ seed: 0 })],
+]) {
+  const byol = createByol({ encoder: makeEncoder(), imageSize: SIZE, batchSize: BATCH, totalSteps: ITERATIONS + 1, seed: 0 });
+  const images = tf.randomUniform([BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 0);
+  const seconds = await timeIt(() => byol.step(images), { warmup: 1, iterations: ITERATIONS });
+  images.dispose();
+  byol.dispose({ all: true });
+  report({
+    bench: 'byol-step',
+    encoder: name,
+    batch: BATCH,
+    imageSize: SIZE,
+    threads: backend.threads,
+    secondsPerStep: Number(seconds.toFixed(3)),
+    stepsPerSecond: Number((1 / seconds).toFixed(4)),
+    imagesPerSecond: Number((BATCH / seconds).toFixed(2)),
+    viewsPerSecond: Number(((2 * BATCH) / seconds).toFixed(2)),
+  });
+}

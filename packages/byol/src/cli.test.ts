@@ -1,0 +1,58 @@
+import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { readSafetensorsHeader } from '@selfsup/runtime/node';
+import { describe, expect, it } from 'vitest';
+import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { main } from './cli';
+
+async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
+  const lines: string[] = [];
+  const code = await main(argv, (line) => lines.push(line));
+  return { code, lines };
+}
+
+const root = mkdtempSync(join(tmpdir(), 'byol-cli-'));
+
+describe('selfsup-byol usage errors', () => {
+  const base = (out: string, data = root) => ['train', '--data', data, '--format', 'imagefolder', '--backbone', 'convnet', '--epochs', '1', '--batch-size', '4', '--out', out];
+
+  it.each([
+    ['an unknown flag', [...base(join(root, 'a')), '--colour', 'red'], /^selfsup-byol: Unknown option '--colour'/],
+    ['a bad value', [...base(join(root, 'a')), '--width', 'wide'], /^selfsup-byol: --width must be a number >= 0, got 'wide'$/],
+    ['an unknown command', ['pretrain'], /^selfsup-byol: unknown command 'pretrain'/],
+    ['a missing dataset', base(join(root, 'a'), join(root, 'no-such-data')), /^selfsup-byol: --data .*no-such-data does not exist$/],
+    ['an unwritable --out', base(join(root, 'file', 'run')), /^selfsup-byol: --out .* cannot be created: .*file is not a writable folder$/],
+  ])('%s: one line, exit 2, nothing written', async (_what, argv, message) => {
+    writeFileSync(join(root, 'file'), '');
+    const { code, lines } = await run(argv as string[]);
+    expect(code).toBe(2);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(message);
+    expect(readdirSync(root).sort()).toEqual(['file']);
+  });
+
+  it('prints the help with exit 0 on --help, and with exit 2 without arguments', async () => {
+    expect((await run([])).code).toBe(2);
+    expect((await run([])).lines[0]).toContain('--batch-size <int>');
+    expect((await run(['--help'])).code).toBe(0);
+  });
+});
+
+describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
+  it('pretrains, writes the run folder, and refuses to overwrite it without --resume', async () => {
+    const out = join(root, 'run');
+    const argv = ['train', '--data', dataPath('cifar10'), '--format', 'imagefolder', '--split', 'test', '--limit', '20', '--image-size', '8',
+      '--backbone', 'convnet', '--width', '0.125', '--epochs', '1', '--batch-size', '10', '--out', out, '--backend', 'wasm'];
+    const { code, lines } = await run(argv);
+    expect(code).toBe(0);
+    expect(lines[0]).toMatch(/^backend: wasm \(requested explicitly\)$/);
+    expect(lines).toContain(`data: 20 images of 8x8x3 from ${dataPath('cifar10')} (test)`);
+    expect(readdirSync(out).sort()).toEqual(['checkpoint.safetensors', 'config.json', 'encoder.safetensors', 'metrics.jsonl']);
+    expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');
+    const again = await run(argv);
+    expect(again.code).toBe(2);
+    expect(again.lines).toEqual([`selfsup-byol: --out ${out} already holds a run; pass --resume to continue it or choose another folder`]);
+    expect(existsSync(join(out, 'encoder.safetensors'))).toBe(true);
+  });
+});
