@@ -28,26 +28,21 @@ function gaussianKernels(sigma: tf.Tensor4D, k: number): tf.Tensor2D {
 }
 
 /**
- * One separable pass along width (`axis` 2) or height (`axis` 1) with a kernel per
- * image: the batch is folded into the channels, so a single depthwise convolution
- * applies image n's kernel to image n's channels on every backend.
+ * One separable pass along width (`axis` 2) or height (`axis` 1) of a batch folded into
+ * channels (`[1, H, W, N * C]`, image n owning channels n * C .. n * C + C - 1), so one
+ * depthwise convolution applies image n's kernel (row n of `kernels`) to its own channels.
  */
-function blurAxis(batch: tf.Tensor4D, kernels: tf.Tensor2D, axis: 1 | 2): tf.Tensor4D {
+function blurFoldedAxis(folded: tf.Tensor4D, kernels: tf.Tensor2D, channels: number, axis: 1 | 2): tf.Tensor4D {
   return tf.tidy(() => {
-    const [n, h, w, c] = batch.shape;
-    const k = kernels.shape[1];
+    const [n, k] = kernels.shape;
     const pad = (k - 1) / 2;
     const padding: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0]];
     padding[axis] = [pad, pad];
     // Reflect = mirror without repeating the edge pixel, torch's F.pad(mode='reflect').
-    const padded = tf.mirrorPad(batch, padding, 'reflect');
-    const [, ph, pw] = padded.shape;
-    const folded = tf.reshape(tf.transpose(padded, [1, 2, 0, 3]), [1, ph, pw, n * c]);
-    const perChannel = tf.reshape(tf.tile(tf.reshape(tf.broadcastTo(kernels, [n, k]), [n, 1, k]), [1, c, 1]), [n * c, k]);
-    const filterShape: [number, number, number, number] = axis === 2 ? [1, k, n * c, 1] : [k, 1, n * c, 1];
-    const filter = tf.reshape(tf.transpose(perChannel), filterShape) as tf.Tensor4D;
-    const out = tf.depthwiseConv2d(folded as tf.Tensor4D, filter, 1, 'valid');
-    return tf.transpose(tf.reshape(out, [h, w, n, c]), [2, 0, 1, 3]) as tf.Tensor4D;
+    const padded = tf.mirrorPad(folded, padding, 'reflect');
+    const perChannel = tf.reshape(tf.tile(tf.reshape(kernels, [n, 1, k]), [1, channels, 1]), [n * channels, k]);
+    const filterShape: [number, number, number, number] = axis === 2 ? [1, k, n * channels, 1] : [k, 1, n * channels, 1];
+    return tf.depthwiseConv2d(padded, tf.reshape(tf.transpose(perChannel), filterShape) as tf.Tensor4D, 1, 'valid');
   });
 }
 
@@ -61,16 +56,20 @@ export function blurBatch(
   [kx, ky]: [number, number],
   [sx, sy]: [PerSample, PerSample],
 ): tf.Tensor4D {
-  const [, h, w] = batch.shape;
+  const [n, h, w, c] = batch.shape;
   if ((kx - 1) / 2 >= w || (ky - 1) / 2 >= h) {
     throw new Error(
       `${fn}: reflect padding needs kernelSize/2 < image size; kernelSize [${kx}, ${ky}] is too large for ${h}x${w} images`,
     );
   }
   return tf.tidy(() => {
-    const n = batch.shape[0];
-    const alongX = blurAxis(batch, gaussianKernels(perSampleTensor(fn, 'sigma', sx, n), kx), 2);
-    return blurAxis(alongX, gaussianKernels(perSampleTensor(fn, 'sigma', sy, n), ky), 1);
+    const kernels = (sigma: PerSample, k: number) =>
+      tf.broadcastTo(gaussianKernels(perSampleTensor(fn, 'sigma', sigma, n), k), [n, k]) as tf.Tensor2D;
+    // Fold once for both passes (transposes are a large part of the cost on wasm).
+    const folded = tf.reshape(tf.transpose(batch, [1, 2, 0, 3]), [1, h, w, n * c]) as tf.Tensor4D;
+    const alongX = blurFoldedAxis(folded, kernels(sx, kx), c, 2);
+    const alongY = blurFoldedAxis(alongX, kernels(sy, ky), c, 1);
+    return tf.transpose(tf.reshape(alongY, [h, w, n, c]), [2, 0, 1, 3]) as tf.Tensor4D;
   });
 }
 
