@@ -16,3 +16,5 @@ export { checkImages, checkSeed, checkPositiveInteger } from './check-input';
 export { loadState, planStateLoad } from './state-dict';
 export type { LoadReport, WeightLayout } from './state-dict';
 export { torchShape, toTorchLayout, fromTorchLayout } from './torchvision-layout';
+export { createBackbone, BACKBONE_ARCHS } from './create-backbone';
+export type { BackboneArch, BackboneOptions } from './create-backbone';
