@@ -54,4 +54,23 @@ describe('minimizeLbfgs', () => {
     expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { maxIter: -1 })).toThrow(/maxIter must be an integer >= 0, got -1/);
     expect(() => minimizeLbfgs(() => ({ f: NaN, g: new Float64Array(1) }), new Float64Array(1))).toThrow(/returned NaN/);
   });
+
+  it('with relativeNoise, stops at the noise level instead of burning evaluations on it', () => {
+    // A quadratic whose values carry a deterministic relative error of 1e-7, like float32 logits.
+    const noisy: ObjectiveFn = (x) => {
+      let f = 10;
+      const g = new Float64Array(x.length);
+      for (let i = 0; i < x.length; i++) {
+        f += 0.5 * (i + 1) * (x[i] - 1) ** 2;
+        g[i] = (i + 1) * (x[i] - 1);
+      }
+      return { f: f * (1 + 1e-7 * Math.sin(1e7 * x[0])), g };
+    };
+    const x0 = new Float64Array(20);
+    const plain = minimizeLbfgs(noisy, x0, { gtol: 1e-12, ftol: 0, maxIter: 200 });
+    const tolerant = minimizeLbfgs(noisy, x0, { gtol: 1e-12, ftol: 0, maxIter: 200, relativeNoise: 1e-7 });
+    expect(tolerant.reason).toBe('ftol');
+    expect(tolerant.evaluations).toBeLessThan(plain.evaluations);
+    expect(tolerant.f).toBeLessThan(10 * (1 + 3e-7));
+  });
 });

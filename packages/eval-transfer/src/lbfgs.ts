@@ -18,6 +18,13 @@ export interface LbfgsOptions {
   memory?: number;
   /** Objective evaluations allowed per line search. Default 50 (sklearn's `maxls`). */
   maxLineSearch?: number;
+  /**
+   * Relative noise of the objective values (0 for exact arithmetic). With noise eps_f =
+   * relativeNoise * max(|f|, 1), the line search relaxes Armijo by 2 eps_f (Xie, Byrd & Nocedal
+   * 2020, noise-tolerant L-BFGS) and the run stops once three iterations in a row gain less than eps_f,
+   * instead of spending evaluations on differences that are below the noise.
+   */
+  relativeNoise?: number;
 }
 
 export type LbfgsStopReason = 'gtol' | 'ftol' | 'maxIter' | 'lineSearch';
@@ -43,6 +50,7 @@ interface Point {
 
 const C1 = 1e-4; // sufficient decrease (Armijo)
 const C2 = 0.9; // curvature; 0.9 is the usual choice for quasi-Newton methods
+const NOISE_STALL_ITERATIONS = 3;
 
 function dot(a: Float64Array, b: Float64Array): number {
   let s = 0;
@@ -70,7 +78,7 @@ function cubicMinimizer(a: number, fa: number, da: number, b: number, fb: number
  * why it stopped (`reason`) and whether that counts as converged.
  */
 export function minimizeLbfgs(fn: ObjectiveFn, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
-  const { maxIter = 1000, gtol = 1e-8, ftol = 64 * 2 ** -52, memory = 10, maxLineSearch = 50 } = options;
+  const { maxIter = 1000, gtol = 1e-8, ftol = 64 * 2 ** -52, memory = 10, maxLineSearch = 50, relativeNoise = 0 } = options;
   if (!Number.isInteger(maxIter) || maxIter < 0) throw new Error(`minimizeLbfgs: maxIter must be an integer >= 0, got ${maxIter}`);
   if (!(gtol >= 0)) throw new Error(`minimizeLbfgs: gtol must be >= 0, got ${gtol}`);
   if (!(ftol >= 0)) throw new Error(`minimizeLbfgs: ftol must be >= 0, got ${ftol}`);
@@ -103,6 +111,7 @@ export function minimizeLbfgs(fn: ObjectiveFn, x0: Float64Array, options: LbfgsO
   });
 
   if (maxAbs(g) <= gtol) return done(0, 'gtol');
+  let stalled = 0;
   for (let iter = 0; iter < maxIter; iter++) {
     twoLoopDirection(g, S, Y, rho, p);
     let d0 = dot(g, p);
@@ -113,7 +122,8 @@ export function minimizeLbfgs(fn: ObjectiveFn, x0: Float64Array, options: LbfgsO
       d0 = dot(g, p);
     }
     const firstStep = S.length === 0 ? Math.min(1, 1 / Math.sqrt(dot(p, p))) : 1;
-    const accepted = strongWolfe(pointAt, f, d0, firstStep, maxLineSearch);
+    const noise = relativeNoise * Math.max(Math.abs(f), 1);
+    const accepted = strongWolfe(pointAt, f, d0, firstStep, maxLineSearch, noise);
     if (!accepted) {
       if (S.length === 0) return done(iter, 'lineSearch');
       S.length = Y.length = rho.length = 0; // retry once along steepest descent
@@ -146,6 +156,9 @@ export function minimizeLbfgs(fn: ObjectiveFn, x0: Float64Array, options: LbfgsO
     g = accepted.g;
     if (maxAbs(g) <= gtol) return done(iter + 1, 'gtol');
     if (fOld - f <= ftol * Math.max(Math.abs(fOld), Math.abs(f), 1)) return done(iter + 1, 'ftol');
+    // Below the noise a single small gain proves little; three in a row mean no more real progress.
+    stalled = fOld - f <= noise ? stalled + 1 : 0;
+    if (stalled === NOISE_STALL_ITERATIONS) return done(iter + 1, 'ftol');
   }
   return done(maxIter, 'maxIter');
 }
@@ -176,8 +189,8 @@ function twoLoopDirection(g: Float64Array, S: Float64Array[], Y: Float64Array[],
  * still returns the best point with sufficient decrease, if any (progress beats
  * giving up); `undefined` means no decrease was found at all.
  */
-function strongWolfe(at: (alpha: number) => Point, f0: number, d0: number, firstStep: number, maxEvals: number): Point | undefined {
-  const sufficient = (pt: Point): boolean => pt.f <= f0 + C1 * pt.alpha * d0;
+function strongWolfe(at: (alpha: number) => Point, f0: number, d0: number, firstStep: number, maxEvals: number, noise: number): Point | undefined {
+  const sufficient = (pt: Point): boolean => pt.f <= f0 + C1 * pt.alpha * d0 + 2 * noise;
   const curvatureOk = (pt: Point): boolean => Math.abs(pt.d) <= -C2 * d0;
   let prev: Point = { alpha: 0, f: f0, d: d0, g: new Float64Array(0) };
   let alpha = firstStep;

@@ -30,6 +30,8 @@ export interface LogisticRegressionModel {
   /** The primal objective `C * sum_i CE_i + 0.5 * ||coef||^2` at the solution. */
   objective: number;
   iterations: number;
+  /** Objective + gradient evaluations (each costs two n x dim x K matmuls). */
+  evaluations: number;
   converged: boolean;
   stopReason: LbfgsStopReason;
   precision: Precision;
@@ -96,7 +98,7 @@ export function fitSoftmax(problem: SoftmaxProblem, classes: Int32Array, options
     x0.set(warmStart.coef, 0);
     x0.set(warmStart.intercept, K * dim);
   }
-  const result = minimizeLbfgs((x) => problem.evaluate(x, C), x0, { maxIter, gtol: tol });
+  const result = minimizeLbfgs((x) => problem.evaluate(x, C), x0, { maxIter, gtol: tol, relativeNoise: problem.relativeNoise });
   const coef = result.x.slice(0, K * dim);
   const intercept = result.x.slice(K * dim);
   const decisionFunction = (Xnew: FeatureInput): Float64Array =>
@@ -109,6 +111,7 @@ export function fitSoftmax(problem: SoftmaxProblem, classes: Int32Array, options
     dim,
     objective: C * result.f,
     iterations: result.iterations,
+    evaluations: result.evaluations,
     converged: result.converged,
     stopReason: result.reason,
     precision: problem.precision,
