@@ -23,7 +23,7 @@ export function blendBatch(batch: tf.Tensor4D, factor: tf.Tensor2D, reference: B
     const rows = tf.reshape(batch, [n, h * w * c]);
     let mixed = tf.mul(rows, factor);
     if (reference.gray !== undefined || reference.meanGray !== undefined) {
-      const gray = tf.reshape(c === 1 ? batch : luma(batch), [n, h * w]);
+      const gray = tf.reshape(luma(batch), [n, h * w]);
       let ref: tf.Tensor2D = tf.zeros([n, 1]);
       if (reference.gray !== undefined) ref = tf.add(ref, tf.mul(gray, reference.gray));
       if (reference.meanGray !== undefined) ref = tf.add(ref, tf.mul(tf.mean(gray, 1, true), reference.meanGray));
@@ -62,12 +62,12 @@ export function adjustContrast<T extends Image>(img: T, factor: PerSample): T {
   );
 }
 
-/** `TF.adjust_saturation`: blend each pixel with its grayscale value, then clamp to [0, 1]. */
+/** `TF.adjust_saturation`: blend each pixel with its grayscale value, then clamp to [0, 1] (gray images stay as they are). */
 export function adjustSaturation<T extends Image>(img: T, factor: PerSample): T {
   return onBatch(
     'adjustSaturation',
     img,
     (batch) => blendBatch(batch, factorColumn('adjustSaturation', factor, batch.shape[0]), { gray: 1 }),
-    [3],
+    [1, 3],
   );
 }

@@ -66,7 +66,8 @@ function hsvToRgb(h: tf.Tensor2D, s: tf.Tensor2D, v: tf.Tensor2D): tf.Tensor2D {
 
 /**
  * `TF.adjust_hue`: rotate the hue by `factor` turns (in [-0.5, 0.5]; a number or
- * one per image) with a floor-mod, so the result stays in [0, 1) as in Python.
+ * one per image) with a floor-mod, so the result stays in [0, 1) as in Python. A
+ * one-channel (gray) image has no hue and is returned as is, as torchvision.
  */
 export function adjustHue<T extends Image>(img: T, factor: PerSample): T {
   if (typeof factor === 'number' && !(factor >= -0.5 && factor <= 0.5)) {
@@ -76,13 +77,14 @@ export function adjustHue<T extends Image>(img: T, factor: PerSample): T {
     'adjustHue',
     img,
     (batch) => {
-      const [n, height, width] = batch.shape;
+      const [n, height, width, channels] = batch.shape;
+      if (channels === 1) return tf.clone(batch);
       const [h, s, v] = rgbToHsv(tf.reshape(batch, [-1, 3]));
       const perImage = tf.reshape(perSampleTensor('adjustHue', 'factor', factor, n), [-1, 1]);
       const rotated = tf.add(tf.reshape(h, [n, height * width]), perImage);
       const wrapped = tf.reshape(tf.sub(rotated, tf.floor(rotated)), [-1, 1]) as tf.Tensor2D;
       return tf.reshape(hsvToRgb(wrapped, s, v), [n, height, width, 3]) as tf.Tensor4D;
     },
-    [3],
+    [1, 3],
   );
 }

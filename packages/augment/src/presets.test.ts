@@ -103,6 +103,28 @@ describeWithData('presets on real CIFAR-10 images', () => {
     tf.dispose([dtd, out]);
   });
 
+  it('BYOL views of one-channel images (real MNIST digits) keep one channel', async () => {
+    const dir = dataPath('mnist', 'train');
+    const digits = await Promise.all(
+      readdirSync(dir).sort().slice(0, 4).map(async (cls) => {
+        const file = readdirSync(`${dir}/${cls}`).sort()[0];
+        return sharp(`${dir}/${cls}/${file}`).extractChannel(0).raw().toBuffer();
+      }),
+    );
+    const gray = tf.tidy(() => tf.div(tf.tensor4d(Uint8Array.from(Buffer.concat(digits)), [4, 28, 28, 1], 'int32'), 255) as tf.Tensor4D);
+    const before = tf.memory().numTensors;
+    const [v1, v2] = [byolView1({ size: 28 })(gray, createRng(7)), byolView2({ size: 28 })(gray, createRng(8))];
+    expect(tf.memory().numTensors).toBe(before + 2);
+    for (const v of [v1, v2]) {
+      expect(v.shape).toEqual([4, 28, 28, 1]);
+      const [lo, hi] = range(v);
+      expect(lo).toBeGreaterThanOrEqual(0);
+      expect(hi).toBeLessThanOrEqual(1);
+      expect(countDistinctImages(v)).toBe(4);
+    }
+    tf.dispose([gray, v1, v2]);
+  });
+
   it('rejects bad options with the argument named', () => {
     expect(() => byolView1({ size: 0 })).toThrow(/byolView1: size must be an integer >= 1, got 0/);
     expect(() => evalTransform({ crop: 224, resize: 200 })).toThrow(/resize must be an integer >= 224, got 200/);

@@ -10,9 +10,9 @@ export function randomHorizontalFlip(p = 0.5): Transform {
   return randomApply(hflip, p, 'randomHorizontalFlip');
 }
 
-/** Turn each RGB image gray with probability `p` (default 0.1), keeping 3 channels as torchvision. */
+/** Turn each RGB image gray with probability `p` (default 0.1), keeping its channel count as torchvision. */
 export function randomGrayscale(p = 0.1): Transform {
-  return randomApply((images) => luma(images, 3), p, 'randomGrayscale');
+  return randomApply((images) => luma(images, images.shape[3]), p, 'randomGrayscale');
 }
 
 export interface RandomSolarizeOptions {
