@@ -46,10 +46,15 @@ describeWithData('viewsGrid', () => {
     expect([result.columns, result.width, result.height]).toEqual([2, 64, 96]);
   });
 
-  it('rejects a non-RGB batch and an empty path', async () => {
-    const gray = tf.zeros([1, 4, 4, 1]) as tf.Tensor4D;
-    await expect(viewsGrid(gray, join(dir, 'x.png'))).rejects.toThrow(/must be RGB \[N, H, W, 3\], got shape \[1, 4, 4, 1\]/);
+  it('draws gray images as gray and rejects other channel counts and an empty path', async () => {
+    const gray = tf.fill([2, 8, 8, 1], 0.5) as tf.Tensor4D;
+    const path = join(dir, 'gray.png');
+    await viewsGrid(gray, path, { views: [], scale: 1, gap: 0 });
+    const { data } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
+    expect(new Set(data)).toEqual(new Set([128]));
+    const twoChannels = tf.zeros([1, 4, 4, 2]) as tf.Tensor4D;
+    await expect(viewsGrid(twoChannels, join(dir, 'x.png'))).rejects.toThrow(/must be RGB or gray \[N, H, W, 3 or 1\], got shape \[1, 4, 4, 2\]/);
     await expect(viewsGrid(images, '')).rejects.toThrow(/path must be a file path/);
-    gray.dispose();
+    tf.dispose([gray, twoChannels]);
   });
 });

@@ -25,9 +25,12 @@ export interface ViewsGridResult {
   columns: number;
 }
 
-/** A `[N, H, W, 3]` batch in [0, 1] as RGB bytes, clamped (bicubic can overshoot). */
+/** A `[N, H, W, 3 or 1]` batch in [0, 1] as RGB bytes, clamped (bicubic can overshoot). */
 async function toBytes(images: tf.Tensor4D): Promise<Uint8Array> {
-  const bytes = tf.tidy(() => tf.cast(tf.round(tf.mul(tf.clipByValue(images, 0, 1), 255)), 'int32'));
+  const bytes = tf.tidy(() => {
+    const rgb = images.shape[3] === 1 ? tf.tile(images, [1, 1, 1, 3]) : images;
+    return tf.cast(tf.round(tf.mul(tf.clipByValue(rgb, 0, 1), 255)), 'int32');
+  });
   const data = Uint8Array.from(await bytes.data());
   bytes.dispose();
   return data;
@@ -42,7 +45,9 @@ export async function viewsGrid(images: tf.Tensor4D, path: string, options: View
   const fn = 'viewsGrid';
   checkBatch(fn, images);
   const [n, h, w, c] = images.shape;
-  if (c !== 3) throw new Error(`${fn}: images must be RGB [N, H, W, 3], got shape [${images.shape.join(', ')}]`);
+  if (c !== 3 && c !== 1) {
+    throw new Error(`${fn}: images must be RGB or gray [N, H, W, 3 or 1], got shape [${images.shape.join(', ')}]`);
+  }
   if (typeof path !== 'string' || path.length === 0) throw new Error(`${fn}: path must be a file path, got ${describeValue(path)}`);
   const rng = options.rng ?? createRng(0);
   const views = options.views ?? [byolView1({ size: Math.min(h, w) }), byolView2({ size: Math.min(h, w) })];
