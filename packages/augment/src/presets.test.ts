@@ -22,8 +22,20 @@ async function loadFirstPerClass(dir: string, count: number): Promise<tf.Tensor4
   return tf.tidy(() => tf.stack(decoded.map((d) => tf.div(tf.tensor3d(Uint8Array.from(d.data), d.shape, 'int32'), 255))) as tf.Tensor4D);
 }
 
-function range(t: tf.Tensor): [number, number] {
-  return tf.tidy(() => [tf.min(t).dataSync()[0], tf.max(t).dataSync()[0]]);
+/** Both BYOL views of `images`, checked: expected shape, values in [0, 1], every image different, no leak. */
+function checkedByolViews(images: tf.Tensor4D, size: number, seed: number): [tf.Tensor4D, tf.Tensor4D] {
+  const before = tf.memory().numTensors;
+  const views: [tf.Tensor4D, tf.Tensor4D] = [byolView1({ size })(images, createRng(seed)), byolView2({ size })(images, createRng(seed + 1))];
+  expect(tf.memory().numTensors).toBe(before + 2);
+  const [n, , , c] = images.shape;
+  for (const v of views) {
+    expect(v.shape).toEqual([n, size, size, c]);
+    const [lo, hi] = tf.tidy(() => [tf.min(v).dataSync()[0], tf.max(v).dataSync()[0]]);
+    expect(lo).toBeGreaterThanOrEqual(0);
+    expect(hi).toBeLessThanOrEqual(1);
+    expect(countDistinctImages(v)).toBe(n);
+  }
+  return views;
 }
 
 describeWithData('presets on real CIFAR-10 images', () => {
@@ -34,17 +46,7 @@ describeWithData('presets on real CIFAR-10 images', () => {
   });
 
   it('BYOL views: right shape, values in [0, 1], every image different, the two views different', () => {
-    const before = tf.memory().numTensors;
-    const v1 = byolView1({ size: 32 })(images, createRng(1));
-    const v2 = byolView2({ size: 32 })(images, createRng(2));
-    expect(tf.memory().numTensors).toBe(before + 2);
-    for (const v of [v1, v2]) {
-      expect(v.shape).toEqual([8, 32, 32, 3]);
-      const [lo, hi] = range(v);
-      expect(lo).toBeGreaterThanOrEqual(0);
-      expect(hi).toBeLessThanOrEqual(1);
-      expect(countDistinctImages(v)).toBe(8);
-    }
+    const [v1, v2] = checkedByolViews(images, 32, 1);
     expect(maxAbsDiff(v1, v2)).toBeGreaterThan(0.1);
     expect(maxAbsDiff(v1, images)).toBeGreaterThan(0.1);
     tf.dispose([v1, v2]);
@@ -112,16 +114,7 @@ describeWithData('presets on real CIFAR-10 images', () => {
       }),
     );
     const gray = tf.tidy(() => tf.div(tf.tensor4d(Uint8Array.from(Buffer.concat(digits)), [4, 28, 28, 1], 'int32'), 255) as tf.Tensor4D);
-    const before = tf.memory().numTensors;
-    const [v1, v2] = [byolView1({ size: 28 })(gray, createRng(7)), byolView2({ size: 28 })(gray, createRng(8))];
-    expect(tf.memory().numTensors).toBe(before + 2);
-    for (const v of [v1, v2]) {
-      expect(v.shape).toEqual([4, 28, 28, 1]);
-      const [lo, hi] = range(v);
-      expect(lo).toBeGreaterThanOrEqual(0);
-      expect(hi).toBeLessThanOrEqual(1);
-      expect(countDistinctImages(v)).toBe(4);
-    }
+    const [v1, v2] = checkedByolViews(gray, 28, 7);
     tf.dispose([gray, v1, v2]);
   });
 
