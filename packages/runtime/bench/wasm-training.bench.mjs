@@ -2,10 +2,11 @@
 // cpu backend as the same-process baseline:
 //  - GFLOP/s of each conv kernel (forward, input gradient, filter gradient) on
 //    ResNet-18 layer shapes, and each gradient's speed relative to the forward;
-//  - images/s of a full ResNet-18 (CIFAR stem) SGD step at batch 64.
-// `node wasm-training.bench.mjs [--skip-cpu]` (the cpu step alone takes minutes).
+//  - images/s of a full ResNet-18 (CIFAR stem) SGD step at batch 64 on wasm
+//    (one thread, then two threads via enableWasmThreads) and on cpu.
+// `node wasm-training.bench.mjs [--skip-cpu]` (the cpu step alone takes many minutes).
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@selfsup/runtime';
+import { enableWasmThreads, initBackend } from '@selfsup/runtime';
 import { report, timeIt } from '../../../tooling/bench.mjs';
 import { createResNet18, resnet18ForwardFlops, trainingStep } from './resnet18-fixture.mjs';
 
@@ -16,8 +17,8 @@ const BATCH = 64;
  * backend runs on one thread, so on a shared, oversubscribed machine CPU time
  * is the stable measure of the kernels (wall ≈ CPU when the machine is idle).
  */
-async function measure(fn, iterations) {
-  await timeIt(fn, { warmup: 1, iterations: 0 });
+async function measure(fn, iterations, warmup = 1) {
+  if (warmup > 0) await timeIt(fn, { warmup, iterations: 0 });
   const before = process.cpuUsage();
   const wall = await timeIt(fn, { warmup: 0, iterations });
   const used = process.cpuUsage(before);
@@ -70,17 +71,18 @@ async function benchConvKernels() {
   }
 }
 
-async function benchTrainingStep(iterations) {
+async function benchTrainingStep(iterations, warmup = 1) {
   const net = createResNet18({ seed: 0 });
   const optimizer = tf.train.sgd(0.01);
   const images = tf.randomUniform([BATCH, 32, 32, 3], 0, 1, 'float32', 4);
   const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([BATCH], 0, 10, "int32", 5), 10), "float32"));
-  const seconds = await measure(() => trainingStep(net, optimizer, images, labels), iterations);
+  const seconds = await measure(() => trainingStep(net, optimizer, images, labels), iterations, warmup);
   const trainFlops = 3 * resnet18ForwardFlops() * BATCH;
   const line = report({
     bench: 'resnet18-train-step',
     batch: BATCH,
     iterations,
+    threads: tf.backend().wasm?.tfjs.getThreadsCount() ?? 1,
     seconds: +seconds.wall.toFixed(3),
     cpuSeconds: +seconds.cpu.toFixed(3),
     imagesPerSecond: +(BATCH / seconds.wall).toFixed(2),
@@ -93,16 +95,27 @@ async function benchTrainingStep(iterations) {
   return line;
 }
 
-const wasm = await initBackend('wasm');
+await initBackend('wasm');
 await benchConvKernels();
 const wasmStep = await benchTrainingStep(3);
+
+// The same step on two threads: restart the wasm backend as the threaded build.
+tf.removeBackend('wasm');
+await enableWasmThreads(2);
+await initBackend('wasm');
+const threadedStep = await benchTrainingStep(3);
+report({
+  bench: 'resnet18-train-step-threads',
+  twoThreadsOverOne: +(threadedStep.imagesPerSecond / wasmStep.imagesPerSecond).toFixed(2),
+});
+
 if (!skipCpu) {
   await initBackend('cpu');
-  const cpuStep = await benchTrainingStep(1);
+  // One untimed-warmup-free iteration: a batch-64 step on the JS backend takes many minutes.
+  const cpuStep = await benchTrainingStep(1, 0);
   report({
     bench: 'resnet18-train-step-ratio',
     wasmOverCpu: +(wasmStep.imagesPerSecond / cpuStep.imagesPerSecond).toFixed(1),
     wasmOverCpuByCpuTime: +(wasmStep.imagesPerCpuSecond / cpuStep.imagesPerCpuSecond).toFixed(1),
-    wasmThreads: wasm.threads,
   });
 }

@@ -1,25 +1,10 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
-import { expectSameOnBothBackends, finiteDifferenceError, onCpuAndWasm, seeded } from './test-helpers';
-
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
-// [input NHWC, kernel, outC, stride, pad]: ResNet (both stems), small ConvNet and odd sizes.
-const CASES: Array<[[number, number, number, number], number, number, number, Pad]> = [
-  [[2, 8, 8, 3], 3, 4, 1, 'same'],
-  [[3, 9, 9, 4], 3, 5, 2, 'same'],
-  [[2, 8, 8, 4], 3, 6, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
-  [[2, 8, 8, 6], 1, 8, 2, 'valid'],
-  [[1, 16, 16, 3], 7, 8, 2, [[0, 0], [3, 3], [3, 3], [0, 0]]],
-  [[2, 11, 7, 2], 3, 3, 2, 'valid'],
-  [[4, 5, 5, 3], 3, 2, 1, 'valid'],
-  [[1, 10, 10, 2], 3, 3, 2, [[0, 0], [2, 0], [0, 1], [0, 0]]],
-  // More than one chunk of output pixels, so partial products are summed.
-  [[40, 6, 6, 3], 3, 4, 1, 'same'],
-];
+import { CONV_CASES, expectSameOnBothBackends, finiteDifferenceError, onCpuAndWasm, seeded } from './test-helpers';
 
 describe('Conv2DBackpropFilter on wasm', () => {
-  it.each(CASES)('x %j, kernel %i, outC %i, stride %i, pad %j: equals the cpu backend', async (xShape, k, outC, stride, pad) => {
+  it.each(CONV_CASES)('x %j, kernel %i, outC %i, stride %i, pad %j: equals the cpu backend', async (xShape, k, outC, stride, pad) => {
     const result = await onCpuAndWasm(() => {
       const x = seeded(xShape, 1) as tf.Tensor4D;
       const dyShape = tf.conv2d(x, seeded([k, k, xShape[3], outC], 2) as tf.Tensor4D, stride, pad).shape;

@@ -1,9 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
-import { expectSameOnBothBackends, finiteDifferenceError, numericalGradient, onCpuAndWasm, relativeError, seeded } from './test-helpers';
+import { expectSameOnBothBackends, finiteDifferenceError, numericalGradient, onCpuAndWasm, relativeError, seeded, type Pad } from './test-helpers';
 
-type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
 // [input NHWC, kernel, channel multiplier, stride, dilation, pad]: MobileNet-style depthwise layers and odd sizes.
 const CASES: Array<[[number, number, number, number], number, number, number, number, Pad]> = [
   [[2, 8, 8, 4], 3, 1, 1, 1, 'same'],

@@ -73,3 +73,20 @@ export function numericalGradient(f: (v: tf.Tensor) => tf.Scalar, v: tf.Tensor, 
     });
   return Float32Array.from(base, (_, i) => (at(i, h) - at(i, -h)) / (2 * h));
 }
+
+export type Pad = 'same' | 'valid' | [[number, number], [number, number], [number, number], [number, number]];
+
+/** [input NHWC, kernel, outC, stride, pad]: the conv layers of a ResNet (both stems), a small ConvNet, odd sizes. */
+export const CONV_CASES: Array<[[number, number, number, number], number, number, number, Pad]> = [
+  [[2, 8, 8, 3], 3, 4, 1, 'same'],
+  [[3, 9, 9, 4], 3, 5, 2, 'same'],
+  [[2, 8, 8, 4], 3, 6, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
+  [[2, 8, 8, 6], 1, 8, 2, 'valid'],
+  [[1, 16, 16, 3], 7, 8, 2, [[0, 0], [3, 3], [3, 3], [0, 0]]],
+  [[2, 11, 7, 2], 3, 3, 2, 'valid'],
+  [[4, 5, 5, 3], 3, 2, 1, 'valid'],
+  [[1, 10, 10, 2], 3, 3, 2, [[0, 0], [2, 0], [0, 1], [0, 0]]],
+  [[1, 9, 9, 2], 7, 3, 1, 'same'],
+  // More output pixels than one filter-gradient chunk, so partial products are summed.
+  [[40, 6, 6, 3], 3, 4, 1, 'same'],
+];
