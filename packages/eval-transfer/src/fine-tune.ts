@@ -5,7 +5,7 @@ import { createRng, type Encoder, type Head } from '@selfsup/runtime';
 import { extractFeatures, type ImageTransform } from './extract-features';
 import { holdoutSplit } from './holdout-split';
 import { logspace } from './linear-probe';
-import { argmaxRows } from './logistic-regression';
+import { argmaxRows } from './argmax-rows';
 import { meanPerClassAccuracy, top1 } from './metrics';
 
 export interface FineTuneOptions {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { argmaxRows } from './logistic-regression';
+import { argmaxRows } from './argmax-rows';
 import { toFeatureMatrix, toLabels, type FeatureInput } from './feature-matrix';
 
 export interface KnnOptions {

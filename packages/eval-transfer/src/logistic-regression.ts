@@ -1,4 +1,5 @@
 import { toFeatureMatrix, toLabels, type FeatureInput, type FeatureMatrix } from './feature-matrix';
+import { argmaxRows } from './argmax-rows';
 import { minimizeLbfgs, type LbfgsStopReason } from './lbfgs';
 import { createSoftmaxProblem, linearScores, type Precision, type SoftmaxProblem } from './softmax-problem';
 
@@ -135,18 +136,6 @@ function softmaxRows(scores: Float64Array, K: number): Float64Array {
     let sum = 0;
     for (let k = 0; k < K; k++) sum += out[r + k] = Math.exp(scores[r + k] - max);
     for (let k = 0; k < K; k++) out[r + k] /= sum;
-  }
-  return out;
-}
-
-/** Index of the largest value in each row of a row-major [n, K] array (first on ties). */
-export function argmaxRows(values: ArrayLike<number>, K: number): Int32Array {
-  const n = values.length / K;
-  const out = new Int32Array(n);
-  for (let i = 0; i < n; i++) {
-    let best = 0;
-    for (let k = 1; k < K; k++) if (values[i * K + k] > values[i * K + best]) best = k;
-    out[i] = best;
   }
   return out;
 }
