@@ -4,7 +4,8 @@
 //    ResNet-18 layer shapes, and each gradient's speed relative to the forward;
 //  - images/s of a full ResNet-18 (CIFAR stem) SGD step at batch 64 on wasm
 //    (one thread, then two threads via enableWasmThreads) and on cpu.
-// `node wasm-training.bench.mjs [--skip-cpu]` (the cpu step alone takes many minutes).
+// `node wasm-training.bench.mjs [--skip-cpu] [--cpu-batch N]`: a batch-64 step on the
+// JS cpu backend takes many minutes (hours on a loaded machine); --cpu-batch shrinks it.
 import * as tf from '@tensorflow/tfjs-core';
 import { enableWasmThreads, initBackend } from '@selfsup/runtime';
 import { report, timeIt } from '../../../tooling/bench.mjs';
@@ -25,6 +26,8 @@ async function measure(fn, iterations, warmup = 1) {
   return { wall, cpu: (used.user + used.system) / 1e6 / iterations };
 }
 const skipCpu = process.argv.includes('--skip-cpu');
+const cpuBatchArg = process.argv.indexOf('--cpu-batch');
+const CPU_BATCH = cpuBatchArg > 0 ? Number(process.argv[cpuBatchArg + 1]) : BATCH;
 const PAD1 = [[0, 0], [1, 1], [1, 1], [0, 0]];
 
 // [layer, input NHWC, kernel, inC, outC, stride, pad]: the conv layers of ResNet-18 (CIFAR stem).
@@ -71,22 +74,22 @@ async function benchConvKernels() {
   }
 }
 
-async function benchTrainingStep(iterations, warmup = 1) {
+async function benchTrainingStep(iterations, warmup = 1, batch = BATCH) {
   const net = createResNet18({ seed: 0 });
   const optimizer = tf.train.sgd(0.01);
-  const images = tf.randomUniform([BATCH, 32, 32, 3], 0, 1, 'float32', 4);
-  const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([BATCH], 0, 10, "int32", 5), 10), "float32"));
+  const images = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 4);
+  const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([batch], 0, 10, 'int32', 5), 10), 'float32'));
   const seconds = await measure(() => trainingStep(net, optimizer, images, labels), iterations, warmup);
-  const trainFlops = 3 * resnet18ForwardFlops() * BATCH;
+  const trainFlops = 3 * resnet18ForwardFlops() * batch;
   const line = report({
     bench: 'resnet18-train-step',
-    batch: BATCH,
+    batch,
     iterations,
     threads: tf.backend().wasm?.tfjs.getThreadsCount() ?? 1,
     seconds: +seconds.wall.toFixed(3),
     cpuSeconds: +seconds.cpu.toFixed(3),
-    imagesPerSecond: +(BATCH / seconds.wall).toFixed(2),
-    imagesPerCpuSecond: +(BATCH / seconds.cpu).toFixed(2),
+    imagesPerSecond: +(batch / seconds.wall).toFixed(2),
+    imagesPerCpuSecond: +(batch / seconds.cpu).toFixed(2),
     gflopsCpuTime: +(trainFlops / seconds.cpu / 1e9).toFixed(2),
   });
   tf.dispose([images, labels]);
@@ -112,7 +115,7 @@ report({
 if (!skipCpu) {
   await initBackend('cpu');
   // One untimed-warmup-free iteration: a batch-64 step on the JS backend takes many minutes.
-  const cpuStep = await benchTrainingStep(1, 0);
+  const cpuStep = await benchTrainingStep(1, 0, CPU_BATCH);
   report({
     bench: 'resnet18-train-step-ratio',
     wasmOverCpu: +(wasmStep.imagesPerSecond / cpuStep.imagesPerSecond).toFixed(1),
