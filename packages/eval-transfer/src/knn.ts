@@ -54,15 +54,18 @@ export function knnClassify(options: KnnOptions): KnnResult {
   }
 
   const scores = new Float32Array(test.n * numClasses);
-  // The bank is stored transposed [dim, nTrain] so each block is a plain matmul (tfjs-wasm's transposed path is ~10x slower).
-  const bankT = tf.tidy(() => tf.transpose(l2Normalize(tf.tensor2d(train.data, [train.n, train.dim]))));
+  const bank = tf.tidy(() => l2Normalize(tf.tensor2d(train.data, [train.n, train.dim])));
   const bankLabels = tf.tensor1d(labels, 'int32');
   try {
     for (let start = 0; start < test.n; start += chunkSize) {
       const rows = Math.min(chunkSize, test.n - start);
       const block = tf.tidy(() => {
         const queries = l2Normalize(tf.tensor2d(test.data.subarray(start * test.dim, (start + rows) * test.dim), [rows, test.dim]));
-        const { values, indices } = tf.topk(tf.matMul(queries, bankT), k);
+        // bank [nTrain, dim] x queries^T, then transposed: on tfjs-wasm this measured ~2x faster than
+        // queries x bank^T (the right operand is repacked on every call, so it should be the small one),
+        // and >10x faster than matMul's transposeB flag.
+        const similarity = tf.transpose(tf.matMul(bank, tf.transpose(queries)));
+        const { values, indices } = tf.topk(similarity, k);
         const weights = tf.exp(tf.div(values, temperature));
         const votes = tf.oneHot(tf.gather(bankLabels, indices), numClasses);
         return tf.sum(tf.mul(votes, tf.expandDims(weights, 2)), 1);
@@ -71,7 +74,7 @@ export function knnClassify(options: KnnOptions): KnnResult {
       block.dispose();
     }
   } finally {
-    bankT.dispose();
+    bank.dispose();
     bankLabels.dispose();
   }
   return { predictions: argmaxRows(scores, numClasses), scores };
