@@ -90,7 +90,7 @@ export async function enableWasmThreads(threads?: number): Promise<void> {
   const count = Math.min(threads ?? availableParallelism(), 8);
   wasm.setThreadsCount(count);
   const workerFile = await writeWorkerFile();
-  tf.removeBackend('wasm');
+  if (tf.findBackendFactory('wasm') !== null) tf.removeBackend('wasm');
   tf.registerBackend(
     'wasm',
     async () => {
