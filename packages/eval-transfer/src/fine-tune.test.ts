@@ -4,7 +4,8 @@ import { loadImageFolder, select, subset, type ImageDataset } from '@selfsup/dat
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '../../../tooling/test-data';
-import { cosineLearningRate, fineTune } from './fine-tune';
+import { fineTune } from './fine-tune';
+import { cosineLearningRate } from './train-classifier';
 
 beforeAll(async () => {
   await initBackend('wasm');

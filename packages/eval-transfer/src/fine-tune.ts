@@ -1,12 +1,12 @@
-import * as tf from '@tensorflow/tfjs-core';
-import { batches, concat, select, type ImageDataset } from '@selfsup/datasets';
+import { concat, select, type ImageDataset } from '@selfsup/datasets';
 import { linearHead } from '@selfsup/heads';
-import { createRng, type Encoder, type Head } from '@selfsup/runtime';
+import type { Encoder, Head } from '@selfsup/runtime';
 import { extractFeatures, type ImageTransform } from './extract-features';
 import { holdoutSplit } from './holdout-split';
 import { logspace } from './linear-probe';
 import { argmaxRows } from './argmax-rows';
 import { meanPerClassAccuracy, top1 } from './metrics';
+import { classifier, trainClassifier } from './train-classifier';
 
 export interface FineTuneOptions {
   /** The pretrained encoder; every trial trains its own clone, so it is never modified. */
@@ -47,26 +47,6 @@ export interface FineTuneResult {
   weightDecay: number;
   valCurve: { lr: number; weightDecay: number; score: number }[];
   testScore: number;
-}
-
-/** Learning rate at `step` of torch's CosineAnnealingLR(T_max = steps, eta_min = 0). */
-export function cosineLearningRate(peak: number, step: number, steps: number): number {
-  return (peak * (1 + Math.cos((Math.PI * step) / steps))) / 2;
-}
-
-/** An encoder followed by a head, as one Encoder producing logits (so extractFeatures can score it). */
-function classifier(encoder: Encoder, head: Head): Encoder {
-  return {
-    outputDim: head.outputDim,
-    apply: (x, options) => tf.tidy(() => head.apply(encoder.apply(x, options), options)),
-    parameters: () => new Map([...encoder.parameters(), ...[...head.parameters()].map(([k, v]) => [`head.${k}`, v] as const)]),
-    state: () => new Map([...encoder.state(), ...[...head.state()].map(([k, v]) => [`head.${k}`, v] as const)]),
-    clone: () => classifier(encoder.clone(), head.clone()),
-    dispose: () => {
-      encoder.dispose();
-      head.dispose();
-    },
-  };
 }
 
 interface TrialSettings {
@@ -119,42 +99,17 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
 
   const trainAndScore = async (data: ImageDataset, evalOn: ImageDataset, settings: TrialSettings): Promise<number> => {
     const model = classifier(encoder.clone(), head.clone());
-    const optimizer = tf.train.momentum(settings.lr, 0.9, true);
-    const variables = [...model.parameters().values()];
-    const rng = createRng(seed + settings.trial);
     try {
-      const n = data.labels.length;
-      const dropLast = n >= batchSize; // full batches only, unless the set is smaller than one batch
-      const perEpoch = dropLast ? Math.floor(n / batchSize) : 1;
-      let step = 0;
-      for await (const batch of batches(data, { batchSize, seed: seed + settings.trial, dropLast, epochs: Math.ceil(steps / perEpoch) })) {
-        optimizer.setLearningRate(cosineLearningRate(settings.lr, step, steps));
-        const loss = tf.tidy(() => {
-          const images = augment ? augment(batch.images, rng) : batch.images;
-          const { value, grads } = tf.variableGrads(
-            () => tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, numClasses), model.apply(images, { training: true })) as tf.Scalar,
-            variables,
-          );
-          // torch SGD's weight_decay: the gradient of every parameter gets + wd * p.
-          const decayed = Object.fromEntries(
-            variables.map((v) => [v.name, settings.weightDecay > 0 ? tf.add(grads[v.name], tf.mul(v, settings.weightDecay)) : grads[v.name]]),
-          );
-          optimizer.applyGradients(decayed);
-          return value;
-        });
-        tf.dispose([batch.images, batch.labels]);
-        step++;
-        if (onProgress && (step % progressEvery === 0 || step === steps)) {
-          onProgress({ trial: settings.trial, trials: settings.trials, step, steps, lr: settings.lr, wd: settings.weightDecay, loss: (await loss.data())[0] });
-        }
-        loss.dispose();
-        if (step >= steps) break;
-      }
+      await trainClassifier({
+        model, data, steps, batchSize, lr: settings.lr, weightDecay: settings.weightDecay, numClasses, augment, seed: seed + settings.trial,
+        onStep: async (step, loss) => {
+          if (onProgress && (step % progressEvery === 0 || step === steps)) {
+            onProgress({ trial: settings.trial, trials: settings.trials, step, steps, lr: settings.lr, wd: settings.weightDecay, loss: await loss() });
+          }
+        },
+      });
       return await score(model, evalOn);
     } finally {
-      optimizer.dispose();
-      // tfjs 4.22's MomentumOptimizer.dispose skips its parent's, which frees the learning-rate scalar.
-      tf.SGDOptimizer.prototype.dispose.call(optimizer);
       model.dispose();
     }
   };
