@@ -49,7 +49,7 @@ interface FlagSpec {
 }
 
 const FLAGS: Record<string, FlagSpec> = {
-  data: { key: 'data', kind: 'string', help: 'dataset folder (or file for idx)' },
+  data: { key: 'data', kind: 'string', help: 'dataset folder' },
   format: { key: 'format', kind: 'string', choices: FORMATS, help: 'dataset format' },
   split: { key: 'split', kind: 'string', defaultText: 'train', help: 'split to pretrain on (labels are not used)' },
   limit: { key: 'limit', kind: 'int', min: 1, defaultText: 'all', help: 'use a seeded class-balanced subset of N images' },
