@@ -1,5 +1,10 @@
+export { main, UsageError } from './cli';
 export { loadConfig, validateConfig, parseConfigText, ConfigError } from './config';
 export type * from './config-schema';
+export { demoConfig, DEMO_CONFIG, DEMO_DATA_DIR } from './demo-config';
+export { runBenchmark } from './runner';
+export type { RunOptions, RunSummary } from './runner';
+export { buildEncoder } from './encoders';
 export { ResultsStore } from './results-store';
 export type { CellResult } from './results-store';
 export { writeReport } from './report/write-report';

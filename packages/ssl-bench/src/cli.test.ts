@@ -1,0 +1,114 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
+import { describe, expect, it } from 'vitest';
+import { main } from './cli';
+import { DEMO_CONFIG, DEMO_DATA_DIR } from './demo-config';
+
+const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, log: (l: string) => lines.push(l) };
+}
+
+describe('ssl-bench CLI', () => {
+  it('prints help for every command with exit code 0', async () => {
+    for (const argv of [['--help'], ['run', '--help'], ['report', '--help'], ['correlate', '--help'], ['demo', '--help']]) {
+      expect(await main(argv)).toBe(0);
+    }
+  });
+
+  it('rejects bad usage and bad configs with one clear message and exit code 2', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-cli-'));
+    const bad = join(dir, 'bad.json');
+    writeFileSync(bad, JSON.stringify({ ...DEMO_CONFIG, protocols: [{ kind: 'knn', k: 0 }] }));
+    const cases: [string[], RegExp][] = [
+      [['frobnicate'], /unknown command 'frobnicate'/],
+      [['run'], /run takes one config file/],
+      [['run', bad], /bad.json: invalid config:\n {2}- protocols\[0\]\.k: expected an integer >= 1, got 0/],
+      [['run', join(dir, 'missing.yaml')], /missing.yaml: invalid config:\n {2}- cannot read/],
+      [['report', join(dir, 'nothing')], /no results store at/],
+      [['demo', '--bogus'], /Unknown option '--bogus'/],
+    ];
+    for (const [argv, message] of cases) {
+      const { lines, log } = capture();
+      expect(await main(argv, log)).toBe(2);
+      expect(lines.join('\n')).toMatch(message);
+    }
+  });
+
+  it('correlates any models × metrics CSV', async () => {
+    const csv = join(mkdtempSync(join(tmpdir(), 'ssl-bench-csv-')), 't.csv');
+    writeFileSync(csv, 'model,imagenet,pets,flowers\na,60,70,80\nb,65,72,85\nc,70,75,84\nd,75,79,90\n');
+    const out: string[] = [];
+    const write = process.stdout.write.bind(process.stdout);
+    process.stdout.write = ((s: string) => out.push(s) > 0) as typeof process.stdout.write;
+    try {
+      expect(await main(['correlate', csv, '--percent'])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(out.join('')).toMatch(/\| pets \| 4 \| 0\.99\d \|/);
+    expect(out.join('')).toMatch(/\| \*\*mean\*\* \| 4 \|/);
+  });
+});
+
+describe('ssl-bench run, killed and restarted', () => {
+  it('finishes on the second run without recomputing the cells the first one stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-kill-'));
+    const config = join(dir, 'bench.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        backend: 'wasm',
+        encoders: ['a', 'b', 'c'].map((name, i) => ({ name, from: 'random', backbone: { arch: 'convnet', width: 0.25 + 0.25 * i } })),
+        datasets: [{ name: 'mnist', format: 'imagefolder', train: join(DEMO_DATA_DIR, 'mnist/train'), test: join(DEMO_DATA_DIR, 'mnist/test') }],
+        protocols: [{ kind: 'knn', k: 5 }, { kind: 'fewshot', ways: 3, shots: [1, 2, 3], queries: 3, episodes: 30 }],
+        reference: { dataset: 'mnist', protocol: 'knn' },
+      }),
+    );
+    const out = join(dir, 'run');
+    const storePath = join(out, 'results.sqlite');
+    const rows = () => {
+      try {
+        const db = new Database(storePath, { readonly: true, fileMustExist: true });
+        try {
+          return db.prepare('SELECT encoder, protocol, finishedAt FROM cells ORDER BY finishedAt').all() as { finishedAt: string }[];
+        } finally {
+          db.close();
+        }
+      } catch {
+        return [];
+      }
+    };
+    const child = spawn(process.execPath, [BIN, 'run', config, '--out', out, '--no-report'], { stdio: 'ignore' });
+    const killedAfter = await new Promise<{ finishedAt: string }[]>((resolve, reject) => {
+      const timer = setInterval(() => {
+        const done = rows();
+        if (done.length >= 3) {
+          child.kill('SIGKILL'); // no chance to clean up: as a crash or power loss
+          clearInterval(timer);
+          resolve(done);
+        }
+      }, 100);
+      child.on('exit', () => {
+        clearInterval(timer);
+        reject(new Error('the first run finished before it could be killed'));
+      });
+    });
+    expect(killedAfter.length).toBeLessThan(12);
+    const second = spawnSync(process.execPath, [BIN, 'run', config, '--out', out, '--no-report'], { encoding: 'utf8' });
+    expect(second.status).toBe(0);
+    const [, computed, reused] = /(\d+) cells computed, (\d+) reused/.exec(second.stderr)!.map(Number);
+    const all = rows();
+    expect(all).toHaveLength(12);
+    expect(reused).toBeGreaterThanOrEqual(killedAfter.length);
+    expect(computed + reused).toBe(12);
+    // The cells stored before the kill are untouched.
+    for (const r of killedAfter) expect(all).toContainEqual(r);
+  }, 240_000);
+});

@@ -1,0 +1,190 @@
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
+import { ConfigError, loadConfig } from './config';
+import { demoConfig } from './demo-config';
+import { correlationMarkdown, type ReferenceSource } from './report/correlation';
+import { writeReport } from './report/write-report';
+import { ResultsStore } from './results-store';
+import { runBenchmark } from './runner';
+import type { BenchConfig } from './config-schema';
+import { parseCsvTable } from './csv-table';
+
+/** A problem with what the user typed or pointed at: one line, exit code 2. */
+export class UsageError extends Error {}
+
+const HELP: Record<string, string> = {
+  main: `ssl-bench — how well do self-supervised encoders transfer? (Ericsson et al., CVPR 2021)
+
+Usage: ssl-bench <command> [options]
+
+Commands:
+  demo                 pretrain encoders on bundled data, evaluate transfer, write the report (the main job)
+  run <config>         run a benchmark config (JSON or YAML): encoders × datasets × protocols
+  report <results>     write the report from a results store (results.sqlite or its run folder)
+  correlate <csv>      correlate a reference column with every other column of a models × metrics table
+
+Run 'ssl-bench <command> --help' for a command's options.`,
+  demo: `Usage: ssl-bench demo [--out <dir>] [--report <dir>]
+
+Pretrains a random, three BYOL and one supervised ConvNet on a bundled CIFAR-10
+subset, takes each one's CIFAR-10 linear accuracy as the reference, measures
+transfer to MNIST, Fashion-MNIST and DTD (linear, kNN, 5-way few-shot) and
+writes the correlation report. Interrupted runs resume where they stopped.
+
+Options:
+  --out <dir>      run folder: results store, feature cache, pretraining runs (default: ssl-bench-run)
+  --report <dir>   report folder (default: ssl-bench-report)
+  -h, --help       this help`,
+  run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>]
+
+Runs every cell of encoders × datasets × protocols in the config, storing each
+finished cell at once in <out>/results.sqlite; a rerun skips finished cells.
+
+Options:
+  --out <dir>      run folder (default: ssl-bench-run)
+  --report <dir>   also write the report there when the run finishes (default: ssl-bench-report)
+  --no-report      do not write the report
+  -h, --help       this help`,
+  report: `Usage: ssl-bench report <results.sqlite|run folder> [--out <dir>] [--title <text>]
+
+Writes results.md/.csv/.json, correlation.md/.json, figures/*.svg|png and index.html.
+
+Options:
+  --out <dir>      report folder (default: ssl-bench-report)
+  --title <text>   page title (default: ssl-bench transfer report)
+  -h, --help       this help`,
+  correlate: `Usage: ssl-bench correlate <table.csv> [--reference <column>] [--transform logit|negate|none] [--percent]
+
+The CSV has a header row, the model name in the first column and one metric per
+other column. Prints Pearson and Spearman (with p-values) of the reference column
+against every other column and against their mean, as in Ericsson et al.
+
+Options:
+  --reference <column>   the reference column (default: the second column)
+  --transform <t>        logit (default; accuracies in (0, 1)), negate (errors), none
+  --percent              values are percentages (divided by 100 before logit)
+  -h, --help             this help`,
+};
+
+type Flags = Record<string, { type: 'string' | 'boolean' }>;
+
+function parse(argv: string[], options: Flags): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+  try {
+    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    return { values: values as Record<string, string | boolean | undefined>, positionals };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+}
+
+async function runConfig(config: BenchConfig, values: Record<string, unknown>, log: (l: string) => void): Promise<number> {
+  const out = resolve(String(values.out ?? 'ssl-bench-run'));
+  const controller = new AbortController();
+  const onSignal = (signal: NodeJS.Signals) => {
+    log(`\n${signal}: stopping after the current cell (finished cells are saved)`);
+    controller.abort();
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  try {
+    const summary = await runBenchmark({ config, out, signal: controller.signal });
+    log(`${summary.computed} cells computed, ${summary.reused} reused; results in ${summary.storePath}`);
+    if (summary.interrupted) return 130;
+    if (values['no-report']) return 0;
+    const report = await writeReport({
+      cells: summary.cells,
+      reference: { ...config.reference, explicit: Object.fromEntries(config.encoders.flatMap((e) => (e.reference === undefined ? [] : [[e.name, e.reference]]))) },
+      outDir: resolve(String(values.report ?? 'ssl-bench-report')),
+    });
+    log(`report: ${report.index}`);
+    return 0;
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+async function report(argv: string[], log: (l: string) => void): Promise<number> {
+  const { values, positionals } = parse(argv, { out: { type: 'string' }, title: { type: 'string' } });
+  if (values.help) return help('report');
+  if (positionals.length !== 1) throw new UsageError('report takes one results store (results.sqlite or its run folder)');
+  let path = resolve(positionals[0]);
+  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'results.sqlite');
+  if (!existsSync(path)) throw new UsageError(`no results store at ${path}`);
+  const store = ResultsStore.open(path);
+  try {
+    const reference = store.getMeta<ReferenceSource>('reference');
+    if (!reference) throw new UsageError(`${path} has no reference metadata (was it written by ssl-bench run?)`);
+    const written = await writeReport({ cells: store.all(), reference, outDir: resolve(String(values.out ?? 'ssl-bench-report')), title: values.title as string | undefined });
+    log(`report: ${written.index}`);
+    return 0;
+  } finally {
+    store.close();
+  }
+}
+
+function correlate(argv: string[], out: (l: string) => void): number {
+  const { values, positionals } = parse(argv, { reference: { type: 'string' }, transform: { type: 'string' }, percent: { type: 'boolean' } });
+  if (values.help) return help('correlate');
+  if (positionals.length !== 1) throw new UsageError('correlate takes one CSV file');
+  if (!existsSync(positionals[0])) throw new UsageError(`no such file: ${positionals[0]}`);
+  const transform = (values.transform ?? 'logit') as MetricTransform;
+  if (!['logit', 'negate', 'none'].includes(transform)) throw new UsageError(`--transform must be logit, negate or none, got '${transform}'`);
+  let table;
+  try {
+    table = parseCsvTable(readFileSync(positionals[0], 'utf8'));
+  } catch (err) {
+    throw new UsageError(`${positionals[0]}: ${(err as Error).message}`);
+  }
+  const refColumn = (values.reference as string | undefined) ?? table.columns[0];
+  if (!table.columns.includes(refColumn)) throw new UsageError(`--reference '${refColumn}' is not a column (${table.columns.join(', ')})`);
+  const tasks = Object.fromEntries(table.columns.filter((c) => c !== refColumn).map((c) => [c, table.values[c]]));
+  const rows = correlateWithReference({ reference: table.values[refColumn], tasks, transform, percent: Boolean(values.percent), aggregate: 'mean' });
+  out(correlationMarkdown([{ protocol: 'table', transform, rows }], { dataset: refColumn, protocol: 'column', explicit: {} }));
+  return 0;
+}
+
+function help(command: string): number {
+  process.stdout.write(`${HELP[command]}\n`);
+  return 0;
+}
+
+/** `ssl-bench <command>`; resolves to the exit code. */
+export async function main(argv: string[], log: (l: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case undefined:
+      case '-h':
+      case '--help':
+        return help('main');
+      case 'demo': {
+        const { values, positionals } = parse(rest, { out: { type: 'string' }, report: { type: 'string' } });
+        if (values.help) return help('demo');
+        if (positionals.length) throw new UsageError(`demo takes no arguments, got '${positionals[0]}'`);
+        return await runConfig(demoConfig(), values, log);
+      }
+      case 'run': {
+        const { values, positionals } = parse(rest, { out: { type: 'string' }, report: { type: 'string' }, 'no-report': { type: 'boolean' } });
+        if (values.help) return help('run');
+        if (positionals.length !== 1) throw new UsageError('run takes one config file (JSON or YAML)');
+        return await runConfig(loadConfig(positionals[0]), values, log);
+      }
+      case 'report':
+        return await report(rest, log);
+      case 'correlate':
+        return correlate(rest, (l) => process.stdout.write(`${l}\n`));
+      default:
+        throw new UsageError(`unknown command '${command}' (see ssl-bench --help)`);
+    }
+  } catch (err) {
+    if (err instanceof UsageError || err instanceof ConfigError) {
+      log(`ssl-bench: ${err.message}`);
+      return 2;
+    }
+    log(`ssl-bench: ${(err as Error).stack ?? err}`);
+    return 1;
+  }
+}

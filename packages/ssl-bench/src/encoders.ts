@@ -1,0 +1,100 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { createBackbone, type BackboneOptions } from '@selfsup/backbones';
+import { loadTorchvisionWeights, loadWeights } from '@selfsup/backbones/node';
+import { trainByol } from '@selfsup/byol/node';
+import { trainSupervised } from '@selfsup/eval-transfer';
+import { subset } from '@selfsup/datasets';
+import type { Encoder } from '@selfsup/runtime';
+import type { BackboneSpec, BenchConfig, EncoderSpec, PretrainSpec } from './config-schema';
+import type { BenchDataset } from './load-datasets';
+
+export interface EncoderContext {
+  config: BenchConfig;
+  /** Folder for pretraining runs (`<run>/pretrain/<encoder>`), resumed when interrupted. */
+  pretrainDir: string;
+  dataset(name: string): Promise<BenchDataset>;
+  log(line: string): void;
+}
+
+function backboneOptions(spec: BackboneSpec, seed: number): BackboneOptions {
+  return { arch: spec.arch, stem: spec.stem ?? 'cifar', widthMultiplier: spec.width ?? 1, seed };
+}
+
+async function pretrainingData(p: PretrainSpec, ctx: EncoderContext) {
+  const ds = (await ctx.dataset(p.dataset)).train;
+  return p.limit ? subset(ds, Math.max(1, Math.floor(p.limit / ds.classes.length)), ctx.config.seed) : ds;
+}
+
+async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx: EncoderContext): Promise<Encoder> {
+  const out = join(ctx.pretrainDir, spec.name);
+  const encoder = createBackbone(backboneOptions(spec.backbone, ctx.config.seed));
+  const result = await trainByol({
+    data: await pretrainingData(spec.pretrain, ctx),
+    encoder,
+    epochs: spec.pretrain.epochs,
+    batchSize: spec.pretrain.batchSize,
+    learningRate: spec.pretrain.lr,
+    imageSize: ctx.config.imageSize,
+    seed: ctx.config.seed,
+    out,
+    resume: existsSync(join(out, 'checkpoint.safetensors')),
+    config: { encoder: spec.name, backbone: spec.backbone.arch, stem: spec.backbone.stem, width: spec.backbone.width },
+    progress: false,
+    handleSignals: false,
+  });
+  if (result.status !== 'completed') {
+    result.byol.dispose({ all: true });
+    throw new Error(`encoder '${spec.name}': BYOL pretraining ${result.status}: ${result.message ?? ''}`);
+  }
+  const trained = result.byol.encoder.clone();
+  result.byol.dispose({ all: true });
+  return trained;
+}
+
+async function supervised(spec: Extract<EncoderSpec, { from: 'supervised' }>, ctx: EncoderContext): Promise<Encoder> {
+  const encoder = createBackbone(backboneOptions(spec.backbone, ctx.config.seed));
+  await trainSupervised({
+    encoder,
+    data: await pretrainingData(spec.pretrain, ctx),
+    epochs: spec.pretrain.epochs,
+    batchSize: spec.pretrain.batchSize,
+    learningRate: spec.pretrain.lr,
+    seed: ctx.config.seed,
+  });
+  return encoder;
+}
+
+/** The backbone a selfsup-byol run folder was trained with, from its config.json. */
+function byolRunBackbone(dir: string): BackboneSpec {
+  const file = join(dir, 'config.json');
+  if (!existsSync(file)) throw new Error(`${dir} is not a selfsup-byol run folder: ${file} is missing`);
+  const cfg = JSON.parse(readFileSync(file, 'utf8')) as { backbone?: string; stem?: string; width?: number };
+  if (!cfg.backbone) throw new Error(`${file} does not say which backbone the run trained`);
+  return { arch: cfg.backbone as BackboneSpec['arch'], stem: cfg.stem as BackboneSpec['stem'], width: cfg.width };
+}
+
+/** Build (and if needed pretrain) one configured encoder. */
+export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Promise<Encoder> {
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(ctx.config.baseDir, p));
+  const seed = ctx.config.seed;
+  switch (spec.from) {
+    case 'random':
+      return createBackbone(backboneOptions(spec.backbone, seed));
+    case 'byol-run': {
+      const encoder = createBackbone(backboneOptions(byolRunBackbone(at(spec.path)), seed));
+      await loadWeights(encoder, join(at(spec.path), 'encoder.safetensors'));
+      return encoder;
+    }
+    case 'torchvision': {
+      const encoder = createBackbone(backboneOptions(spec.backbone, seed));
+      const report = await loadTorchvisionWeights(encoder, at(spec.path));
+      ctx.log(`encoder '${spec.name}': loaded ${report.loaded.length} tensors from ${spec.path}`);
+      return encoder;
+    }
+    case 'byol':
+      return byolPretrained(spec, ctx);
+    case 'supervised':
+      return supervised(spec, ctx);
+  }
+}

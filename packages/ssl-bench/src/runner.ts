@@ -1,0 +1,180 @@
+import { join } from 'node:path';
+import { evalTransform } from '@selfsup/augment';
+import type { ImageDataset } from '@selfsup/datasets';
+import { fineTune } from '@selfsup/eval-transfer';
+import { extractFeatures } from '@selfsup/eval-transfer/node';
+import { initBackend, type Encoder } from '@selfsup/runtime';
+import type { BenchConfig, EncoderSpec, FineTuneProtocol } from './config-schema';
+import { buildEncoder } from './encoders';
+import { loadBenchDataset, type BenchDataset } from './load-datasets';
+import { createBenchProgress, type BenchProgress } from './progress';
+import { protocolVariants, runFeatureProtocol, type FeatureSplit, type ProtocolOutcome, type ProtocolVariant, type SplitFeatures } from './protocols';
+import { ResultsStore, type CellResult } from './results-store';
+import { specHash } from './spec-hash';
+
+export interface RunOptions {
+  config: BenchConfig;
+  /** Run folder: `results.sqlite`, `features/` (cache), `pretrain/` (resumable pretraining runs). */
+  out: string;
+  /** Progress display; default a bar (terminal) or log lines on stderr. */
+  progress?: BenchProgress;
+  /** Stop after the cell in progress finishes (finished cells are kept). */
+  signal?: AbortSignal;
+}
+
+export interface RunSummary {
+  cells: CellResult[];
+  computed: number;
+  reused: number;
+  interrupted: boolean;
+  storePath: string;
+}
+
+interface Cell {
+  encoder: EncoderSpec;
+  dataset: string;
+  variant: ProtocolVariant;
+  hash: string;
+}
+
+function planCells(config: BenchConfig): Cell[] {
+  const datasets = new Map(config.datasets.map((d) => [d.name, d]));
+  return config.encoders.flatMap((encoder) =>
+    config.datasets.flatMap((d) =>
+      config.protocols.flatMap(protocolVariants).map((variant) => ({
+        encoder,
+        dataset: d.name,
+        variant,
+        hash: specHash({
+          encoder,
+          dataset: datasets.get(d.name),
+          // A pretrained encoder's result also depends on its pretraining data.
+          pretrainData: 'pretrain' in encoder ? datasets.get(encoder.pretrain.dataset) : undefined,
+          protocol: variant,
+          seed: config.seed,
+          imageSize: config.imageSize,
+        }),
+      })),
+    ),
+  );
+}
+
+async function featuresOf(encoder: Encoder, ds: ImageDataset, config: BenchConfig, cacheDir: string): Promise<FeatureSplit> {
+  const size = config.imageSize;
+  const transform = evalTransform({ resize: size, crop: size });
+  const features = await extractFeatures(encoder, ds, { transform, transformId: `evalTransform(resize=${size},crop=${size})`, batchSize: 128, cacheDir });
+  return { features, labels: ds.labels };
+}
+
+async function fineTuneCell(encoder: Encoder, spec: FineTuneProtocol, data: BenchDataset, config: BenchConfig): Promise<ProtocolOutcome> {
+  const res = await fineTune({
+    encoder,
+    train: data.train,
+    val: data.val,
+    test: data.test,
+    steps: spec.steps,
+    batchSize: spec.batchSize,
+    lrGrid: spec.lrGrid,
+    wdGrid: spec.wdGrid,
+    seed: config.seed,
+  });
+  return { metric: 'top1', value: res.testScore, ci95: null, details: { lr: res.lr, weightDecay: res.weightDecay } };
+}
+
+/**
+ * Run the matrix encoders × datasets × protocols. Each finished cell is stored
+ * at once; cells already in the store with the same spec are not recomputed, and
+ * an encoder whose cells are all stored is not even built (nor pretrained).
+ */
+export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
+  const { config, out } = options;
+  const storePath = join(out, 'results.sqlite');
+  const store = ResultsStore.open(storePath);
+  store.setMeta('reference', { ...config.reference, explicit: explicitReferences(config.encoders) });
+  const cells = planCells(config);
+  const progress = options.progress ?? createBenchProgress(cells.length);
+  const loaded = new Map<string, Promise<BenchDataset>>();
+  const dataset = (name: string) => {
+    if (!loaded.has(name)) loaded.set(name, loadBenchDataset(config.datasets.find((d) => d.name === name)!, config));
+    return loaded.get(name)!;
+  };
+  let computed = 0;
+  let reused = 0;
+  let interrupted = false;
+  try {
+    await initBackend(config.backend);
+    for (const spec of config.encoders) {
+      const mine = cells.filter((c) => c.encoder === spec);
+      const todo = mine.filter((c) => !store.get(spec.name, c.dataset, c.variant.id, c.hash));
+      for (const c of mine.filter((m) => !todo.includes(m))) {
+        progress.done(`${spec.name} × ${c.dataset} × ${c.variant.id}`, 0, true);
+        reused++;
+      }
+      if (todo.length === 0) continue;
+      if (options.signal?.aborted) {
+        interrupted = true;
+        break;
+      }
+      progress.start(`building encoder ${spec.name} (${spec.from})`);
+      const encoder = await buildEncoder(spec, {
+        config,
+        pretrainDir: join(out, 'pretrain'),
+        dataset,
+        log: (l) => progress.message(l),
+      });
+      try {
+        for (const datasetName of [...new Set(todo.map((c) => c.dataset))]) {
+          const data = await dataset(datasetName);
+          let feats: SplitFeatures | undefined;
+          for (const cell of todo.filter((c) => c.dataset === datasetName)) {
+            if (options.signal?.aborted) {
+              interrupted = true;
+              break;
+            }
+            const label = `${spec.name} × ${datasetName} × ${cell.variant.id}`;
+            progress.start(label);
+            const began = performance.now();
+            let outcome: ProtocolOutcome;
+            if (cell.variant.spec.kind === 'finetune') {
+              outcome = await fineTuneCell(encoder, cell.variant.spec, data, config);
+            } else {
+              const cacheDir = join(out, 'features');
+              feats ??= {
+                train: await featuresOf(encoder, data.train, config, cacheDir),
+                val: data.val && (await featuresOf(encoder, data.val, config, cacheDir)),
+                test: await featuresOf(encoder, data.test, config, cacheDir),
+              };
+              outcome = runFeatureProtocol(cell.variant, feats, config.seed);
+            }
+            const seconds = (performance.now() - began) / 1000;
+            store.put({
+              encoder: spec.name,
+              dataset: datasetName,
+              protocol: cell.variant.id,
+              ...outcome,
+              specHash: cell.hash,
+              seconds,
+              finishedAt: new Date().toISOString(),
+            });
+            computed++;
+            progress.done(label, seconds, false);
+          }
+          if (interrupted) break;
+        }
+      } finally {
+        encoder.dispose();
+      }
+      if (interrupted) break;
+    }
+    const current = new Set(cells.map((c) => `${c.encoder.name}|${c.dataset}|${c.variant.id}|${c.hash}`));
+    const results = store.all().filter((r) => current.has(`${r.encoder}|${r.dataset}|${r.protocol}|${r.specHash}`));
+    return { cells: results, computed, reused, interrupted, storePath };
+  } finally {
+    progress.close();
+    store.close();
+  }
+}
+
+function explicitReferences(encoders: EncoderSpec[]): Record<string, number> {
+  return Object.fromEntries(encoders.flatMap((e) => (e.reference === undefined ? [] : [[e.name, e.reference]])));
+}
