@@ -8,9 +8,9 @@ describe('initBackend', () => {
     expect(info).toMatchObject({ name: 'cpu', native: false, threads: 1 });
     expect(tf.getBackend()).toBe('cpu');
     // Conv2D's gradient comes from the gradient registry, not from tfjs-core alone.
-    const x = tf.ones([1, 4, 4, 1]);
-    const w = tf.ones([3, 3, 1, 1]);
-    const dw = tf.grad((f: tf.Tensor4D) => tf.sum(tf.conv2d(x as tf.Tensor4D, f, 1, 'same')))(w as tf.Tensor4D);
+    const x = tf.ones([1, 4, 4, 1]) as tf.Tensor4D;
+    const w = tf.ones([3, 3, 1, 1]) as tf.Tensor4D;
+    const dw = tf.grad((f) => tf.sum(tf.conv2d(x, f as tf.Tensor4D, 1, 'same')))(w);
     // Each filter tap sees the 4x4 image minus the border it falls off: 9 taps, corner 9, edge 12, centre 16.
     expect(Array.from(dw.dataSync())).toEqual([9, 12, 9, 12, 16, 12, 9, 12, 9]);
     tf.dispose([x, w, dw]);
