@@ -8,7 +8,9 @@ import { initBackend } from '@selfsup/runtime';
 import { report, timeIt } from '../../../tooling/bench.mjs';
 
 const backend = await initBackend(process.env.SELFSUP_BACKEND ?? 'auto');
-const BATCH = 64;
+// Batch 64 is the target; BENCH_BATCH lowers it where the backend's memory cannot hold it
+// (single-threaded tfjs-wasm runs out of its heap on ResNet-18 at 64: see the README).
+const BATCH = Number(process.env.BENCH_BATCH ?? 64);
 const SIZE = 32;
 // ResNet-18 steps take tens of seconds on single-threaded wasm: time few of them.
 const ITERATIONS = Number(process.env.BENCH_ITERATIONS ?? 2);
@@ -19,7 +21,13 @@ for (const [name, makeEncoder] of [
 ]) {
   const byol = createByol({ encoder: makeEncoder(), imageSize: SIZE, batchSize: BATCH, totalSteps: ITERATIONS + 1, seed: 0 });
   const images = tf.randomUniform([BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 0);
-  const seconds = await timeIt(() => byol.step(images), { warmup: 1, iterations: ITERATIONS });
+  let seconds;
+  try {
+    seconds = await timeIt(() => byol.step(images), { warmup: 1, iterations: ITERATIONS });
+  } catch (err) {
+    report({ bench: 'byol-step', encoder: name, batch: BATCH, imageSize: SIZE, error: String(err.message ?? err).split('\n')[0] });
+    process.exit(1);
+  }
   images.dispose();
   byol.dispose({ all: true });
   report({
