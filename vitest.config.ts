@@ -6,6 +6,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const packages = readdirSync(`${root}packages`, { withFileTypes: true })
   .filter((d) => d.isDirectory())
   .map((d) => d.name);
+// Examples with tests of their own (they run the built packages, like a user would).
+const examples = readdirSync(`${root}examples`, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && readdirSync(`${root}examples/${d.name}`).some((f) => /\.test\.ts$/.test(f)))
+  .map((d) => d.name);
 
 // Tests run against the sources of sibling packages, so a change in one package
 // is seen by the others' tests without a rebuild. (`npm test` still builds and
@@ -23,9 +27,15 @@ export default defineConfig({
     testTimeout: 120_000,
     hookTimeout: 120_000,
     reporters: process.env.CI ? ['default', ['json', { outputFile: '.vitest-results.json' }]] : ['default'],
-    projects: packages.map((name) => ({
-      extends: true,
-      test: { name, root: `${root}packages/${name}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
-    })),
+    projects: [
+      ...packages.map((name) => ({
+        extends: true,
+        test: { name, root: `${root}packages/${name}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
+      })),
+      ...examples.map((name) => ({
+        extends: true,
+        test: { name: `example-${name}`, root: `${root}examples/${name}`, include: ['*.test.ts'] },
+      })),
+    ],
   },
 });
