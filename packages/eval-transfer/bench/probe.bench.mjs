@@ -1,6 +1,7 @@
 // Linear-probe sweep and kNN at the sizes the issue sets (10,000 x 512 features,
 // 10 classes, 45 C values; kNN 50,000 x 512 train / 10,000 test) on synthetic
 // Gaussian-mixture features. Prints one JSON line per measurement.
+import * as tf from '@tensorflow/tfjs-core';
 import { knnClassify, linearProbe, paperCGrid, top1 } from '@selfsup/eval-transfer';
 import { createRng, initBackend } from '@selfsup/runtime';
 import { report, timeIt } from '../../../tooling/bench.mjs';
@@ -18,6 +19,17 @@ function mixture(n, dim, classes, seed, means) {
     for (let j = 0; j < dim; j++) data[i * dim + j] = means[c * dim + j] + rng.normal();
   }
   return { features: { data, n, dim }, labels };
+}
+
+// Same-run baseline: the machine's float32 matmul throughput right now (it is shared
+// and noisy), so the timings below can be compared across runs.
+{
+  // The shape of one kNN similarity block (bank x queries^T).
+  const a = tf.randomNormal([50_000, 512]);
+  const b = tf.randomNormal([512, 256]);
+  const seconds = await timeIt(() => tf.tidy(() => tf.matMul(a, b)).dispose(), { warmup: 1, iterations: 3 });
+  report({ bench: 'baseline tf.matMul [50000, 512] x [512, 256]', seconds: +seconds.toFixed(4), gflops: +((2 * 50_000 * 512 * 256) / seconds / 1e9).toFixed(2) });
+  tf.dispose([a, b]);
 }
 
 const dim = 512;
@@ -53,6 +65,7 @@ const means = createRng(1).fillNormal(new Float32Array(classes * dim), 0, 0.15);
     seconds: +seconds.toFixed(2),
     targetSeconds: 30,
     testTop1: +top1(result.predictions, test.labels).toFixed(4),
+    similarityGflops: +((2 * 10_000 * 50_000 * dim) / seconds / 1e9).toFixed(2),
     threads: backend.threads,
   });
 }
