@@ -95,7 +95,9 @@ export function scatterPlot(options: ScatterPlotOptions): string {
     const X = sx(x[i]);
     const Y = sy(y[i]);
     parts.push(`<circle cx="${px(X)}" cy="${px(Y)}" r="4.5" fill="${escapeXml(pointColor)}"/>`);
-    if (labels) parts.push(`<text x="${px(X + 7)}" y="${px(Y - 6)}" font-size="10">${escapeXml(labels[i])}</text>`);
+    // Labels in the right half of the plot sit left of their point, so they never run off the canvas.
+    const right = X > MARGIN.left + plotW / 2;
+    if (labels) parts.push(`<text x="${px(right ? X - 7 : X + 7)}" y="${px(Y - 6)}" font-size="10"${right ? ' text-anchor="end"' : ''}>${escapeXml(labels[i])}</text>`);
   }
   parts.push('</svg>');
   return parts.join('\n');

@@ -1,5 +1,6 @@
 import { correlateWithReference, type CorrelationRow, type MetricTransform } from '@selfsup/metrics-correlation';
 import type { CellResult } from '../results-store';
+import { protocolOrder } from './table';
 
 /** Where each encoder's reference value comes from (the paper's ImageNet accuracy). */
 export interface ReferenceSource {
@@ -31,8 +32,7 @@ export function referenceValues(cells: CellResult[], ref: ReferenceSource): Reco
  */
 export function correlateProtocols(cells: CellResult[], ref: ReferenceSource): ProtocolCorrelation[] {
   const reference = referenceValues(cells, ref);
-  const protocols = [...new Set(cells.map((c) => c.protocol))];
-  return protocols.map((protocol) => {
+  return protocolOrder(cells).map((protocol) => {
     const tasks: Record<string, Record<string, number>> = {};
     for (const c of cells) {
       if (c.protocol !== protocol || c.dataset === ref.dataset) continue;

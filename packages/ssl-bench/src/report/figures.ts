@@ -1,5 +1,6 @@
 import { heatmap, scatterPlot } from '@selfsup/metrics-correlation';
 import type { CellResult } from '../results-store';
+import { protocolOrder } from './table';
 import type { ProtocolCorrelation } from './correlation';
 
 export interface Figure {
@@ -30,7 +31,7 @@ export function scatterFigures(correlations: ProtocolCorrelation[], referenceLab
 
 /** One heatmap per protocol: encoders × datasets, accuracy in %. */
 export function heatmapFigures(cells: CellResult[]): Figure[] {
-  const protocols = [...new Set(cells.map((c) => c.protocol))];
+  const protocols = protocolOrder(cells);
   const encoders = [...new Set(cells.map((c) => c.encoder))];
   return protocols.map((protocol) => {
     const datasets = [...new Set(cells.filter((c) => c.protocol === protocol).map((c) => c.dataset))];

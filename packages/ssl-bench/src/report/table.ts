@@ -1,27 +1,31 @@
 import type { CellResult } from '../results-store';
 
-/** Results as a grid: one row per encoder, one column per dataset × protocol. */
-export interface ResultsTable {
-  encoders: string[];
-  /** Column keys `dataset/protocol`, grouped by protocol. */
-  columns: { dataset: string; protocol: string; key: string }[];
-  /** value[encoder][column key] */
-  value: Record<string, Record<string, CellResult | undefined>>;
+const PROTOCOL_RANK = ['linear', 'knn', 'fewshot', 'finetune'];
+
+/** Protocols in the paper's order (linear, kNN, few-shot by shots, fine-tune), whatever the store's order. */
+export function protocolOrder(cells: CellResult[]): string[] {
+  const rank = (p: string) => PROTOCOL_RANK.findIndex((r) => p === r || p.startsWith(`${r}-`));
+  const shots = (p: string) => Number(/(\d+)shot$/.exec(p)?.[1] ?? 0);
+  return [...new Set(cells.map((c) => c.protocol))].sort((a, b) => rank(a) - rank(b) || shots(a) - shots(b) || a.localeCompare(b));
 }
 
-export function buildTable(cells: CellResult[]): ResultsTable {
+/** Results as grids, one per protocol: a row per encoder, a column per dataset. */
+export interface ResultsTable {
+  encoders: string[];
+  protocols: { protocol: string; datasets: string[] }[];
+  /** cell(encoder, dataset, protocol) */
+  cell(encoder: string, dataset: string, protocol: string): CellResult | undefined;
+}
+
+export function buildTable(cells: CellResult[], firstDataset?: string): ResultsTable {
   const encoders = [...new Set(cells.map((c) => c.encoder))];
-  const protocols = [...new Set(cells.map((c) => c.protocol))];
-  const datasets = [...new Set(cells.map((c) => c.dataset))];
-  const columns = protocols.flatMap((protocol) =>
-    datasets
-      .filter((dataset) => cells.some((c) => c.protocol === protocol && c.dataset === dataset))
-      .map((dataset) => ({ dataset, protocol, key: `${dataset}/${protocol}` })),
-  );
-  const value: ResultsTable['value'] = {};
-  for (const e of encoders) value[e] = {};
-  for (const c of cells) value[c.encoder][`${c.dataset}/${c.protocol}`] = c;
-  return { encoders, columns, value };
+  const datasetOrder = [...new Set(cells.map((c) => c.dataset))].sort((a, b) => Number(b === firstDataset) - Number(a === firstDataset));
+  const protocols = protocolOrder(cells).map((protocol) => ({
+    protocol,
+    datasets: datasetOrder.filter((d) => cells.some((c) => c.protocol === protocol && c.dataset === d)),
+  }));
+  const byKey = new Map(cells.map((c) => [`${c.encoder}|${c.dataset}|${c.protocol}`, c]));
+  return { encoders, protocols, cell: (e, d, p) => byKey.get(`${e}|${d}|${p}`) };
 }
 
 /** An accuracy as a percentage with one decimal, ± the CI where there is one. */
@@ -32,10 +36,14 @@ export function formatCell(c: CellResult | undefined): string {
 }
 
 export function toMarkdown(t: ResultsTable): string {
-  const head = ['encoder', ...t.columns.map((c) => `${c.dataset} ${c.protocol}`)];
-  const lines = [`| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
-  for (const e of t.encoders) lines.push(`| ${[e, ...t.columns.map((c) => formatCell(t.value[e][c.key]))].join(' | ')} |`);
-  return `${lines.join('\n')}\n`;
+  return t.protocols
+    .map(({ protocol, datasets }) => {
+      const head = ['encoder', ...datasets];
+      const lines = [`### ${protocol}`, '', `| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
+      for (const e of t.encoders) lines.push(`| ${[e, ...datasets.map((d) => formatCell(t.cell(e, d, protocol)))].join(' | ')} |`);
+      return `${lines.join('\n')}\n`;
+    })
+    .join('\n');
 }
 
 function csvField(s: string): string {

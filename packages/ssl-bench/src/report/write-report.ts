@@ -33,7 +33,7 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   const { cells, reference, outDir } = options;
   if (cells.length === 0) throw new Error('report: the results store holds no finished cell yet');
   const title = options.title ?? 'ssl-bench transfer report';
-  const table = buildTable(cells);
+  const table = buildTable(cells, reference.dataset);
   const correlations = correlateProtocols(cells, reference);
   const refLabel = `${reference.dataset} ${reference.protocol}`;
   const scatters = scatterFigures(correlations, refLabel);
@@ -46,7 +46,7 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
     await writeFileAtomic(path, data);
     files.push(path);
   };
-  await put('results.md', `# ${title}\n\nAccuracy (%) per encoder, dataset and protocol.\n\n${resultsMd}`);
+  await put('results.md', `# ${title}\n\nAccuracy (%) per encoder and dataset, one table per protocol (± the 95% CI where the protocol has one).\n\n${resultsMd}`);
   await put('results.csv', toCsv(cells));
   await put('results.json', `${JSON.stringify({ cells }, null, 2)}\n`);
   await put('correlation.md', `# Correlation with the reference\n\n${corrMd}`);
@@ -54,7 +54,7 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   for (const f of [...scatters, ...heatmaps]) await writeFigure(outDir, f, files);
   const summary =
     `${table.encoders.length} encoders × ${new Set(cells.map((c) => c.dataset)).size} datasets × ` +
-    `${new Set(cells.map((c) => c.protocol)).size} protocols; reference: ${refLabel}. ` +
+    `${table.protocols.length} protocols; reference: ${refLabel}. ` +
     'Correlations follow Ericsson et al. (CVPR 2021): logit-transformed accuracies, Pearson and Spearman.';
   await put('index.html', renderHtml({ title, summary, resultsMarkdown: resultsMd, correlationMarkdown: corrMd, scatters, heatmaps }));
   return { files, index: join(outDir, 'index.html') };
