@@ -16,6 +16,7 @@ describe('registerWasmTrainingKernels', () => {
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
       'Mean',
+      'OneHot',
       'Sum',
       'Tile',
       'UnsortedSegmentSum',

@@ -10,6 +10,7 @@ import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
+import { oneHotConfig } from './one-hot';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
 import { rememberOriginal } from './wasm-ops';
@@ -25,6 +26,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   tileConfig,
   sumConfig,
   meanConfig,
+  oneHotConfig,
 ];
 
 /**
