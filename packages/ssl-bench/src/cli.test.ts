@@ -57,11 +57,10 @@ describe('ssl-bench CLI', () => {
   });
 });
 
-describe('ssl-bench run, killed and restarted', () => {
-  it('finishes on the second run without recomputing the cells the first one stored', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-kill-'));
-    const config = join(dir, 'bench.json');
-    writeFileSync(
+/** Three random ConvNets on the bundled MNIST subset, kNN and three few-shot variants: 12 quick cells. */
+function writeSmallConfig(dir: string): string {
+  const config = join(dir, 'bench.json');
+  writeFileSync(
       config,
       JSON.stringify({
         backend: 'wasm',
@@ -71,22 +70,44 @@ describe('ssl-bench run, killed and restarted', () => {
         reference: { dataset: 'mnist', protocol: 'knn' },
       }),
     );
+  return config;
+}
+
+function storedRows(storePath: string): { encoder: string; protocol: string; finishedAt: string }[] {
+  try {
+    const db = new Database(storePath, { readonly: true, fileMustExist: true });
+    try {
+      return db.prepare('SELECT encoder, protocol, finishedAt FROM cells ORDER BY finishedAt').all() as { encoder: string; protocol: string; finishedAt: string }[];
+    } finally {
+      db.close();
+    }
+  } catch {
+    return [];
+  }
+}
+
+describe('ssl-bench run --concurrency', () => {
+  it('splits the encoders over processes that share one store, then reports', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-conc-'));
+    const res = spawnSync(process.execPath, [BIN, 'run', writeSmallConfig(dir), '--out', join(dir, 'run'), '--report', join(dir, 'report'), '--concurrency', '2'], { encoding: 'utf8' });
+    expect(res.status).toBe(0);
+    expect(res.stderr).toMatch(/running 2 processes/);
+    expect(res.stderr).toMatch(/0 cells computed, 12 reused/);
+    const rows = storedRows(join(dir, 'run', 'results.sqlite'));
+    expect(new Set(rows.map((r) => `${r.encoder}|${r.protocol}`)).size).toBe(12);
+    expect(res.stderr).toMatch(/report: .*index.html/);
+  }, 240_000);
+});
+
+describe('ssl-bench run, killed and restarted', () => {
+  it('finishes on the second run without recomputing the cells the first one stored', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-kill-'));
+    const config = writeSmallConfig(dir);
     const out = join(dir, 'run');
     const storePath = join(out, 'results.sqlite');
-    const rows = () => {
-      try {
-        const db = new Database(storePath, { readonly: true, fileMustExist: true });
-        try {
-          return db.prepare('SELECT encoder, protocol, finishedAt FROM cells ORDER BY finishedAt').all() as { finishedAt: string }[];
-        } finally {
-          db.close();
-        }
-      } catch {
-        return [];
-      }
-    };
+    const rows = () => storedRows(storePath);
     const child = spawn(process.execPath, [BIN, 'run', config, '--out', out, '--no-report'], { stdio: 'ignore' });
-    const killedAfter = await new Promise<{ finishedAt: string }[]>((resolve, reject) => {
+    const killedAfter = await new Promise<ReturnType<typeof storedRows>>((resolve, reject) => {
       const timer = setInterval(() => {
         const done = rows();
         if (done.length >= 3) {

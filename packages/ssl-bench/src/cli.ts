@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
 import { ConfigError, loadConfig } from './config';
@@ -26,7 +28,7 @@ Commands:
   correlate <csv>      correlate a reference column with every other column of a models × metrics table
 
 Run 'ssl-bench <command> --help' for a command's options.`,
-  demo: `Usage: ssl-bench demo [--out <dir>] [--report <dir>]
+  demo: `Usage: ssl-bench demo [--out <dir>] [--report <dir>] [--concurrency <n>]
 
 Pretrains a random, three BYOL and one supervised ConvNet on a bundled CIFAR-10
 subset, takes each one's CIFAR-10 linear accuracy as the reference, measures
@@ -34,19 +36,23 @@ transfer to MNIST, Fashion-MNIST and DTD (linear, kNN, 5-way few-shot) and
 writes the correlation report. Interrupted runs resume where they stopped.
 
 Options:
-  --out <dir>      run folder: results store, feature cache, pretraining runs (default: ssl-bench-run)
-  --report <dir>   report folder (default: ssl-bench-report)
-  -h, --help       this help`,
-  run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>]
+  --out <dir>          run folder: results store, feature cache, pretraining runs (default: ssl-bench-run)
+  --report <dir>       report folder (default: ssl-bench-report)
+  --concurrency <n>    run n processes at once, each on a share of the encoders (default 1)
+  -h, --help           this help`,
+  run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>] [--concurrency <n>]
 
 Runs every cell of encoders × datasets × protocols in the config, storing each
 finished cell at once in <out>/results.sqlite; a rerun skips finished cells.
 
 Options:
-  --out <dir>      run folder (default: ssl-bench-run)
-  --report <dir>   also write the report there when the run finishes (default: ssl-bench-report)
-  --no-report      do not write the report
-  -h, --help       this help`,
+  --out <dir>          run folder (default: ssl-bench-run)
+  --report <dir>       also write the report there when the run finishes (default: ssl-bench-report)
+  --no-report          do not write the report
+  --concurrency <n>    run n processes at once, each on a share of the encoders (default 1);
+                       they share the results store, so cells never run twice
+  --shard <i>/<n>      run only encoders whose index modulo n is i (what --concurrency starts)
+  -h, --help           this help`,
   report: `Usage: ssl-bench report <results.sqlite|run folder> [--out <dir>] [--title <text>]
 
 Writes results.md/.csv/.json, correlation.md/.json, figures/*.svg|png and index.html.
@@ -70,6 +76,14 @@ Options:
 
 type Flags = Record<string, { type: 'string' | 'boolean' }>;
 
+const RUN_FLAGS: Flags = {
+  out: { type: 'string' },
+  report: { type: 'string' },
+  'no-report': { type: 'boolean' },
+  concurrency: { type: 'string' },
+  shard: { type: 'string' },
+};
+
 function parse(argv: string[], options: Flags): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
@@ -79,8 +93,43 @@ function parse(argv: string[], options: Flags): { values: Record<string, string 
   }
 }
 
-async function runConfig(config: BenchConfig, values: Record<string, unknown>, log: (l: string) => void): Promise<number> {
+const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));
+
+function parseShard(value: unknown): { index: number; count: number } | undefined {
+  if (value === undefined) return undefined;
+  const m = /^(\d+)\/(\d+)$/.exec(String(value));
+  if (!m || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard must be i/n with 0 <= i < n, got '${value}'`);
+  return { index: Number(m[1]), count: Number(m[2]) };
+}
+
+function parseConcurrency(value: unknown): number {
+  const n = Number(value ?? 1);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got '${value}'`);
+  return n;
+}
+
+/** Run `n` shard processes of the same command (each a share of the encoders) and wait for all. */
+async function runShards(command: string[], out: string, n: number, log: (l: string) => void): Promise<number> {
+  log(`running ${n} processes, each on a share of the encoders`);
+  const codes = await Promise.all(
+    Array.from({ length: n }, (_, i) =>
+      new Promise<number>((done) => {
+        const child = spawn(process.execPath, [BIN, ...command, '--out', out, '--no-report', '--shard', `${i}/${n}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+        child.on('exit', (code, signal) => done(code ?? (signal ? 130 : 1)));
+      }),
+    ),
+  );
+  return codes.find((c) => c !== 0) ?? 0;
+}
+
+async function runConfig(config: BenchConfig, values: Record<string, unknown>, log: (l: string) => void, command: string[]): Promise<number> {
   const out = resolve(String(values.out ?? 'ssl-bench-run'));
+  const concurrency = parseConcurrency(values.concurrency);
+  const shard = parseShard(values.shard);
+  if (concurrency > 1 && !shard) {
+    const code = await runShards(command, out, concurrency, log);
+    if (code !== 0) return code;
+  }
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     log(`\n${signal}: stopping after the current cell (finished cells are saved)`);
@@ -89,10 +138,11 @@ async function runConfig(config: BenchConfig, values: Record<string, unknown>, l
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    const summary = await runBenchmark({ config, out, signal: controller.signal });
+    // After shard processes, this pass only collects their stored cells (nothing left to compute).
+    const summary = await runBenchmark({ config, out, signal: controller.signal, shard });
     log(`${summary.computed} cells computed, ${summary.reused} reused; results in ${summary.storePath}`);
     if (summary.interrupted) return 130;
-    if (values['no-report']) return 0;
+    if (values['no-report'] || shard) return 0;
     const report = await writeReport({
       cells: summary.cells,
       reference: { ...config.reference, explicit: Object.fromEntries(config.encoders.flatMap((e) => (e.reference === undefined ? [] : [[e.name, e.reference]]))) },
@@ -161,16 +211,16 @@ export async function main(argv: string[], log: (l: string) => void = (l) => pro
       case '--help':
         return help('main');
       case 'demo': {
-        const { values, positionals } = parse(rest, { out: { type: 'string' }, report: { type: 'string' } });
+        const { values, positionals } = parse(rest, RUN_FLAGS);
         if (values.help) return help('demo');
         if (positionals.length) throw new UsageError(`demo takes no arguments, got '${positionals[0]}'`);
-        return await runConfig(demoConfig(), values, log);
+        return await runConfig(demoConfig(), values, log, ['demo']);
       }
       case 'run': {
-        const { values, positionals } = parse(rest, { out: { type: 'string' }, report: { type: 'string' }, 'no-report': { type: 'boolean' } });
+        const { values, positionals } = parse(rest, RUN_FLAGS);
         if (values.help) return help('run');
         if (positionals.length !== 1) throw new UsageError('run takes one config file (JSON or YAML)');
-        return await runConfig(loadConfig(positionals[0]), values, log);
+        return await runConfig(loadConfig(positionals[0]), values, log, ['run', resolve(positionals[0])]);
       }
       case 'report':
         return await report(rest, log);

@@ -43,6 +43,8 @@ export class ResultsStore {
       throw new Error(`results store ${path}: cannot open: ${(err as Error).message}`);
     }
     db.pragma('journal_mode = WAL');
+    // Several processes (ssl-bench run --concurrency) write to one store: wait for the lock, never fail on it.
+    db.pragma('busy_timeout = 30000');
     db.pragma('synchronous = NORMAL');
     db.exec(`CREATE TABLE IF NOT EXISTS cells (
       encoder TEXT NOT NULL, dataset TEXT NOT NULL, protocol TEXT NOT NULL,

@@ -20,6 +20,8 @@ export interface RunOptions {
   progress?: BenchProgress;
   /** Stop after the cell in progress finishes (finished cells are kept). */
   signal?: AbortSignal;
+  /** Run only encoders i with i % count === index: one of `count` processes sharing the results store. */
+  shard?: { index: number; count: number };
 }
 
 export interface RunSummary {
@@ -91,7 +93,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
   const storePath = join(out, 'results.sqlite');
   const store = ResultsStore.open(storePath);
   store.setMeta('reference', { ...config.reference, explicit: explicitReferences(config.encoders) });
-  const cells = planCells(config);
+  const { index, count } = options.shard ?? { index: 0, count: 1 };
+  const encoders = config.encoders.filter((_, i) => i % count === index);
+  const cells = planCells(config).filter((c) => encoders.includes(c.encoder));
   const progress = options.progress ?? createBenchProgress(cells.length);
   const loaded = new Map<string, Promise<BenchDataset>>();
   const dataset = (name: string) => {
@@ -103,7 +107,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
   let interrupted = false;
   try {
     await initBackend(config.backend);
-    for (const spec of config.encoders) {
+    for (const spec of encoders) {
       const mine = cells.filter((c) => c.encoder === spec);
       const todo = mine.filter((c) => !store.get(spec.name, c.dataset, c.variant.id, c.hash));
       for (const c of mine.filter((m) => !todo.includes(m))) {
