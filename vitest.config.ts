@@ -15,7 +15,7 @@ const examples = readdirSync(`${root}examples`, { withFileTypes: true })
 // is seen by the others' tests without a rebuild. (`npm test` still builds and
 // typechecks every package first.)
 const alias = [
-  { find: /^@selfsup\/([a-z-]+)\/node$/, replacement: `${root}packages/$1/src/node.ts` },
+  { find: /^@selfsup\/([a-z-]+)\/([a-z-]+)$/, replacement: `${root}packages/$1/src/$2.ts` },
   { find: /^@selfsup\/([a-z-]+)$/, replacement: `${root}packages/$1/src/index.ts` },
 ];
 

@@ -3,8 +3,7 @@
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { resize } from '@selfsup/augment';
-import { imagesToTensor, loadIdx, loadImageFolder, subset } from '@selfsup/datasets';
-import { grayToRgb } from '@selfsup/byol/node';
+import { imagesToTensor, loadIdx, loadImageFolder, subset, toRgb } from '@selfsup/datasets';
 
 export const DATA_DIR = resolve(process.env.SELFSUP_DATA ?? new URL('../../../shared/data', import.meta.url).pathname);
 
@@ -26,7 +25,7 @@ const LOADERS = {
     const dir = join(DATA_DIR, 'fashion-mnist');
     const train = await loadIdx(join(dir, 'train-images-idx3-ubyte.gz'), join(dir, 'train-labels-idx1-ubyte.gz'));
     const test = await loadIdx(join(dir, 't10k-images-idx3-ubyte.gz'), join(dir, 't10k-labels-idx1-ubyte.gz'));
-    return { train: resizeDataset(grayToRgb(subset(train, 500, 0)), size), test: resizeDataset(grayToRgb(subset(test, 100, 0)), size) };
+    return { train: resizeDataset(toRgb(subset(train, 500, 0)), size), test: resizeDataset(toRgb(subset(test, 100, 0)), size) };
   },
 };
 

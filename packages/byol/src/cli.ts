@@ -1,26 +1,11 @@
 import { existsSync } from 'node:fs';
-import { convnet, resnet18, resnet50 } from '@selfsup/backbones';
-import type { Encoder } from '@selfsup/runtime';
+import { createBackbone } from '@selfsup/backbones';
 import { initBackend } from '@selfsup/runtime';
-import { helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
+import { helpText, parseTrainArgs, UsageError } from './cli-args';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
 import { trainByol } from './train';
-
-const CONVNET_WIDTHS = [32, 64, 128];
-
-function buildEncoder(config: TrainCliConfig): Encoder {
-  const seed = config.seed;
-  switch (config.backbone) {
-    case 'resnet18':
-      return resnet18({ stem: config.stem, widthMultiplier: config.width, seed });
-    case 'resnet50':
-      return resnet50({ stem: config.stem, widthMultiplier: config.width, seed });
-    case 'convnet':
-      return convnet({ widths: CONVNET_WIDTHS.map((w) => Math.max(1, Math.round(w * config.width))), seed });
-  }
-}
 
 // Data problems are usage errors too (exit 2): the flags pointed at something unusable.
 async function loadOrUsageError(...args: Parameters<typeof loadData>) {
@@ -44,7 +29,7 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     ? await loadOrUsageError({ data: path, format, split: config.monitorSplit, limit: config.monitorLimit, imageSize, seed })
     : undefined;
   log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path} (${split})`);
-  const encoder = buildEncoder(config);
+  const encoder = createBackbone({ arch: config.backbone, stem: config.stem, widthMultiplier: config.width, seed: config.seed });
   const result = await trainByol({
     data,
     encoder,

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCifar, loadIdx, loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets';
+import { loadCifar, loadIdx, loadImageFolder, subset, toRgb, type ImageDataset } from '@selfsup/datasets';
 import type { TrainCliConfig } from './cli-args';
 
 export interface LoadDataOptions {
@@ -40,15 +40,6 @@ async function loadFormat({ data, format, split, imageSize }: LoadDataOptions): 
   }
 }
 
-/** Repeat the one channel of a grayscale dataset three times, so RGB augmentations and backbones apply. */
-export function grayToRgb(ds: ImageDataset): ImageDataset {
-  const [n, h, w, c] = ds.shape;
-  if (c !== 1) return ds;
-  const images = new Uint8Array(n * h * w * 3);
-  for (let i = 0; i < ds.images.length; i++) images.fill(ds.images[i], 3 * i, 3 * i + 3);
-  return { ...ds, images, shape: [n, h, w, 3] };
-}
-
 /** Load the dataset named by the CLI flags as RGB, optionally a balanced subset. */
 export async function loadData(options: LoadDataOptions): Promise<ImageDataset> {
   if (!existsSync(options.data)) throw new Error(`--data ${options.data} does not exist`);
@@ -58,5 +49,5 @@ export async function loadData(options: LoadDataOptions): Promise<ImageDataset> 
     if (perClass < 1) throw new Error(`--limit ${options.limit} is below one image per class (${ds.classes.length} classes)`);
     ds = subset(ds, perClass, options.seed ?? 0);
   }
-  return grayToRgb(ds);
+  return toRgb(ds);
 }

@@ -7,7 +7,7 @@ export type { TrainByolOptions, TrainByolResult, TrainMonitor } from './train';
 export { readCheckpoint, writeCheckpoint } from './checkpoint';
 export { runPaths, checkRunDir } from './run-dir';
 export type { RunPaths } from './run-dir';
-export { loadData, grayToRgb } from './load-data';
+export { loadData } from './load-data';
 export type { LoadDataOptions } from './load-data';
 export { knnMonitor } from './knn-monitor';
 export { main } from './cli';

@@ -83,12 +83,14 @@ export async function loadImageFolder(dir: string, options: LoadImageFolderOptio
   if (channels === undefined) throw new Error(`loadImageFolder: no decodable image in ${dir}`);
 
   let done = 0;
-  const decoded = await mapWithConcurrency(files, concurrency, async (file, index): Promise<DecodedImage | undefined> => {
-    const image = await decodeImage(file.path, { size, channels }).catch((err) => skipOrThrow(failed(file, index, err)));
+  // Failures are collected, not thrown, inside the pool: which file fails first in time depends on
+  // scheduling, so errors are reported (or the first one thrown) in file order, the same every run.
+  const decoded = await mapWithConcurrency(files, concurrency, async (file, index): Promise<DecodedImage | Error> => {
+    const image = await decodeImage(file.path, { size, channels }).catch((err: unknown) => failed(file, index, err));
     onProgress?.(++done, files.length);
     return image;
   });
-  return assemble(decoded, files, classes, dir);
+  return assemble(decoded.map((d) => (d instanceof Error ? skipOrThrow(d) : d)), files, classes, dir);
 }
 
 /** Pack the decoded images (undefined = skipped) into one NHWC buffer; all must share one size. */

@@ -1,5 +1,5 @@
-export type { ImageDataset } from './image-dataset';
-export { classCounts } from './image-dataset';
+// Node entry: the loaders and downloads, plus everything of the browser-safe `./core`.
+export * from './core';
 export { loadIdx, parseIdx } from './idx';
 export type { IdxArray, LoadIdxOptions } from './idx';
 export { loadCifar } from './cifar';
@@ -8,15 +8,6 @@ export { loadImageFolder } from './image-folder';
 export type { LoadImageFolderOptions } from './image-folder';
 export { decodeImage } from './decode-image';
 export type { DecodeOptions, DecodedImage, ResizeSpec } from './decode-image';
-export { select } from './select';
-export { concat } from './concat';
-export { subset } from './subset';
-export { split } from './split';
-export { imagesToTensor, labelsToTensor } from './to-tensor';
-export { batches, epochOrder } from './batches';
-export type { Batch, BatchOptions } from './batches';
-export { sampleEpisodes, episodes } from './episodes';
-export type { Episode, EpisodeIndices, EpisodeOptions } from './episodes';
 export { download } from './download';
 export type { DownloadOptions, DownloadResult } from './download';
 export { DOWNLOADS, FASHION_MNIST_CLASSES } from './catalog';

@@ -1,4 +1,4 @@
-import type { ImageDataset } from '@selfsup/datasets';
+import type { ImageDataset } from '@selfsup/datasets/core';
 import { linearHead } from '@selfsup/heads';
 import type { Encoder } from '@selfsup/runtime';
 import type { ImageTransform } from './extract-features';

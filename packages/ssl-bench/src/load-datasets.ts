@@ -1,6 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { loadCifar, loadIdx, loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets';
-import { grayToRgb } from '@selfsup/byol/node';
+import { loadCifar, loadIdx, loadImageFolder, subset, toRgb, type ImageDataset } from '@selfsup/datasets';
 import type { BenchConfig, DatasetSpec, SplitSource } from './config-schema';
 
 export interface BenchDataset {
@@ -35,7 +34,7 @@ async function loadSplit(spec: DatasetSpec, which: SplitName, source: SplitSourc
 /** Load one configured dataset: every split as RGB, class-balanced subsets where asked. */
 export async function loadBenchDataset(spec: DatasetSpec, config: BenchConfig): Promise<BenchDataset> {
   const load = async (which: SplitName, source: SplitSource, seedOffset: number) => {
-    let ds = grayToRgb(await loadSplit(spec, which, source, config));
+    let ds = toRgb(await loadSplit(spec, which, source, config));
     const perClass = spec.perClass?.[which];
     if (perClass) ds = subset(ds, perClass, config.seed + seedOffset);
     return ds;

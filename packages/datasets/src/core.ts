@@ -1,0 +1,17 @@
+/**
+ * Browser-safe entry (`@selfsup/datasets/core`): the dataset type and
+ * everything that works on datasets already in memory — sampling, splits,
+ * tensors, batches, episodes. No file system, no sharp.
+ */
+export type { ImageDataset } from './image-dataset';
+export { classCounts } from './image-dataset';
+export { select } from './select';
+export { concat } from './concat';
+export { subset } from './subset';
+export { split } from './split';
+export { toRgb } from './to-rgb';
+export { imagesToTensor, labelsToTensor } from './to-tensor';
+export { batches, epochOrder } from './batches';
+export type { Batch, BatchOptions } from './batches';
+export { sampleEpisodes, episodes } from './episodes';
+export type { Episode, EpisodeIndices, EpisodeOptions } from './episodes';
