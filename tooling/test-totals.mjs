@@ -10,13 +10,13 @@ if (!existsSync(file)) {
 }
 const r = JSON.parse(readFileSync(file, 'utf8'));
 const skipped = (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-// A test file that fails to load counts as a failure even though it ran no test.
-const failed = r.numFailedTests + (r.numFailedTestSuites ?? 0) - countFilesFailedWithTests(r);
+// A test file that fails to load (no failing test inside it) counts as one failure.
+const failed = r.numFailedTests + countFilesFailedWithoutTests(r);
 console.log(`${r.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`);
 process.exit(failed > 0 || r.numTotalTests === 0 ? 1 : 0);
 
-function countFilesFailedWithTests(report) {
+function countFilesFailedWithoutTests(report) {
   return (report.testResults ?? []).filter(
-    (f) => f.status === 'failed' && (f.assertionResults ?? []).some((a) => a.status === 'failed'),
+    (f) => f.status === 'failed' && !(f.assertionResults ?? []).some((a) => a.status === 'failed'),
   ).length;
 }

@@ -77,8 +77,10 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
       const partSize = statSync(join(dir, `${IMAGES}.part`)).size;
       expect(partSize).toBeGreaterThan(0);
       expect(existsSync(join(dir, IMAGES))).toBe(false);
+      const before = server.requests.length;
       await download(fashionSpec, dir, { baseUrl: server.baseUrl });
-      expect(server.requests.at(-2)?.headers.range).toBe(`bytes=${partSize}-`);
+      // The next call's first request for the file resumes at the kept .part's size.
+      expect(server.requests.slice(before).find((r) => r.path === IMAGES)?.headers.range).toBe(`bytes=${partSize}-`);
       expect(await sha256File(join(dir, IMAGES))).toBe(fashionSpec.files[0].sha256);
       const requestsBefore = server.requests.length;
       await download(fashionSpec, dir, { baseUrl: server.baseUrl });
