@@ -3,10 +3,13 @@
 // Gaussian-mixture features. Prints one JSON line per measurement.
 import * as tf from '@tensorflow/tfjs-core';
 import { knnClassify, linearProbe, paperCGrid, top1 } from '@selfsup/eval-transfer';
-import { createRng, initBackend } from '@selfsup/runtime';
+import { createRng, enableWasmThreads, initBackend } from '@selfsup/runtime';
 import { report, timeIt } from '../../../tooling/bench.mjs';
 
-const backend = await initBackend(process.env.SELFSUP_BACKEND ?? 'wasm');
+// Every core on wasm (BENCH_THREADS=1 for the single-threaded figures).
+const requested = process.env.SELFSUP_BACKEND ?? 'wasm';
+if (requested === 'wasm') await enableWasmThreads(process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined);
+const backend = await initBackend(requested);
 
 /** n rows: class c = i % classes, features = mean_c + N(0, 1), means ~ N(0, spread^2). */
 function mixture(n, dim, classes, seed, means) {
