@@ -9,7 +9,7 @@ export type { KnnOptions, KnnResult } from './knn';
 export { fewShot } from './few-shot';
 export type { FewShotOptions, FewShotResult } from './few-shot';
 export { top1, meanPerClassAccuracy, averagePrecision11, map11 } from './metrics';
-export { toFeatureMatrix } from './feature-matrix';
+export { toFeatureMatrix, concatRows } from './feature-matrix';
 export type { FeatureInput, FeatureMatrix } from './feature-matrix';
 export type { Precision } from './softmax-problem';
 export { extractFeatures, featureCacheKey, memoryFeatureStore } from './extract-features';

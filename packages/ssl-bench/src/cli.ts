@@ -145,7 +145,7 @@ async function runConfig(config: BenchConfig, values: Record<string, unknown>, l
     if (values['no-report'] || shard) return 0;
     const report = await writeReport({
       cells: summary.cells,
-      reference: { ...config.reference, explicit: Object.fromEntries(config.encoders.flatMap((e) => (e.reference === undefined ? [] : [[e.name, e.reference]]))) },
+      reference: summary.reference,
       outDir: resolve(String(values.report ?? 'ssl-bench-report')),
     });
     log(`report: ${report.index}`);

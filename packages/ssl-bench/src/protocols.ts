@@ -1,4 +1,4 @@
-import { fewShot, knnClassify, linearProbe, top1, type FeatureMatrix } from '@selfsup/eval-transfer';
+import { concatRows, fewShot, knnClassify, linearProbe, top1, type FeatureMatrix } from '@selfsup/eval-transfer';
 import type { FewShotProtocol, KnnProtocol, LinearProtocol, ProtocolSpec } from './config-schema';
 
 /** Features and labels of one split. */
@@ -45,7 +45,9 @@ function linear(spec: LinearProtocol, data: SplitFeatures, seed: number): Protoc
 
 function knn(spec: KnnProtocol, data: SplitFeatures): ProtocolOutcome {
   // kNN has nothing to tune: the validation split joins the neighbours.
-  const train = data.val ? joinSplits(data.train, data.val) : data.train;
+  const train = data.val
+    ? { features: concatRows(data.train.features, data.val.features, 'knn'), labels: Int32Array.from([...data.train.labels, ...data.val.labels]) }
+    : data.train;
   const k = Math.min(spec.k ?? 200, train.features.n);
   const { predictions } = knnClassify({
     trainFeatures: train.features,
@@ -65,16 +67,6 @@ function fewshot(spec: FewShotProtocol, shots: number, data: SplitFeatures, seed
   // Episodes are drawn from the test split, whose classes the encoder never saw labelled.
   const res = fewShot({ features: data.test.features, labels: data.test.labels, ways, shots, queries, episodes, seed });
   return { metric: 'top1', value: res.accuracy, ci95: res.ci95, details: { ways, shots, queries, episodes, std: res.std } };
-}
-
-function joinSplits(a: FeatureSplit, b: FeatureSplit): FeatureSplit {
-  const data = new Float32Array(a.features.data.length + b.features.data.length);
-  data.set(a.features.data);
-  data.set(b.features.data, a.features.data.length);
-  const labels = new Int32Array(a.labels.length + b.labels.length);
-  labels.set(a.labels);
-  labels.set(b.labels, a.labels.length);
-  return { features: { data, n: a.features.n + b.features.n, dim: a.features.dim }, labels };
 }
 
 /** Run a frozen-feature protocol (linear, kNN, few-shot) on one encoder × dataset. */

@@ -9,6 +9,7 @@ import { buildEncoder } from './encoders';
 import { loadBenchDataset, type BenchDataset } from './load-datasets';
 import { createBenchProgress, type BenchProgress } from './progress';
 import { protocolVariants, runFeatureProtocol, type FeatureSplit, type ProtocolOutcome, type ProtocolVariant, type SplitFeatures } from './protocols';
+import type { ReferenceSource } from './report/correlation';
 import { ResultsStore, type CellResult } from './results-store';
 import { specHash } from './spec-hash';
 
@@ -30,6 +31,8 @@ export interface RunSummary {
   reused: number;
   interrupted: boolean;
   storePath: string;
+  /** Where each encoder's reference value comes from, for the report. */
+  reference: ReferenceSource;
 }
 
 interface Cell {
@@ -92,7 +95,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
   const { config, out } = options;
   const storePath = join(out, 'results.sqlite');
   const store = ResultsStore.open(storePath);
-  store.setMeta('reference', { ...config.reference, explicit: explicitReferences(config.encoders) });
+  const reference: ReferenceSource = { ...config.reference, explicit: explicitReferences(config.encoders) };
+  store.setMeta('reference', reference);
   const { index, count } = options.shard ?? { index: 0, count: 1 };
   const encoders = config.encoders.filter((_, i) => i % count === index);
   const cells = planCells(config).filter((c) => encoders.includes(c.encoder));
@@ -172,7 +176,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
     }
     const current = new Set(cells.map((c) => `${c.encoder.name}|${c.dataset}|${c.variant.id}|${c.hash}`));
     const results = store.all().filter((r) => current.has(`${r.encoder}|${r.dataset}|${r.protocol}|${r.specHash}`));
-    return { cells: results, computed, reused, interrupted, storePath };
+    return { cells: results, computed, reused, interrupted, storePath, reference };
   } finally {
     progress.close();
     store.close();

@@ -43,8 +43,9 @@ describe('the report of a real run', () => {
       'report test',
       DEMO_DATA_DIR,
     );
-    cells = (await runBenchmark({ config, out: join(outDir, 'run'), progress: quiet })).cells;
-    report = await writeReport({ cells, reference: { ...config.reference, explicit: {} }, outDir: join(outDir, 'report') });
+    const summary = await runBenchmark({ config, out: join(outDir, 'run'), progress: quiet });
+    cells = summary.cells;
+    report = await writeReport({ cells, reference: summary.reference, outDir: join(outDir, 'report') });
   }, 180_000);
 
   it('writes the tables, the correlation analysis and every figure as SVG and non-blank PNG', async () => {
