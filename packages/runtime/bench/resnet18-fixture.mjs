@@ -1,11 +1,13 @@
-// A test and benchmark fixture, not a model library (that is @selfsup/backbones):
-// ResNet-18 with the CIFAR stem (3x3 stride-1 conv, no max-pool), basic blocks
-// [2, 2, 2, 2], batch-statistics BatchNorm, global average pool, linear head,
-// written with plain tf ops so the wasm training kernels can be measured on the
-// layer mix of a real network without depending on a package in progress.
+// A test and benchmark fixture, not a model library (that is @selfsup/backbones,
+// which depends on this package and so cannot be used here): ResNet-18 with the
+// CIFAR stem (3x3 stride-1 conv, no max-pool), basic blocks [2, 2, 2, 2],
+// batch-statistics BatchNorm (the runtime's batchNormTraining, as backbones
+// uses), global average pool, linear head, written with plain tf ops so the wasm
+// training kernels can be measured on the layer mix of a real network.
 // Padding follows torchvision (explicit 1-pixel pads), which for stride 2 is not
 // TF's 'same' and so also exercises explicit padding.
 import * as tf from '@tensorflow/tfjs-core';
+import { batchNormTraining } from '@selfsup/runtime';
 
 const PAD1 = [[0, 0], [1, 1], [1, 1], [0, 0]];
 
@@ -44,10 +46,7 @@ export function createResNet18({ width = 64, inChannels = 3, classes = 10, seed 
     b: param([classes], tf.zeros),
   };
 
-  const batchNorm = (x, { gamma, beta }) => {
-    const { mean, variance } = tf.moments(x, [0, 1, 2]);
-    return tf.batchNorm(x, mean, variance, beta, gamma, 1e-5);
-  };
+  const batchNorm = (x, { gamma, beta }) => batchNormTraining(x, gamma, beta);
   const block = (x, b) => {
     let y = tf.relu(batchNorm(tf.conv2d(x, b.w1, b.stride, PAD1), b.bn1));
     y = batchNorm(tf.conv2d(y, b.w2, 1, PAD1), b.bn2);

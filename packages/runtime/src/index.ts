@@ -1,5 +1,7 @@
 export { initBackend, backendInfo, onBackendReady } from './backend';
 export type { BackendInfo, BackendPreference, BackendSetup } from './backend';
+export { batchNormTraining } from './batch-norm-training';
+export type { BatchNormTrainingOptions } from './batch-norm-training';
 export { createRng } from './rng';
 export type { Rng, RngState } from './rng';
 export { buildHeader, decodeTensor, parseHeader, tensorBytes, DTYPE_BYTES } from './safetensors';

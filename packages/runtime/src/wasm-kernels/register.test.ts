@@ -11,10 +11,12 @@ describe('registerWasmTrainingKernels', () => {
     }
     expect(wasmTrainingKernels.map((k) => k.kernelName).sort()).toEqual([
       'BatchMatMul',
+      'Cast',
       'Conv2DBackpropFilter',
       'Conv2DBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
+      'Identity',
       'Mean',
       'OneHot',
       'Sum',

@@ -9,6 +9,7 @@ import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
 import { depthwiseBackpropFilterConfig } from './depthwise-backprop-filter';
 import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
+import { castConfig, identityConfig } from './identity';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
 import { oneHotConfig } from './one-hot';
 import { tileConfig } from './tile';
@@ -27,6 +28,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   sumConfig,
   meanConfig,
   oneHotConfig,
+  identityConfig,
+  castConfig,
 ];
 
 /**

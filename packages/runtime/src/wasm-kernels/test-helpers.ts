@@ -89,4 +89,8 @@ export const CONV_CASES: Array<[[number, number, number, number], number, number
   [[1, 9, 9, 2], 7, 3, 1, 'same'],
   // More output pixels than one filter-gradient chunk, so partial products are summed.
   [[40, 6, 6, 3], 3, 4, 1, 'same'],
+  // Large maps: the filter gradient reads contiguous windows of the phase grids (several chunks).
+  [[3, 24, 24, 4], 3, 5, 1, 'same'],
+  [[2, 32, 32, 3], 3, 4, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
+  [[2, 31, 33, 2], 1, 3, 2, 'valid'],
 ];

@@ -1,0 +1,62 @@
+/**
+ * Training-mode BatchNorm (batch statistics) with one analytic gradient.
+ *
+ * Written as `tf.moments` + `tf.batchNorm`, autodiff differentiates the
+ * normalisation, the mean and the variance separately: a ResNet step then runs
+ * ~20 full-size elementwise kernels per BatchNorm in backprop (the Mean gradient
+ * alone materialises `ones(x.shape)` in JS) and keeps the centred and squared
+ * activations alive until backprop. Here backprop is the closed form
+ *   dx = weight·invStd · (dy − mean(dy) − x̂·mean(dy·x̂)),
+ *   dweight = Σ dy·x̂,  dbias = Σ dy,   x̂ = (x − mean)·invStd,
+ * and only x and the per-channel statistics are kept for it.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+
+export interface BatchNormTrainingOptions {
+  /** Added to the variance before the square root (torch's default). */
+  eps?: number;
+  /**
+   * Called with the batch mean and biased variance (per channel) while they
+   * exist, e.g. to move running statistics; they are disposed afterwards.
+   */
+  onStatistics?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void;
+}
+
+/**
+ * `(x − mean) / sqrt(variance + eps) · weight + bias` with the mean and biased
+ * variance of `x` over every axis but the last (channels: NHWC or `[N, C]`),
+ * as torch's BatchNorm in training mode; differentiable in x, weight and bias.
+ */
+export function batchNormTraining<T extends tf.Tensor>(x: T, weight: tf.Tensor1D, bias: tf.Tensor1D, options: BatchNormTrainingOptions = {}): T {
+  const { eps = 1e-5, onStatistics } = options;
+  const channels = x.shape[x.rank - 1];
+  if (x.rank < 2 || weight.size !== channels || bias.size !== channels) {
+    throw new Error(`batchNormTraining: x must have channels last and weight, bias one value per channel; got x [${x.shape}], weight [${weight.shape}], bias [${bias.shape}]`);
+  }
+  const axes = x.shape.slice(0, -1).map((_, i) => i);
+  const count = x.size / channels;
+  if (count < 2) throw new Error(`batchNormTraining: needs more than one value per channel, got x of shape [${x.shape}]`);
+
+  const normalise = tf.customGrad((input, w, b, save) => {
+    const [xIn, wIn, bIn] = [input, w, b] as [T, tf.Tensor1D, tf.Tensor1D];
+    const mean = tf.mean(xIn, axes) as tf.Tensor1D;
+    const variance = tf.mean(tf.squaredDifference(xIn, mean), axes) as tf.Tensor1D;
+    onStatistics?.(mean, variance);
+    (save as tf.GradSaveFunc)([xIn, mean, variance, wIn]);
+    return {
+      value: tf.batchNorm(xIn, mean, variance, bIn, wIn, eps),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy, saved, axes, count, eps),
+    };
+  });
+  return normalise(x, weight, bias) as T;
+}
+
+function gradients(dy: tf.Tensor, [x, mean, variance, weight]: tf.Tensor[], axes: number[], count: number, eps: number): tf.Tensor[] {
+  const invStd = tf.rsqrt(tf.add(variance, eps));
+  const xHat = tf.batchNorm(x, mean, variance, undefined, undefined, eps);
+  const dBias = tf.sum(dy, axes);
+  const dWeight = tf.sum(tf.mul(dy, xHat), axes);
+  const centred = tf.add(tf.mul(xHat, tf.div(dWeight, count)), tf.div(dBias, count));
+  const dx = tf.mul(tf.sub(dy, centred), tf.mul(weight, invStd));
+  return [dx, dWeight, dBias];
+}
