@@ -42,21 +42,36 @@ export function batchNormTraining<T extends tf.Tensor>(x: T, weight: tf.Tensor1D
     const mean = tf.mean(xIn, axes) as tf.Tensor1D;
     const variance = tf.mean(tf.squaredDifference(xIn, mean), axes) as tf.Tensor1D;
     onStatistics?.(mean, variance);
-    (save as tf.GradSaveFunc)([xIn, mean, variance, wIn]);
+    const invStd = tf.rsqrt(tf.add(variance, eps)) as tf.Tensor1D;
+    const scale = tf.mul(wIn, invStd) as tf.Tensor1D;
+    (save as tf.GradSaveFunc)([xIn, mean, invStd, wIn]);
     return {
-      value: tf.batchNorm(xIn, mean, variance, bIn, wIn, eps),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy, saved, axes, count, eps),
+      value: scaleShift(xIn, scale, tf.sub(bIn, tf.mul(mean, scale)) as tf.Tensor1D),
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy, saved as tf.Tensor1D[], axes, count),
     };
   });
   return normalise(x, weight, bias) as T;
 }
 
-function gradients(dy: tf.Tensor, [x, mean, variance, weight]: tf.Tensor[], axes: number[], count: number, eps: number): tf.Tensor[] {
-  const invStd = tf.rsqrt(tf.add(variance, eps));
-  const xHat = tf.batchNorm(x, mean, variance, undefined, undefined, eps);
-  const dBias = tf.sum(dy, axes);
-  const dWeight = tf.sum(tf.mul(dy, xHat), axes);
-  const centred = tf.add(tf.mul(xHat, tf.div(dWeight, count)), tf.div(dBias, count));
-  const dx = tf.mul(tf.sub(dy, centred), tf.mul(weight, invStd));
+/**
+ * `x · scale + shift` per channel (the last axis of x, of rank 2 or 4), as a
+ * fused 1x1 depthwise convolution: one pass over x on every backend, on wasm
+ * ~8x faster than its FusedBatchNorm kernel and ~3x faster than a broadcast
+ * multiply and add. Differentiable in all three.
+ */
+export function scaleShift(x: tf.Tensor, scale: tf.Tensor1D, shift?: tf.Tensor1D): tf.Tensor {
+  const channels = scale.size;
+  const x4 = x.rank === 4 ? (x as tf.Tensor4D) : tf.reshape(x, [1, 1, -1, channels]) as tf.Tensor4D;
+  const filter = tf.reshape(scale, [1, 1, channels, 1]) as tf.Tensor4D;
+  return tf.reshape(tf.fused.depthwiseConv2d({ x: x4, filter, strides: 1, pad: 'valid', bias: shift }), x.shape);
+}
+
+function gradients(dy: tf.Tensor, [x, mean, invStd, weight]: tf.Tensor1D[], axes: number[], count: number): tf.Tensor[] {
+  const xHat = scaleShift(x, invStd, tf.neg(tf.mul(mean, invStd)) as tf.Tensor1D);
+  const dBias = tf.sum(dy, axes) as tf.Tensor1D;
+  const dWeight = tf.sum(tf.mul(dy, xHat), axes) as tf.Tensor1D;
+  const a = tf.mul(weight, invStd) as tf.Tensor1D;
+  const fromDy = scaleShift(dy, a, tf.mul(a, tf.div(dBias, -count)) as tf.Tensor1D);
+  const dx = tf.add(fromDy, scaleShift(xHat, tf.mul(a, tf.div(dWeight, -count)) as tf.Tensor1D));
   return [dx, dWeight, dBias];
 }

@@ -1,6 +1,6 @@
 export { initBackend, backendInfo, onBackendReady } from './backend';
 export type { BackendInfo, BackendPreference, BackendSetup } from './backend';
-export { batchNormTraining } from './batch-norm-training';
+export { batchNormTraining, scaleShift } from './batch-norm-training';
 export type { BatchNormTrainingOptions } from './batch-norm-training';
 export { createRng } from './rng';
 export type { Rng, RngState } from './rng';
