@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
-import { batchNormTraining } from './batch-norm-training';
+import { batchNormTraining, scaleShift } from './batch-norm-training';
 import { relativeError } from './wasm-kernels/test-helpers';
 
 interface Case {
@@ -60,6 +60,22 @@ for (const backend of ['wasm', 'cpu'] as const) describe(`batchNormTraining on $
     expect(tf.memory().numTensors).toBe(before.numTensors);
     tf.dispose([x, weight, bias]);
   });
+
+  for (const shape of [[6, 3], [2, 3, 4, 3]]) {
+    it(`scaleShift on [${shape}] equals x · scale + shift, gradients included`, () => {
+      const x = tf.randomNormal(shape, 0, 1, 'float32', 2);
+      const scale = tf.tensor1d([0.5, -2, 3]);
+      const shift = tf.tensor1d([1, 0, -1]);
+      const dy = tf.randomNormal(shape, 0, 1, 'float32', 3);
+      const viaConv = (a: tf.Tensor, s: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(scaleShift(a, s as tf.Tensor1D, b as tf.Tensor1D), dy));
+      const plain = (a: tf.Tensor, s: tf.Tensor, b: tf.Tensor) => tf.sum(tf.mul(tf.add(tf.mul(a, s), b), dy));
+      expect(relativeError(scaleShift(x, scale, shift).dataSync(), tf.add(tf.mul(x, scale), shift).dataSync())).toBeLessThan(1e-6);
+      const got = tf.grads(viaConv)([x, scale, shift]);
+      const want = tf.grads(plain)([x, scale, shift]);
+      got.forEach((g, i) => expect(relativeError(g.dataSync(), want[i].dataSync())).toBeLessThan(1e-5));
+      tf.dispose([x, scale, shift, dy, ...got, ...want]);
+    });
+  }
 
   it('explains bad shapes', () => {
     const w = tf.ones([3]) as tf.Tensor1D;
