@@ -13,7 +13,8 @@ const PAD1 = [[0, 0], [1, 1], [1, 1], [0, 0]];
 
 /** ResNet-18 (CIFAR stem) with `width` channels in the first stage (64 in the paper). */
 export function createResNet18({ width = 64, inChannels = 3, classes = 10, seed = 0 } = {}) {
-  let nextSeed = seed;
+  // tfjs's random ops treat seed 0 as "no seed" (Math.random), so seeds start at seed + 1.
+  let nextSeed = seed + 1;
   const variables = [];
   const param = (shape, init) => {
     const v = tf.variable(init(shape), true);
