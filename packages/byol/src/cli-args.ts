@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
 import { BYOL_RECIPE } from './recipe';
 
@@ -36,6 +37,8 @@ export interface TrainCliConfig {
   monitorEvery: number;
   monitorLimit: number | null;
   backend: (typeof BACKENDS)[number];
+  /** wasm backend threads (Node); results are the same for every count. */
+  threads: number;
 }
 
 interface FlagSpec {
@@ -71,6 +74,7 @@ const FLAGS: Record<string, FlagSpec> = {
   'monitor-every': { key: 'monitorEvery', kind: 'int', min: 1, defaultText: '1', help: 'epochs between kNN monitor runs' },
   'monitor-limit': { key: 'monitorLimit', kind: 'int', min: 10, defaultText: '1000', help: 'images of the monitor split (half bank, half queries)' },
   backend: { key: 'backend', kind: 'string', choices: BACKENDS, defaultText: 'auto', help: 'tfjs backend' },
+  threads: { key: 'threads', kind: 'int', min: 1, defaultText: 'all cores', help: 'threads of the wasm backend (results do not depend on it)' },
 };
 
 const DEFAULTS: Partial<TrainCliConfig> = {
@@ -90,6 +94,7 @@ const DEFAULTS: Partial<TrainCliConfig> = {
   monitorEvery: 1,
   monitorLimit: 1000,
   backend: 'auto',
+  threads: availableParallelism(),
 };
 
 /** The text of `selfsup-byol --help`: every flag with its default. */

@@ -43,10 +43,10 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
   it('pretrains, writes the run folder, and refuses to overwrite it without --resume', async () => {
     const out = join(root, 'run');
     const argv = ['train', '--data', dataPath('cifar10'), '--format', 'imagefolder', '--split', 'test', '--limit', '20', '--image-size', '8',
-      '--backbone', 'convnet', '--width', '0.125', '--epochs', '1', '--batch-size', '10', '--out', out, '--backend', 'wasm'];
+      '--backbone', 'convnet', '--width', '0.125', '--epochs', '1', '--batch-size', '10', '--out', out, '--backend', 'wasm', '--threads', '2'];
     const { code, lines } = await run(argv);
     expect(code).toBe(0);
-    expect(lines[0]).toMatch(/^backend: wasm \(requested explicitly\)$/);
+    expect(lines[0]).toBe('backend: wasm on 2 threads (requested explicitly)');
     expect(lines).toContain(`data: 20 images of 8x8x3 from ${dataPath('cifar10')} (test)`);
     expect(readdirSync(out).sort()).toEqual(['checkpoint.safetensors', 'config.json', 'encoder.safetensors', 'metrics.jsonl']);
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');

@@ -21,8 +21,8 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
   if (!existsSync(config.data)) throw new UsageError(`--data ${config.data} does not exist`);
   const outProblem = checkRunDir(config.out, config.resume);
   if (outProblem) throw new UsageError(outProblem);
-  const backend = await initBackend(config.backend);
-  log(`backend: ${backend.name} (${backend.reason})`);
+  const backend = await initBackend(config.backend, { wasmThreads: config.threads });
+  log(`backend: ${backend.name} on ${backend.threads} thread${backend.threads === 1 ? '' : 's'} (${backend.reason})`);
   const { data: path, format, split, limit, imageSize, seed } = config;
   const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed });
   const monitorData = config.monitorSplit

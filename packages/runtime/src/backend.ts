@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerWasmTrainingKernels } from './wasm-kernels';
+import { enableWasmThreads, registerWasmTrainingKernels } from './wasm-kernels';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -14,6 +14,15 @@ export interface BackendInfo {
   package: string;
   /** Why this backend was picked, in words (useful for `auto`). */
   reason: string;
+}
+
+export interface InitBackendOptions {
+  /**
+   * Threads for the wasm backend in Node (default 1; see `enableWasmThreads`). Applies
+   * when wasm is the backend picked and it has not been started before in this process;
+   * results are bit-identical for every thread count. Other backends ignore it.
+   */
+  wasmThreads?: number;
 }
 
 /** A hook run after a backend starts (the wasm training kernels use it). */
@@ -72,9 +81,10 @@ async function startNative(): Promise<BackendInfo | string> {
   return failures.join('; ');
 }
 
-async function startWasm(): Promise<BackendInfo | string> {
+async function startWasm(wasmThreads = 1): Promise<BackendInfo | string> {
   const res = await tryImport('@tensorflow/tfjs-backend-wasm');
   if (!res.ok) return `@tensorflow/tfjs-backend-wasm: ${res.error}`;
+  if (wasmThreads > 1 && tf.engine().registry.wasm === undefined) await enableWasmThreads(wasmThreads);
   await activate('wasm');
   registerWasmTrainingKernels();
   const threads = typeof res.mod.getThreadsCount === 'function' ? res.mod.getThreadsCount() : 1;
@@ -103,16 +113,20 @@ const INSTALL_HINT: Record<Exclude<BackendPreference, 'auto'>, string> = {
  * then `wasm`, then the pure-JS `cpu`, and says in `reason` why it picked one.
  * Naming a backend that cannot load is an error, never a silent fallback.
  */
-export async function initBackend(preference: BackendPreference = 'auto'): Promise<BackendInfo> {
+export async function initBackend(preference: BackendPreference = 'auto', options: InitBackendOptions = {}): Promise<BackendInfo> {
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(preference)) {
     throw new Error(`initBackend: preference must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${JSON.stringify(preference)}`);
+  }
+  const { wasmThreads = 1 } = options;
+  if (!Number.isInteger(wasmThreads) || wasmThreads < 1) {
+    throw new Error(`initBackend: options.wasmThreads must be a positive integer, got ${wasmThreads}`);
   }
   await registerGradients();
   let info: BackendInfo;
   if (preference === 'auto') {
-    info = await pickAuto();
+    info = await pickAuto(wasmThreads);
   } else {
-    const start = { tensorflow: startNative, wasm: startWasm, cpu: startCpu }[preference];
+    const start = { tensorflow: startNative, wasm: () => startWasm(wasmThreads), cpu: startCpu }[preference];
     const res = await start();
     if (typeof res === 'string') {
       throw new Error(`initBackend('${preference}'): the backend cannot be loaded (${res}); ${INSTALL_HINT[preference]}`);
@@ -124,12 +138,12 @@ export async function initBackend(preference: BackendPreference = 'auto'): Promi
   return info;
 }
 
-async function pickAuto(): Promise<BackendInfo> {
+async function pickAuto(wasmThreads: number): Promise<BackendInfo> {
   const reasons: string[] = [];
   const native = await startNative();
   if (typeof native !== 'string') return { ...native, reason: `auto: ${native.reason}` };
   reasons.push(`no native backend (${native})`);
-  const wasm = await startWasm();
+  const wasm = await startWasm(wasmThreads);
   if (typeof wasm !== 'string') return { ...wasm, reason: `auto: ${reasons.join('; ')}; using wasm` };
   reasons.push(`no wasm backend (${wasm})`);
   const cpu = await startCpu();

@@ -1,5 +1,5 @@
 export { initBackend, backendInfo, onBackendReady } from './backend';
-export type { BackendInfo, BackendPreference, BackendSetup } from './backend';
+export type { BackendInfo, BackendPreference, BackendSetup, InitBackendOptions } from './backend';
 export { batchNormTraining, scaleShift } from './batch-norm-training';
 export type { BatchNormTrainingOptions } from './batch-norm-training';
 export { createRng } from './rng';

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,7 +29,7 @@ Commands:
   correlate <csv>      correlate a reference column with every other column of a models × metrics table
 
 Run 'ssl-bench <command> --help' for a command's options.`,
-  demo: `Usage: ssl-bench demo [--out <dir>] [--report <dir>] [--concurrency <n>]
+  demo: `Usage: ssl-bench demo [--out <dir>] [--report <dir>] [--concurrency <n>] [--threads <n>]
 
 Pretrains a random, three BYOL and one supervised ConvNet on a bundled CIFAR-10
 subset, takes each one's CIFAR-10 linear accuracy as the reference, measures
@@ -39,8 +40,9 @@ Options:
   --out <dir>          run folder: results store, feature cache, pretraining runs (default: ssl-bench-run)
   --report <dir>       report folder (default: ssl-bench-report)
   --concurrency <n>    run n processes at once, each on a share of the encoders (default 1)
+  --threads <n>        wasm backend threads per process (default: cores / concurrency)
   -h, --help           this help`,
-  run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>] [--concurrency <n>]
+  run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>] [--concurrency <n>] [--threads <n>]
 
 Runs every cell of encoders × datasets × protocols in the config, storing each
 finished cell at once in <out>/results.sqlite; a rerun skips finished cells.
@@ -51,6 +53,8 @@ Options:
   --no-report          do not write the report
   --concurrency <n>    run n processes at once, each on a share of the encoders (default 1);
                        they share the results store, so cells never run twice
+  --threads <n>        wasm backend threads per process (default: cores / concurrency);
+                       results do not depend on it
   --shard <i>/<n>      run only encoders whose index modulo n is i (what --concurrency starts)
   -h, --help           this help`,
   report: `Usage: ssl-bench report <results.sqlite|run folder> [--out <dir>] [--title <text>]
@@ -81,6 +85,7 @@ const RUN_FLAGS: Flags = {
   report: { type: 'string' },
   'no-report': { type: 'boolean' },
   concurrency: { type: 'string' },
+  threads: { type: 'string' },
   shard: { type: 'string' },
 };
 
@@ -102,19 +107,19 @@ function parseShard(value: unknown): { index: number; count: number } | undefine
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
-function parseConcurrency(value: unknown): number {
-  const n = Number(value ?? 1);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--concurrency must be a positive integer, got '${value}'`);
+function positiveInteger(flag: string, value: unknown, fallback: number): number {
+  const n = Number(value ?? fallback);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer, got '${value}'`);
   return n;
 }
 
 /** Run `n` shard processes of the same command (each a share of the encoders) and wait for all. */
-async function runShards(command: string[], out: string, n: number, log: (l: string) => void): Promise<number> {
+async function runShards(command: string[], out: string, n: number, threads: number, log: (l: string) => void): Promise<number> {
   log(`running ${n} processes, each on a share of the encoders`);
   const codes = await Promise.all(
     Array.from({ length: n }, (_, i) =>
       new Promise<number>((done) => {
-        const child = spawn(process.execPath, [BIN, ...command, '--out', out, '--no-report', '--shard', `${i}/${n}`], { stdio: ['ignore', 'inherit', 'inherit'] });
+        const child = spawn(process.execPath, [BIN, ...command, '--out', out, '--no-report', '--shard', `${i}/${n}`, '--threads', String(threads)], { stdio: ['ignore', 'inherit', 'inherit'] });
         child.on('exit', (code, signal) => done(code ?? (signal ? 130 : 1)));
       }),
     ),
@@ -124,10 +129,12 @@ async function runShards(command: string[], out: string, n: number, log: (l: str
 
 async function runConfig(config: BenchConfig, values: Record<string, unknown>, log: (l: string) => void, command: string[]): Promise<number> {
   const out = resolve(String(values.out ?? 'ssl-bench-run'));
-  const concurrency = parseConcurrency(values.concurrency);
+  const concurrency = positiveInteger('concurrency', values.concurrency, 1);
+  // Processes × threads = cores: more only makes them wait for each other.
+  const threads = positiveInteger('threads', values.threads, Math.max(1, Math.floor(availableParallelism() / concurrency)));
   const shard = parseShard(values.shard);
   if (concurrency > 1 && !shard) {
-    const code = await runShards(command, out, concurrency, log);
+    const code = await runShards(command, out, concurrency, threads, log);
     if (code !== 0) return code;
   }
   const controller = new AbortController();
@@ -139,7 +146,7 @@ async function runConfig(config: BenchConfig, values: Record<string, unknown>, l
   process.once('SIGTERM', onSignal);
   try {
     // After shard processes, this pass only collects their stored cells (nothing left to compute).
-    const summary = await runBenchmark({ config, out, signal: controller.signal, shard });
+    const summary = await runBenchmark({ config, out, signal: controller.signal, shard, wasmThreads: threads });
     log(`${summary.computed} cells computed, ${summary.reused} reused; results in ${summary.storePath}`);
     if (summary.interrupted) return 130;
     if (values['no-report'] || shard) return 0;

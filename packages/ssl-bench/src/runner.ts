@@ -23,6 +23,8 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Run only encoders i with i % count === index: one of `count` processes sharing the results store. */
   shard?: { index: number; count: number };
+  /** Threads of the wasm backend (default 1); results are the same for every count. */
+  wasmThreads?: number;
 }
 
 export interface RunSummary {
@@ -110,7 +112,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
   let reused = 0;
   let interrupted = false;
   try {
-    await initBackend(config.backend);
+    await initBackend(config.backend, { wasmThreads: options.wasmThreads });
     for (const spec of encoders) {
       const mine = cells.filter((c) => c.encoder === spec);
       const todo = mine.filter((c) => !store.get(spec.name, c.dataset, c.variant.id, c.hash));
