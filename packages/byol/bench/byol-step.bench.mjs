@@ -1,15 +1,17 @@
 // BYOL training throughput on the active backend: steps/s and images/s (each image
 // gives two views) for ResNet-18 (CIFAR stem, 32x32) at batch 64 with the paper's heads,
 // and the small ConvNet for scale. Prints JSON lines (see tooling/bench.mjs).
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import { convnet, resnet18 } from '@selfsup/backbones';
 import { createByol } from '@selfsup/byol';
 import { initBackend } from '@selfsup/runtime';
 import { report, timeIt } from '../../../tooling/bench.mjs';
 
-const backend = await initBackend(process.env.SELFSUP_BACKEND ?? 'auto');
-// Batch 64 is the target; BENCH_BATCH lowers it where the backend's memory cannot hold it
-// (single-threaded tfjs-wasm runs out of its heap on ResNet-18 at 64: see the README).
+// wasm runs on every core unless BENCH_THREADS says otherwise (as selfsup-byol does).
+const threads = Number(process.env.BENCH_THREADS ?? availableParallelism());
+const backend = await initBackend(process.env.SELFSUP_BACKEND ?? 'auto', { wasmThreads: threads });
+// Batch 64 is the target; BENCH_BATCH lowers it where the backend's memory cannot hold it.
 const BATCH = Number(process.env.BENCH_BATCH ?? 64);
 const SIZE = 32;
 // ResNet-18 steps take tens of seconds on single-threaded wasm: time few of them.

@@ -96,6 +96,8 @@ async function benchTrainingStep(iterations, warmup = 1, batch = BATCH) {
     imagesPerSecond: round(batch / seconds.wall),
     imagesPerCpuSecond: round(batch / seconds.cpu),
     gflopsCpuTime: round(trainFlops / seconds.cpu / 1e9),
+    // The wasm heap only grows, so its size is the peak memory the step needed.
+    wasmHeapMiB: tf.backend().wasm ? Math.round(tf.backend().wasm.HEAPU8.length / 2 ** 20) : undefined,
   });
   tf.dispose([images, labels]);
   optimizer.dispose();
