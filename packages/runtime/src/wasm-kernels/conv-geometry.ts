@@ -47,6 +47,9 @@ export function convGeometry(
   };
 }
 
+/** a mod n in [0, n), also for negative a: the stride phase of a (possibly padded) index. */
+export const mod = (a: number, n: number): number => ((a % n) + n) % n;
+
 /** `dataFormat` other than NHWC is not supported by the wasm convolutions. */
 export function assertChannelsLast(kernel: string, dataFormat: string | undefined): void {
   if (dataFormat !== undefined && dataFormat !== 'NHWC' && dataFormat !== 'channelsLast') {

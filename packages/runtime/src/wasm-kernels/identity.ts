@@ -10,23 +10,19 @@
 import type { CastAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { runWasm, type WasmBackend } from './wasm-ops';
 
-interface SharingBackend extends WasmBackend {
-  incRef(dataId: object): void;
-}
-
-function share(backend: SharingBackend, x: TensorInfo): TensorInfo {
+function share(backend: WasmBackend, x: TensorInfo): TensorInfo {
   backend.incRef(x.dataId);
   return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
 }
 
-function identity(args: { inputs: { x: TensorInfo }; backend: SharingBackend }): TensorInfo {
+function identity(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo {
   const { inputs: { x }, backend } = args;
   // Strings live outside the heap; the original kernel handles them.
   return x.dtype === 'string' ? runWasm(backend, 'Identity', { x }) : share(backend, x);
 }
 
 /** The stock kernel copies values as they are, so 3 cast to bool stayed 3. */
-function toBool(backend: SharingBackend, x: TensorInfo): TensorInfo {
+function toBool(backend: WasmBackend, x: TensorInfo): TensorInfo {
   const out = backend.makeOutput(x.shape, 'bool');
   const values = backend.typedArrayFromHeap(x);
   const flags = backend.typedArrayFromHeap(out);
@@ -34,7 +30,7 @@ function toBool(backend: SharingBackend, x: TensorInfo): TensorInfo {
   return out;
 }
 
-function cast(args: { inputs: { x: TensorInfo }; backend: SharingBackend; attrs: CastAttrs }): TensorInfo {
+function cast(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: CastAttrs }): TensorInfo {
   const { inputs: { x }, backend, attrs } = args;
   if (x.dtype === 'string') return runWasm(backend, 'Cast', { x }, attrs);
   if (attrs.dtype === x.dtype) return share(backend, x);

@@ -9,7 +9,7 @@
  * kernel; the phases are then interleaved into dx.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { ConvGeometry } from './conv-geometry';
+import { mod, type ConvGeometry } from './conv-geometry';
 import { heapF32, release, slice, type WasmBackend } from './wasm-ops';
 
 /** One phase of one spatial axis: which taps reach it and how to convolve dy for it. */
@@ -27,8 +27,6 @@ export interface AxisPhase {
   padBefore: number;
   padAfter: number;
 }
-
-const mod = (a: number, n: number): number => ((a % n) + n) % n;
 
 /** The phases of one axis; phases no tap reaches (or with no rows) are left out, their dx rows are zero. */
 export function axisPhases(inSize: number, outSize: number, filterSize: number, stride: number, dilation: number, pad: number): AxisPhase[] {

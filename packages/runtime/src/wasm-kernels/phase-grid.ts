@@ -11,7 +11,7 @@
  * one contiguous window (the extra cells meet zeros of a padded dy).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
-import type { ConvGeometry } from './conv-geometry';
+import { mod, type ConvGeometry } from './conv-geometry';
 import { heapF32, type WasmBackend } from './wasm-ops';
 
 export interface GridTap {
@@ -32,8 +32,6 @@ export interface PhaseGrid {
   phases: TensorInfo[];
 }
 
-const mod = (a: number, n: number): number => ((a % n) + n) % n;
-
 /** Phase and shift of each tap along one axis, shifts counted from the smallest. */
 function axisTaps(filterSize: number, stride: number, pad: number): { phase: number[]; shift: number[]; first: number; span: number } {
   const t = Array.from({ length: filterSize }, (_, k) => k - pad);
@@ -42,21 +40,15 @@ function axisTaps(filterSize: number, stride: number, pad: number): { phase: num
   return { phase: t.map((v) => mod(v, stride)), shift: q.map((v) => v - first), first, span: Math.max(...q) - first };
 }
 
-/** [rows, cols] per image of the grid `g`'s taps read (≥ the output size). */
-export function gridSize(g: ConvGeometry): [number, number] {
-  return [
-    g.outHeight + axisTaps(g.filterHeight, g.strides[0], g.padTop).span,
-    g.outWidth + axisTaps(g.filterWidth, g.strides[1], g.padLeft).span,
-  ];
-}
-
 /** The phase grids of x ([N, H, W, C] on the wasm heap) for the taps of `g` (dilation 1). */
 export function buildPhaseGrid(backend: WasmBackend, x: TensorInfo, g: ConvGeometry): PhaseGrid {
   const [n, h, w, c] = x.shape;
   const [sh, sw] = g.strides;
   const rows = axisTaps(g.filterHeight, sh, g.padTop);
   const cols = axisTaps(g.filterWidth, sw, g.padLeft);
-  const [gridHeight, gridWidth] = gridSize(g);
+  // Per image: the output size plus the spread of the taps' shifts.
+  const gridHeight = g.outHeight + rows.span;
+  const gridWidth = g.outWidth + cols.span;
   const channelStride = n * gridHeight * gridWidth + rows.span * gridWidth + cols.span;
 
   const byPhase = new Map<number, TensorInfo>();

@@ -10,6 +10,7 @@ import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-
 export interface WasmBackend {
   makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
+  incRef(dataId: object): void;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   readSync(dataId: object): unknown;
 }
