@@ -93,4 +93,7 @@ export const CONV_CASES: Array<[[number, number, number, number], number, number
   [[3, 24, 24, 4], 3, 5, 1, 'same'],
   [[2, 32, 32, 3], 3, 4, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
   [[2, 31, 33, 2], 1, 3, 2, 'valid'],
+  // Many output channels: the filter gradient's grid is cut into several chunks (dy rows straddle them).
+  [[2, 20, 20, 8], 3, 512, 1, 'same'],
+  [[2, 32, 32, 3], 3, 512, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
 ];

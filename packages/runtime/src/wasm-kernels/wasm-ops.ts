@@ -8,11 +8,14 @@ import { getKernel, type NamedAttrMap, type TensorInfo } from '@tensorflow/tfjs-
 
 /** The parts of tfjs-backend-wasm's `BackendWasm` the training kernels use. */
 export interface WasmBackend {
-  makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool'): TensorInfo;
+  /** With `memoryOffset`, the output is registered over existing heap bytes instead of new ones. */
+  makeOutput(shape: number[], dtype: 'float32' | 'int32' | 'bool', memoryOffset?: number): TensorInfo;
   disposeData(dataId: object, force?: boolean): boolean;
   incRef(dataId: object): void;
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   readSync(dataId: object): unknown;
+  dataIdMap: { get(dataId: object): { id: number; memoryOffset: number }; delete(dataId: object): void };
+  wasm: { tfjs: { disposeData(id: number): void } };
 }
 
 type Inputs = Record<string, TensorInfo> | TensorInfo[];
@@ -58,4 +61,20 @@ export function fromValues(backend: WasmBackend, shape: number[], values: Float3
   const out = backend.makeOutput(shape, 'float32');
   heapF32(backend, out).set(values);
   return out;
+}
+
+/**
+ * A tensor over `shape` floats of `base`'s storage from float `offset` on, without
+ * copying: lets a GEMM read a window of a larger buffer. Its bytes belong to `base`,
+ * so it must be released with `releaseView` (not `release`, which would free them)
+ * before `base` is.
+ */
+export function viewOf(backend: WasmBackend, base: TensorInfo, offset: number, shape: number[]): TensorInfo {
+  return backend.makeOutput(shape, 'float32', backend.dataIdMap.get(base.dataId).memoryOffset + 4 * offset);
+}
+
+/** Unregister a `viewOf` tensor (and any operator the backend cached for it), leaving its bytes alone. */
+export function releaseView(backend: WasmBackend, view: TensorInfo): void {
+  backend.wasm.tfjs.disposeData(backend.dataIdMap.get(view.dataId).id);
+  backend.dataIdMap.delete(view.dataId);
 }
