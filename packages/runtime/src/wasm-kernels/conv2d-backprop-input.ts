@@ -1,12 +1,14 @@
 /**
  * Conv2DBackpropInput for wasm: the wasm backend's own kernel is a scalar loop
  * about 20x slower than its forward convolution; this one runs the forward
- * XNNPACK convolution once per stride phase (see input-gradient.ts).
+ * convolution (conv2d.ts: Winograd or XNNPACK) once per stride phase (see
+ * input-gradient.ts).
  */
 import type { Conv2DBackpropInputAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertChannelsLast, convGeometry } from './conv-geometry';
 import { inputGradientByPhases, phasePadding, type AxisPhase } from './input-gradient';
-import { fromValues, heapF32, release, runWasm, type WasmBackend } from './wasm-ops';
+import { conv2d } from './conv2d';
+import { fromValues, heapF32, release, type WasmBackend } from './wasm-ops';
 
 /** The flipped sub-filter of one phase with in/out channels exchanged: [Jh, Jw, outC, inC]. */
 function phaseFilter(w: Float32Array, shape: number[], rows: AxisPhase, cols: AxisPhase): Float32Array {
@@ -30,7 +32,7 @@ function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInf
   return inputGradientByPhases(backend, dy, dxShape, g, (dyPart, rows, cols) => {
     const w = phaseFilter(heapF32(backend, filter), filter.shape, rows, cols);
     const phaseW = fromValues(backend, [rows.taps.length, cols.taps.length, filter.shape[3], filter.shape[2]], w);
-    const out = runWasm(backend, 'Conv2D', { x: dyPart, filter: phaseW }, {
+    const out = conv2d(backend, dyPart, phaseW, {
       strides: [1, 1],
       dilations: [rows.dilation, cols.dilation],
       pad: phasePadding(rows, cols),

@@ -12,6 +12,7 @@ describe('registerWasmTrainingKernels', () => {
     expect(wasmTrainingKernels.map((k) => k.kernelName).sort()).toEqual([
       'BatchMatMul',
       'Cast',
+      'Conv2D',
       'Conv2DBackpropFilter',
       'Conv2DBackpropInput',
       'DepthwiseConv2dNativeBackpropFilter',

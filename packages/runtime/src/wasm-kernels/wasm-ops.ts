@@ -15,7 +15,12 @@ export interface WasmBackend {
   typedArrayFromHeap(info: TensorInfo): Float32Array | Int32Array | Uint8Array;
   readSync(dataId: object): unknown;
   dataIdMap: { get(dataId: object): { id: number; memoryOffset: number }; delete(dataId: object): void };
-  wasm: { tfjs: { disposeData(id: number): void } };
+  wasm: {
+    tfjs: { disposeData(id: number): void };
+    /** The heap's memory: `wasmMemory` in the threaded build, `asm.memory` in the others. */
+    wasmMemory?: WebAssembly.Memory;
+    asm?: { memory?: WebAssembly.Memory };
+  };
 }
 
 type Inputs = Record<string, TensorInfo> | TensorInfo[];
@@ -70,8 +75,11 @@ export function fromValues(backend: WasmBackend, shape: number[], values: Float3
  * before `base` is.
  */
 export function viewOf(backend: WasmBackend, base: TensorInfo, offset: number, shape: number[]): TensorInfo {
-  return backend.makeOutput(shape, 'float32', backend.dataIdMap.get(base.dataId).memoryOffset + 4 * offset);
+  return backend.makeOutput(shape, 'float32', addressOf(backend, base) + 4 * offset);
 }
+
+/** The byte address of a tensor's values on the wasm heap (stable while it lives, unlike typed-array views). */
+export const addressOf = (backend: WasmBackend, info: TensorInfo): number => backend.dataIdMap.get(info.dataId).memoryOffset;
 
 /** Unregister a `viewOf` tensor (and any operator the backend cached for it), leaving its bytes alone. */
 export function releaseView(backend: WasmBackend, view: TensorInfo): void {

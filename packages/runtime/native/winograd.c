@@ -1,0 +1,282 @@
+/*
+ * Winograd F(2x2, 3x3) transforms for the wasm 3x3 stride-1 convolutions
+ * (see ../src/wasm-kernels/winograd.ts). Compiled to wasm SIMD128 by
+ * tooling/build-winograd-wasm.mjs; it runs on the tfjs wasm backend's own
+ * memory (imported), so it has no data, no stack and no globals of its own.
+ *
+ * Per 2x2 output tile, with d the 4x4 input tile and g the 3x3 filter:
+ *   y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A,
+ *   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1],
+ *   Aᵀ = [1 1 1 0; 0 1 -1 -1],
+ * so the 9 products per output pixel become 16 per 4 pixels (2.25x fewer), and
+ * the ⊙ summed over input channels is 16 matrix products [tiles, inC]·[inC, outC].
+ * All three transforms work on 4 channels at a time (NHWC keeps them adjacent).
+ */
+#include <wasm_simd128.h>
+
+typedef v128_t f4;
+#define ADD wasm_f32x4_add
+#define SUB wasm_f32x4_sub
+#define MUL wasm_f32x4_mul
+
+/* Bᵀ z for the four values z0..z3 of one column (or row). */
+#define BT(z0, z1, z2, z3, o0, o1, o2, o3) \
+  do { o0 = SUB(z0, z2); o1 = ADD(z1, z2); o2 = SUB(z2, z1); o3 = SUB(z1, z3); } while (0)
+
+/*
+ * x [n, h, w, c] → v [16][tiles][c], tiles = n · tilesH · tilesW in row-major
+ * (image, tile row, tile column); tile (ty, tx) reads input rows 2ty − padTop .. +3
+ * and columns 2tx − padLeft .. +3, zero outside the image. c is a multiple of 4.
+ */
+__attribute__((export_name("winograd_input")))
+void winograd_input(const float* x, int n, int h, int w, int c, int pad_top, int pad_left, int tiles_h, int tiles_w, float* v) {
+  const int tiles = n * tiles_h * tiles_w;
+  const long plane = (long)tiles * c;
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  int t = 0;
+  for (int img = 0; img < n; img++) {
+    const float* xi = x + (long)img * h * w * c;
+    for (int ty = 0; ty < tiles_h; ty++) {
+      const int r0 = 2 * ty - pad_top;
+      for (int tx = 0; tx < tiles_w; tx++, t++) {
+        const int c0 = 2 * tx - pad_left;
+        const int inside = r0 >= 0 && r0 + 4 <= h && c0 >= 0 && c0 + 4 <= w;
+        float* out = v + (long)t * c;
+        for (int ch = 0; ch < c; ch += 4, out += 4) {
+          f4 d[4][4];
+          for (int i = 0; i < 4; i++) {
+            const int r = r0 + i;
+            for (int j = 0; j < 4; j++) {
+              const int col = c0 + j;
+              d[i][j] = inside || (r >= 0 && r < h && col >= 0 && col < w) ? wasm_v128_load(xi + ((long)r * w + col) * c + ch) : zero;
+            }
+          }
+          f4 e[4][4];
+          for (int j = 0; j < 4; j++) BT(d[0][j], d[1][j], d[2][j], d[3][j], e[0][j], e[1][j], e[2][j], e[3][j]);
+          for (int i = 0; i < 4; i++) {
+            f4 o0, o1, o2, o3;
+            BT(e[i][0], e[i][1], e[i][2], e[i][3], o0, o1, o2, o3);
+            wasm_v128_store(out + (4 * i + 0) * plane, o0);
+            wasm_v128_store(out + (4 * i + 1) * plane, o1);
+            wasm_v128_store(out + (4 * i + 2) * plane, o2);
+            wasm_v128_store(out + (4 * i + 3) * plane, o3);
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * m → y [n, oh, ow, c]: Aᵀ m A per tile, pixels past oh/ow dropped. m is 16 matrices
+ * [tiles][c] (one per element of the 4x4 tile), at the addresses in `planes`.
+ */
+__attribute__((export_name("winograd_output")))
+void winograd_output(const float* const* planes, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* y) {
+  int t = 0;
+  for (int img = 0; img < n; img++) {
+    float* yi = y + (long)img * oh * ow * c;
+    for (int ty = 0; ty < tiles_h; ty++) {
+      for (int tx = 0; tx < tiles_w; tx++, t++) {
+        const long at = (long)t * c;
+        const int rows = oh - 2 * ty < 2 ? 1 : 2;
+        const int cols = ow - 2 * tx < 2 ? 1 : 2;
+        for (int ch = 0; ch < c; ch += 4) {
+          /* Aᵀ m over rows (s: 2 rows x 4 columns), then over columns. Named, not an
+             array indexed at run time, which would put it on a stack this module lacks. */
+          f4 s00, s01, s02, s03, s10, s11, s12, s13;
+#define COLUMN(j, a, b)                                                                                \
+  do {                                                                                                 \
+    const f4 m0 = wasm_v128_load(planes[0 + j] + at + ch), m1 = wasm_v128_load(planes[4 + j] + at + ch); \
+    const f4 m2 = wasm_v128_load(planes[8 + j] + at + ch), m3 = wasm_v128_load(planes[12 + j] + at + ch); \
+    a = ADD(ADD(m0, m1), m2);                                                                          \
+    b = SUB(SUB(m1, m2), m3);                                                                          \
+  } while (0)
+          COLUMN(0, s00, s10); COLUMN(1, s01, s11); COLUMN(2, s02, s12); COLUMN(3, s03, s13);
+#undef COLUMN
+          float* out = yi + ((long)(2 * ty) * ow + 2 * tx) * c + ch;
+          wasm_v128_store(out, ADD(ADD(s00, s01), s02));
+          if (cols > 1) wasm_v128_store(out + c, SUB(SUB(s01, s02), s03));
+          if (rows > 1) {
+            out += (long)ow * c;
+            wasm_v128_store(out, ADD(ADD(s10, s11), s12));
+            if (cols > 1) wasm_v128_store(out + c, SUB(SUB(s11, s12), s13));
+          }
+        }
+      }
+    }
+  }
+}
+
+/*
+ * g [3][3][k][m] (a tfjs filter: taps, in channels, out channels) → u [16][k][m] =
+ * G g Gᵀ for every (k, m). k · m is a multiple of 4.
+ */
+__attribute__((export_name("winograd_filter")))
+void winograd_filter(const float* g, int k, int m, float* u) {
+  const long plane = (long)k * m;
+  const f4 half = wasm_f32x4_splat(0.5f);
+  for (long at = 0; at < plane; at += 4) {
+    f4 q[3][3];
+    for (int i = 0; i < 3; i++)
+      for (int j = 0; j < 3; j++) q[i][j] = wasm_v128_load(g + (i * 3 + j) * plane + at);
+    f4 r[4][3];
+    for (int j = 0; j < 3; j++) {
+      r[0][j] = q[0][j];
+      r[1][j] = MUL(ADD(ADD(q[0][j], q[1][j]), q[2][j]), half);
+      r[2][j] = MUL(ADD(SUB(q[0][j], q[1][j]), q[2][j]), half);
+      r[3][j] = q[2][j];
+    }
+    for (int i = 0; i < 4; i++) {
+      float* out = u + (4 * i) * plane + at;
+      wasm_v128_store(out, r[i][0]);
+      wasm_v128_store(out + plane, MUL(ADD(ADD(r[i][0], r[i][1]), r[i][2]), half));
+      wasm_v128_store(out + 2 * plane, MUL(ADD(SUB(r[i][0], r[i][1]), r[i][2]), half));
+      wasm_v128_store(out + 3 * plane, r[i][2]);
+    }
+  }
+}
+
+/*
+ * For the filter gradient. x [n, h, w, c] → v [16][chunks][c][chunk_tiles]: the same
+ * Bᵀ d B as winograd_input, stored channels-first per chunk of tiles (the left operand
+ * of dU = Vᵀ · dM); tiles past the last one are zeros. chunk_tiles is a multiple of 4:
+ * four tiles' results (for 4 channels) go through `scratch` (64 vectors, the caller's)
+ * and are transposed, so each store writes 4 consecutive tiles of one channel.
+ */
+__attribute__((export_name("winograd_input_by_channel")))
+void winograd_input_by_channel(const float* x, int n, int h, int w, int c, int pad_top, int pad_left, int tiles_h, int tiles_w, int chunk_tiles, int chunks, float* v, float* scratch) {
+  const int tiles = n * tiles_h * tiles_w;
+  const long chunk_floats = (long)c * chunk_tiles;
+  const long plane = (long)chunks * chunk_floats;
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  for (int t0 = 0; t0 < chunks * chunk_tiles; t0 += 4) {
+    float* out = v + (long)(t0 / chunk_tiles) * chunk_floats + t0 % chunk_tiles;
+    for (int ch = 0; ch < c; ch += 4) {
+      for (int q = 0; q < 4; q++) {
+        const int t = t0 + q;
+        const int img = t / (tiles_h * tiles_w);
+        const int r0 = 2 * ((t / tiles_w) % tiles_h) - pad_top;
+        const int c0 = 2 * (t % tiles_w) - pad_left;
+        const int real = t < tiles;
+        const int inside = real && r0 >= 0 && r0 + 4 <= h && c0 >= 0 && c0 + 4 <= w;
+        const float* xi = x + (long)img * h * w * c + ch;
+        f4 d[4][4];
+        for (int i = 0; i < 4; i++) {
+          const int r = r0 + i;
+          for (int j = 0; j < 4; j++) {
+            const int col = c0 + j;
+            d[i][j] = inside || (real && r >= 0 && r < h && col >= 0 && col < w) ? wasm_v128_load(xi + ((long)r * w + col) * c) : zero;
+          }
+        }
+        f4 e[4][4];
+        for (int j = 0; j < 4; j++) BT(d[0][j], d[1][j], d[2][j], d[3][j], e[0][j], e[1][j], e[2][j], e[3][j]);
+        float* sq = scratch + q * 4;
+        for (int i = 0; i < 4; i++) {
+          f4 o0, o1, o2, o3;
+          BT(e[i][0], e[i][1], e[i][2], e[i][3], o0, o1, o2, o3);
+          wasm_v128_store(sq + (4 * i + 0) * 16, o0);
+          wasm_v128_store(sq + (4 * i + 1) * 16, o1);
+          wasm_v128_store(sq + (4 * i + 2) * 16, o2);
+          wasm_v128_store(sq + (4 * i + 3) * 16, o3);
+        }
+      }
+      /* scratch[e][tile][channel] → v[e][channel][tile], 4x4 at a time. */
+      for (int e = 0; e < 16; e++) {
+        const float* se = scratch + e * 16;
+        const f4 a = wasm_v128_load(se), b = wasm_v128_load(se + 4), cc = wasm_v128_load(se + 8), dd = wasm_v128_load(se + 12);
+        const f4 ab_lo = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab_hi = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+        const f4 cd_lo = wasm_i32x4_shuffle(cc, dd, 0, 4, 1, 5), cd_hi = wasm_i32x4_shuffle(cc, dd, 2, 6, 3, 7);
+        float* dst = out + e * plane + (long)ch * chunk_tiles;
+        wasm_v128_store(dst, wasm_i32x4_shuffle(ab_lo, cd_lo, 0, 1, 4, 5));
+        wasm_v128_store(dst + chunk_tiles, wasm_i32x4_shuffle(ab_lo, cd_lo, 2, 3, 6, 7));
+        wasm_v128_store(dst + 2 * chunk_tiles, wasm_i32x4_shuffle(ab_hi, cd_hi, 0, 1, 4, 5));
+        wasm_v128_store(dst + 3 * chunk_tiles, wasm_i32x4_shuffle(ab_hi, cd_hi, 2, 3, 6, 7));
+      }
+    }
+  }
+}
+
+/*
+ * For the filter gradient. dy [n, oh, ow, c] → dm [16][chunks · chunk_tiles][c]: per
+ * tile the gradient of Aᵀ m A, dm = A dY Aᵀ with dY the tile's 2x2 (zeros past oh/ow
+ * and past the last tile), A = [1 0; 1 1; 1 -1; 0 -1].
+ */
+__attribute__((export_name("winograd_output_gradient")))
+void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int tiles_h, int tiles_w, int padded_tiles, float* dm) {
+  const int tiles = n * tiles_h * tiles_w;
+  const long plane = (long)padded_tiles * c;
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  for (int t = 0; t < padded_tiles; t++) {
+    const int img = t / (tiles_h * tiles_w);
+    const int ty = (t / tiles_w) % tiles_h;
+    const int tx = t % tiles_w;
+    const int real = t < tiles;
+    const int rows = real ? (oh - 2 * ty < 2 ? 1 : 2) : 0;
+    const int cols = real ? (ow - 2 * tx < 2 ? 1 : 2) : 0;
+    const float* in = dy + (((long)img * oh + 2 * ty) * ow + 2 * tx) * c;
+    float* out = dm + (long)t * c;
+    for (int ch = 0; ch < c; ch += 4) {
+      const f4 y00 = rows > 0 ? wasm_v128_load(in + ch) : zero;
+      const f4 y01 = rows > 0 && cols > 1 ? wasm_v128_load(in + c + ch) : zero;
+      const f4 y10 = rows > 1 ? wasm_v128_load(in + (long)ow * c + ch) : zero;
+      const f4 y11 = rows > 1 && cols > 1 ? wasm_v128_load(in + (long)ow * c + c + ch) : zero;
+      /* A dY: 4 rows x 2 columns. */
+      const f4 a0 = y00, a1 = ADD(y00, y10), a2 = SUB(y00, y10), a3 = wasm_f32x4_neg(y10);
+      const f4 b0 = y01, b1 = ADD(y01, y11), b2 = SUB(y01, y11), b3 = wasm_f32x4_neg(y11);
+      /* (A dY) Aᵀ: row r → (a, a + b, a − b, −b). */
+#define ROW(r, a, b)                                              \
+  do {                                                            \
+    wasm_v128_store(out + (4 * r + 0) * plane + ch, a);           \
+    wasm_v128_store(out + (4 * r + 1) * plane + ch, ADD(a, b));   \
+    wasm_v128_store(out + (4 * r + 2) * plane + ch, SUB(a, b));   \
+    wasm_v128_store(out + (4 * r + 3) * plane + ch, wasm_f32x4_neg(b)); \
+  } while (0)
+      ROW(0, a0, b0); ROW(1, a1, b1); ROW(2, a2, b2); ROW(3, a3, b3);
+#undef ROW
+    }
+  }
+}
+
+/*
+ * For the filter gradient. du: 16 · chunks matrices [k][m] (products per tile element
+ * and chunk) at the addresses in `parts`, element-major; sums each element's chunks in
+ * order, then dW = Gᵀ dU G → dw [3][3][k][m].
+ */
+static inline f4 chunk_sum(const float* const* parts, int chunks, long at) {
+  f4 s = wasm_v128_load(parts[0] + at);
+  for (int q = 1; q < chunks; q++) s = ADD(s, wasm_v128_load(parts[q] + at));
+  return s;
+}
+
+__attribute__((export_name("winograd_filter_gradient")))
+void winograd_filter_gradient(const float* const* parts, int chunks, int k, int m, float* dw) {
+  const long plane = (long)k * m;
+  const f4 half = wasm_f32x4_splat(0.5f);
+  for (long at = 0; at < plane; at += 4) {
+    /* Gᵀ dU G, dU's rows summed as they are read: Gᵀ maps rows (u0, u1, u2, u3) to
+       (u0 + ½(u1 + u2), ½(u1 − u2), ½(u1 + u2) + u3); G does the same to columns. */
+#define DU(e) chunk_sum(parts + (e) * chunks, chunks, at)
+#define GT(u0, u1, u2, u3, o0, o1, o2)        \
+  do {                                        \
+    const f4 p = MUL(ADD(u1, u2), half);      \
+    o0 = ADD(u0, p);                          \
+    o1 = MUL(SUB(u1, u2), half);              \
+    o2 = ADD(p, u3);                          \
+  } while (0)
+    f4 r00, r01, r02, r03, r10, r11, r12, r13, r20, r21, r22, r23;
+    GT(DU(0), DU(4), DU(8), DU(12), r00, r10, r20);
+    GT(DU(1), DU(5), DU(9), DU(13), r01, r11, r21);
+    GT(DU(2), DU(6), DU(10), DU(14), r02, r12, r22);
+    GT(DU(3), DU(7), DU(11), DU(15), r03, r13, r23);
+    f4 o0, o1, o2;
+    GT(r00, r01, r02, r03, o0, o1, o2);
+    wasm_v128_store(dw + 0 * plane + at, o0); wasm_v128_store(dw + 1 * plane + at, o1); wasm_v128_store(dw + 2 * plane + at, o2);
+    GT(r10, r11, r12, r13, o0, o1, o2);
+    wasm_v128_store(dw + 3 * plane + at, o0); wasm_v128_store(dw + 4 * plane + at, o1); wasm_v128_store(dw + 5 * plane + at, o2);
+    GT(r20, r21, r22, r23, o0, o1, o2);
+    wasm_v128_store(dw + 6 * plane + at, o0); wasm_v128_store(dw + 7 * plane + at, o1); wasm_v128_store(dw + 8 * plane + at, o2);
+#undef GT
+#undef DU
+  }
+}
