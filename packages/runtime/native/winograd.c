@@ -138,87 +138,25 @@ void winograd_filter(const float* g, int k, int m, float* u) {
 }
 
 /*
- * For the filter gradient. x [n, h, w, c] → v [16][chunks][c][chunk_tiles]: the same
- * Bᵀ d B as winograd_input, stored channels-first per chunk of tiles (the left operand
- * of dU = Vᵀ · dM); tiles past the last one are zeros. chunk_tiles is a multiple of 4:
- * four tiles' results (for 4 channels) go through `scratch` (64 vectors, the caller's)
- * and are transposed, so each store writes 4 consecutive tiles of one channel.
- */
-__attribute__((export_name("winograd_input_by_channel")))
-void winograd_input_by_channel(const float* x, int n, int h, int w, int c, int pad_top, int pad_left, int tiles_h, int tiles_w, int chunk_tiles, int chunks, float* v, float* scratch) {
-  const int tiles = n * tiles_h * tiles_w;
-  const long chunk_floats = (long)c * chunk_tiles;
-  const long plane = (long)chunks * chunk_floats;
-  const f4 zero = wasm_f32x4_splat(0.0f);
-  for (int t0 = 0; t0 < chunks * chunk_tiles; t0 += 4) {
-    float* out = v + (long)(t0 / chunk_tiles) * chunk_floats + t0 % chunk_tiles;
-    for (int ch = 0; ch < c; ch += 4) {
-      for (int q = 0; q < 4; q++) {
-        const int t = t0 + q;
-        const int img = t / (tiles_h * tiles_w);
-        const int r0 = 2 * ((t / tiles_w) % tiles_h) - pad_top;
-        const int c0 = 2 * (t % tiles_w) - pad_left;
-        const int real = t < tiles;
-        const int inside = real && r0 >= 0 && r0 + 4 <= h && c0 >= 0 && c0 + 4 <= w;
-        const float* xi = x + (long)img * h * w * c + ch;
-        f4 d[4][4];
-        for (int i = 0; i < 4; i++) {
-          const int r = r0 + i;
-          for (int j = 0; j < 4; j++) {
-            const int col = c0 + j;
-            d[i][j] = inside || (real && r >= 0 && r < h && col >= 0 && col < w) ? wasm_v128_load(xi + ((long)r * w + col) * c) : zero;
-          }
-        }
-        f4 e[4][4];
-        for (int j = 0; j < 4; j++) BT(d[0][j], d[1][j], d[2][j], d[3][j], e[0][j], e[1][j], e[2][j], e[3][j]);
-        float* sq = scratch + q * 4;
-        for (int i = 0; i < 4; i++) {
-          f4 o0, o1, o2, o3;
-          BT(e[i][0], e[i][1], e[i][2], e[i][3], o0, o1, o2, o3);
-          wasm_v128_store(sq + (4 * i + 0) * 16, o0);
-          wasm_v128_store(sq + (4 * i + 1) * 16, o1);
-          wasm_v128_store(sq + (4 * i + 2) * 16, o2);
-          wasm_v128_store(sq + (4 * i + 3) * 16, o3);
-        }
-      }
-      /* scratch[e][tile][channel] → v[e][channel][tile], 4x4 at a time. */
-      for (int e = 0; e < 16; e++) {
-        const float* se = scratch + e * 16;
-        const f4 a = wasm_v128_load(se), b = wasm_v128_load(se + 4), cc = wasm_v128_load(se + 8), dd = wasm_v128_load(se + 12);
-        const f4 ab_lo = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab_hi = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
-        const f4 cd_lo = wasm_i32x4_shuffle(cc, dd, 0, 4, 1, 5), cd_hi = wasm_i32x4_shuffle(cc, dd, 2, 6, 3, 7);
-        float* dst = out + e * plane + (long)ch * chunk_tiles;
-        wasm_v128_store(dst, wasm_i32x4_shuffle(ab_lo, cd_lo, 0, 1, 4, 5));
-        wasm_v128_store(dst + chunk_tiles, wasm_i32x4_shuffle(ab_lo, cd_lo, 2, 3, 6, 7));
-        wasm_v128_store(dst + 2 * chunk_tiles, wasm_i32x4_shuffle(ab_hi, cd_hi, 0, 1, 4, 5));
-        wasm_v128_store(dst + 3 * chunk_tiles, wasm_i32x4_shuffle(ab_hi, cd_hi, 2, 3, 6, 7));
-      }
-    }
-  }
-}
-
-/*
- * For the filter gradient. dy [n, oh, ow, c] → dm [16][chunks · chunk_tiles][c]: per
- * tile the gradient of Aᵀ m A, dm = A dY Aᵀ with dY the tile's 2x2 (zeros past oh/ow
- * and past the last tile), A = [1 0; 1 1; 1 -1; 0 -1].
+ * For the filter gradient. dy [n, oh, ow, c] → dm [16][tiles][c]: per tile the gradient
+ * of Aᵀ m A, dm = A dY Aᵀ with dY the tile's 2x2 (zeros past oh/ow), A = [1 0; 1 1; 1 -1; 0 -1].
  */
 __attribute__((export_name("winograd_output_gradient")))
-void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int tiles_h, int tiles_w, int padded_tiles, float* dm) {
+void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* dm) {
   const int tiles = n * tiles_h * tiles_w;
-  const long plane = (long)padded_tiles * c;
+  const long plane = (long)tiles * c;
   const f4 zero = wasm_f32x4_splat(0.0f);
-  for (int t = 0; t < padded_tiles; t++) {
+  for (int t = 0; t < tiles; t++) {
     const int img = t / (tiles_h * tiles_w);
     const int ty = (t / tiles_w) % tiles_h;
     const int tx = t % tiles_w;
-    const int real = t < tiles;
-    const int rows = real ? (oh - 2 * ty < 2 ? 1 : 2) : 0;
-    const int cols = real ? (ow - 2 * tx < 2 ? 1 : 2) : 0;
+    const int rows = oh - 2 * ty < 2 ? 1 : 2;
+    const int cols = ow - 2 * tx < 2 ? 1 : 2;
     const float* in = dy + (((long)img * oh + 2 * ty) * ow + 2 * tx) * c;
     float* out = dm + (long)t * c;
     for (int ch = 0; ch < c; ch += 4) {
-      const f4 y00 = rows > 0 ? wasm_v128_load(in + ch) : zero;
-      const f4 y01 = rows > 0 && cols > 1 ? wasm_v128_load(in + c + ch) : zero;
+      const f4 y00 = wasm_v128_load(in + ch);
+      const f4 y01 = cols > 1 ? wasm_v128_load(in + c + ch) : zero;
       const f4 y10 = rows > 1 ? wasm_v128_load(in + (long)ow * c + ch) : zero;
       const f4 y11 = rows > 1 && cols > 1 ? wasm_v128_load(in + (long)ow * c + c + ch) : zero;
       /* A dY: 4 rows x 2 columns. */
@@ -239,24 +177,91 @@ void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int
 }
 
 /*
- * For the filter gradient. du: 16 · chunks matrices [k][m] (products per tile element
- * and chunk) at the addresses in `parts`, element-major; sums each element's chunks in
- * order, then dW = Gᵀ dU G → dw [3][3][k][m].
+ * For the filter gradient: du[e][k][m] = Σ_t v[e][t][k] · dm[e][t][m] over the tiles, for
+ * each tile element e, with v as winograd_input writes it (tile-major) and dm as
+ * winograd_output_gradient does. No GEMM library: XNNPACK would pack dm (a fresh operand
+ * per element) at a cost above the arithmetic's. Register tile: 4 rows of du (4
+ * consecutive k of one tile: one load, then splats) x 8 columns (two loads of dm's row),
+ * or 4 for the last columns when m is not a multiple of 8. The tiles go by in chunks
+ * small enough that a chunk of v and dm stays in cache while every (k, m) block passes
+ * over it; each du value sums its tiles in order, so the result does not depend on any
+ * thread count. k and m are multiples of 4.
  */
-static inline f4 chunk_sum(const float* const* parts, int chunks, long at) {
-  f4 s = wasm_v128_load(parts[0] + at);
-  for (int q = 1; q < chunks; q++) s = ADD(s, wasm_v128_load(parts[q] + at));
-  return s;
+#define PRODUCTS_CHUNK 128
+#define FMA(acc, a, b) acc = ADD(acc, MUL(a, b))
+__attribute__((export_name("winograd_filter_products")))
+void winograd_filter_products(const float* v, const float* dm, int tiles, int k, int m, float* du) {
+  const long vplane = (long)tiles * k, dplane = (long)tiles * m, uplane = (long)k * m;
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  for (int e = 0; e < 16; e++) {
+    const float* ve = v + e * vplane;
+    const float* de = dm + e * dplane;
+    float* ue = du + e * uplane;
+    for (int t0 = 0; t0 < tiles; t0 += PRODUCTS_CHUNK) {
+      const int count = tiles - t0 < PRODUCTS_CHUNK ? tiles - t0 : PRODUCTS_CHUNK;
+      for (int k0 = 0; k0 < k; k0 += 4) {
+        int m0 = 0;
+        for (; m0 + 8 <= m; m0 += 8) {
+          float* u = ue + (long)k0 * m + m0;
+          f4 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+          if (t0 > 0) {
+            c00 = wasm_v128_load(u); c01 = wasm_v128_load(u + 4);
+            c10 = wasm_v128_load(u + m); c11 = wasm_v128_load(u + m + 4);
+            c20 = wasm_v128_load(u + 2 * m); c21 = wasm_v128_load(u + 2 * m + 4);
+            c30 = wasm_v128_load(u + 3 * m); c31 = wasm_v128_load(u + 3 * m + 4);
+          }
+          const float* a = ve + (long)t0 * k + k0;
+          const float* b = de + (long)t0 * m + m0;
+          for (int t = 0; t < count; t++, a += k, b += m) {
+            const f4 av = wasm_v128_load(a), b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+            f4 s = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
+            FMA(c00, s, b0); FMA(c01, s, b1);
+            s = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
+            FMA(c10, s, b0); FMA(c11, s, b1);
+            s = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
+            FMA(c20, s, b0); FMA(c21, s, b1);
+            s = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
+            FMA(c30, s, b0); FMA(c31, s, b1);
+          }
+          wasm_v128_store(u, c00); wasm_v128_store(u + 4, c01);
+          wasm_v128_store(u + m, c10); wasm_v128_store(u + m + 4, c11);
+          wasm_v128_store(u + 2 * m, c20); wasm_v128_store(u + 2 * m + 4, c21);
+          wasm_v128_store(u + 3 * m, c30); wasm_v128_store(u + 3 * m + 4, c31);
+        }
+        if (m0 < m) {
+          float* u = ue + (long)k0 * m + m0;
+          f4 c0 = zero, c1 = zero, c2 = zero, c3 = zero;
+          if (t0 > 0) {
+            c0 = wasm_v128_load(u); c1 = wasm_v128_load(u + m); c2 = wasm_v128_load(u + 2 * m); c3 = wasm_v128_load(u + 3 * m);
+          }
+          const float* a = ve + (long)t0 * k + k0;
+          const float* b = de + (long)t0 * m + m0;
+          for (int t = 0; t < count; t++, a += k, b += m) {
+            const f4 av = wasm_v128_load(a), b0 = wasm_v128_load(b);
+            FMA(c0, wasm_i32x4_shuffle(av, av, 0, 0, 0, 0), b0);
+            FMA(c1, wasm_i32x4_shuffle(av, av, 1, 1, 1, 1), b0);
+            FMA(c2, wasm_i32x4_shuffle(av, av, 2, 2, 2, 2), b0);
+            FMA(c3, wasm_i32x4_shuffle(av, av, 3, 3, 3, 3), b0);
+          }
+          wasm_v128_store(u, c0); wasm_v128_store(u + m, c1); wasm_v128_store(u + 2 * m, c2); wasm_v128_store(u + 3 * m, c3);
+        }
+      }
+    }
+  }
 }
 
+/*
+ * For the filter gradient. du [16][k][m] → dw [3][3][k][m] = Gᵀ dU G for every (k, m).
+ * k · m is a multiple of 4.
+ */
 __attribute__((export_name("winograd_filter_gradient")))
-void winograd_filter_gradient(const float* const* parts, int chunks, int k, int m, float* dw) {
+void winograd_filter_gradient(const float* du, int k, int m, float* dw) {
   const long plane = (long)k * m;
   const f4 half = wasm_f32x4_splat(0.5f);
   for (long at = 0; at < plane; at += 4) {
-    /* Gᵀ dU G, dU's rows summed as they are read: Gᵀ maps rows (u0, u1, u2, u3) to
-       (u0 + ½(u1 + u2), ½(u1 − u2), ½(u1 + u2) + u3); G does the same to columns. */
-#define DU(e) chunk_sum(parts + (e) * chunks, chunks, at)
+    /* Gᵀ maps rows (u0, u1, u2, u3) to (u0 + ½(u1 + u2), ½(u1 − u2), ½(u1 + u2) + u3);
+       G does the same to columns. */
+#define DU(e) wasm_v128_load(du + (e) * plane + at)
 #define GT(u0, u1, u2, u3, o0, o1, o2)        \
   do {                                        \
     const f4 p = MUL(ADD(u1, u2), half);      \

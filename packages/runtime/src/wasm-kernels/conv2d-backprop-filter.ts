@@ -19,7 +19,7 @@ import type { Conv2DBackpropFilterAttrs, KernelConfig, TensorInfo } from '@tenso
 import { assertChannelsLast, convGeometry, type ConvGeometry } from './conv-geometry';
 import { buildPhaseGrid, gridSize, type PhaseGrid } from './phase-grid';
 import { heapF32, release, releaseView, runWasm, viewOf, type WasmBackend } from './wasm-ops';
-import { winogradFilterGradient, winogradFilterGradientApplies } from './winograd';
+import { winogradApplies, winogradFilterGradient } from './winograd';
 
 /** Floats of dy per chunk (chunk cells × outC): 512 KiB, a right operand that stays in cache while packed and read. */
 const DY_FLOATS_PER_CHUNK = 1 << 17;
@@ -135,7 +135,7 @@ function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo };
   assertChannelsLast('Conv2DBackpropFilter', attrs.dataFormat);
   const filterShape = attrs.filterShape as [number, number, number, number];
   const g = convGeometry(x.shape as [number, number, number, number], filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
-  return winogradFilterGradientApplies(g, filterShape[2], filterShape[3]) ? winogradFilterGradient(backend, x, dy, g) : filterGradient(backend, x, dy, g);
+  return winogradApplies(g, filterShape[2], filterShape[3]) ? winogradFilterGradient(backend, x, dy, g) : filterGradient(backend, x, dy, g);
 }
 
 export const conv2DBackpropFilterConfig: KernelConfig = {

@@ -1,31 +1,5 @@
-import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { initBackend } from '../backend';
-import { convGeometry } from './conv-geometry';
-import { expectSameOnBothBackends, seeded, type Pad } from './test-helpers';
-import type { WasmBackend } from './wasm-ops';
-import { winogradFilterGradient, winogradFilterGradientApplies, winogradTransforms } from './winograd';
-
-describe('winogradFilterGradient', () => {
-  it('sums several chunks of tiles (the last one part padding) to the cpu backend\'s filter gradient', async () => {
-    const pad: Pad = [[0, 0], [1, 1], [1, 1], [0, 0]];
-    const x = () => seeded([4, 7, 9, 128], 1);
-    const dy = () => seeded([4, 7, 9, 8], 2);
-    await initBackend('cpu');
-    const cpu = tf.tidy(() =>
-      (tf.engine().runKernel('Conv2DBackpropFilter', { x: x(), dy: dy() }, { strides: 1, pad, dataFormat: 'NHWC', filterShape: [3, 3, 128, 8] }) as tf.Tensor).dataSync(),
-    ) as Float32Array;
-    await initBackend('wasm');
-    const g = convGeometry([4, 7, 9, 128], [3, 3, 128, 8], 1, 1, pad, undefined, false);
-    expect(winogradFilterGradientApplies(g, 128, 8)).toBe(true);
-    // 80 tiles in chunks of 12 (96 floats of dM per chunk / 8 channels): 7 chunks, 4 tiles of padding.
-    const wasm = tf.tidy(() => {
-      const info = winogradFilterGradient(tf.backend() as unknown as WasmBackend, x(), dy(), g, 96);
-      return tf.engine().makeTensorFromTensorInfo(info).dataSync();
-    }) as Float32Array;
-    expectSameOnBothBackends({ cpu: [cpu], wasm: [wasm] });
-  });
-});
+import { winogradTransforms } from './winograd';
 
 type Transforms = ReturnType<typeof winogradTransforms>;
 
@@ -86,34 +60,30 @@ describe('the Winograd transforms module', () => {
     expect(output.stray).toBe(-1);
   });
 
-  it('filter-gradient transforms: write only their outputs', () => {
-    // x [1, 5, 5, 4] at 4096 → v [16][3 chunks][4][4 tiles] at 16384 (9 tiles, the rest padding),
-    // scratch [16][4][4] right after v.
-    const vBytes = 16 * 3 * 4 * 4 * 4;
-    const input = run(
-      16384,
-      vBytes + 16 * 16 * 4,
-      (h) => h.set(Float32Array.from({ length: 100 }, (_, i) => i), 1024),
-      (wasm) => wasm.winograd_input_by_channel(4096, 1, 5, 5, 4, 1, 1, 3, 3, 4, 3, 16384, 16384 + vBytes),
-    );
-    expect(input.stray).toBe(-1);
-    // dy [1, 5, 5, 4] at 4096 → dm [16][10 tiles][4] at 16384.
+  it('filter-gradient functions: write only their outputs', () => {
+    // dy [1, 5, 5, 4] at 4096 → dm [16][9 tiles][4] at 16384.
     const dm = run(
       16384,
-      16 * 10 * 4 * 4,
+      16 * 9 * 4 * 4,
       (h) => h.fill(1, 1024, 1124),
-      (wasm) => wasm.winograd_output_gradient(4096, 1, 5, 5, 4, 3, 3, 10, 16384),
+      (wasm) => wasm.winograd_output_gradient(4096, 1, 5, 5, 4, 3, 3, 16384),
     );
     expect(dm.stray).toBe(-1);
-    // 16 · 2 parts [1][4] at 8192.. (addresses at 4096) → dw [3][3][1][4] at 32768.
+    // v [16][9][4] at 4096, dm [16][9][12] at 16384 → du [16][4][12] at 65536 (an 8- and a 4-wide block).
+    const du = run(
+      65536,
+      16 * 4 * 12 * 4,
+      (h) => h.fill(1, 1024, 1024 + 16 * 9 * 4 + 4096),
+      (wasm) => wasm.winograd_filter_products(4096, 16384, 9, 4, 12, 65536),
+    );
+    expect(du.stray).toBe(-1);
+    expect(du.heap[16384]).toBe(9); // Σ over 9 tiles of 1 · 1
+    // du [16][1][4] at 8192 → dw [3][3][1][4] at 32768.
     const dw = run(
       32768,
       9 * 4 * 4,
-      (h) => {
-        new Int32Array(h.buffer, 4096, 32).set(Array.from({ length: 32 }, (_, i) => 8192 + i * 16));
-        h.fill(1, 2048, 2048 + 32 * 4);
-      },
-      (wasm) => wasm.winograd_filter_gradient(4096, 2, 1, 4, 32768),
+      (h) => h.fill(1, 2048, 2048 + 64),
+      (wasm) => wasm.winograd_filter_gradient(8192, 1, 4, 32768),
     );
     expect(dw.stray).toBe(-1);
   });

@@ -3,9 +3,9 @@
  * (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
  * 16 multiplies per 2x2 output tile and channel pair instead of 36, 2.25x
  * fewer. Input, filter and output transforms are native/winograd.c (wasm
- * SIMD128, run on the backend's own memory); the 16 products
- * [tiles, inC] · [inC, outC] are XNNPACK's GEMM through the backend's
- * BatchMatMul, on views of the transformed operands. Against the backend's
+ * SIMD128, run on the backend's own memory); in the convolution the 16
+ * products [tiles, inC] · [inC, outC] are XNNPACK's GEMM through the
+ * backend's BatchMatMul, on views of the transformed operands. Against the backend's
  * own (XNNPACK) convolution it is 1.2–1.7x faster on the ResNet-18 layers at
  * batch 64; results agree with direct convolution to ~1e-6 relative.
  */
@@ -18,9 +18,9 @@ export interface WinogradExports {
   winograd_filter(g: number, k: number, m: number, u: number): void;
   winograd_input(x: number, n: number, h: number, w: number, c: number, padTop: number, padLeft: number, tilesH: number, tilesW: number, v: number): void;
   winograd_output(planes: number, n: number, oh: number, ow: number, c: number, tilesH: number, tilesW: number, y: number): void;
-  winograd_input_by_channel(x: number, n: number, h: number, w: number, c: number, padTop: number, padLeft: number, tilesH: number, tilesW: number, chunkTiles: number, chunks: number, v: number, scratch: number): void;
-  winograd_output_gradient(dy: number, n: number, oh: number, ow: number, c: number, tilesH: number, tilesW: number, paddedTiles: number, dm: number): void;
-  winograd_filter_gradient(parts: number, chunks: number, k: number, m: number, dw: number): void;
+  winograd_output_gradient(dy: number, n: number, oh: number, ow: number, c: number, tilesH: number, tilesW: number, dm: number): void;
+  winograd_filter_products(v: number, dm: number, tiles: number, k: number, m: number, du: number): void;
+  winograd_filter_gradient(du: number, k: number, m: number, dw: number): void;
 }
 
 /** Elements of the 4x4 transformed tile: one matrix product each. */
@@ -100,57 +100,26 @@ export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: Tensor
 }
 
 /**
- * The filter gradient's GEMMs have a fresh right operand each (dM's chunk, tiles ×
- * outC), which the backend packs at ~7 ns a float: per tile that is 16·outC floats
- * against 32·inC·outC multiply-adds, so below 128 input channels packing eats the
- * gain (ResNet stage 1, 64 channels: ~200 ms either way; views of the grid,
- * conv2d-backprop-filter.ts, cost the same and keep packing out).
- */
-const MIN_FILTER_GRADIENT_IN_CHANNELS = 128;
-
-export const winogradFilterGradientApplies = (g: ConvGeometry, inC: number, outC: number): boolean =>
-  winogradApplies(g, inC, outC) && inC >= MIN_FILTER_GRADIENT_IN_CHANNELS;
-
-/** Tiles per filter-gradient GEMM: dM's chunk [tiles, outC] about 512 KiB, as the GEMM packs it. */
-const DM_FLOATS_PER_CHUNK = 1 << 17;
-
-/**
- * dW [3, 3, inC, outC] of a 3x3 stride-1 convolution x → dy (see `winogradFilterGradientApplies`):
+ * dW [3, 3, inC, outC] of a 3x3 stride-1 convolution x → dy (see `winogradApplies`):
  * dU = Σ over tiles of Vᵀ · dM per tile element (V = Bᵀ d B of x, dM = A dY Aᵀ of dy),
- * then dW = Gᵀ dU G. The sum over tiles is cut into chunks (the GEMM does not block a
- * long reduction), each a GEMM [inC, chunk] · [chunk, outC] on views; the chunks'
- * products are summed in order, so the result does not depend on the thread count.
+ * then dW = Gᵀ dU G. The products are the module's own (winograd_filter_products): as
+ * GEMMs, XNNPACK would pack each element's dM, which costs more than it saves. They run
+ * on one thread, and each dU value sums its tiles in order, so dW is the same for any
+ * thread count.
  */
-export function winogradFilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry, dmFloatsPerChunk = DM_FLOATS_PER_CHUNK): TensorInfo {
+export function winogradFilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const wasm = winogradTransforms(backendMemory(backend));
   const [n, h, w, inC] = x.shape;
   const outC = dy.shape[3];
   const { tilesH, tilesW, tiles } = tiling(g);
-  // A multiple of 4: the transform transposes 4 tiles at a time.
-  const chunkTiles = 4 * Math.ceil(Math.min(tiles, Math.max(4, dmFloatsPerChunk / outC)) / 4);
-  const chunks = Math.ceil(tiles / chunkTiles);
-
-  const v = backend.makeOutput([TILE * chunks * inC * chunkTiles], 'float32');
-  const dm = backend.makeOutput([TILE * chunks * chunkTiles * outC], 'float32');
-  const scratch = backend.makeOutput([TILE * 4 * 4], 'float32');
-  wasm.winograd_input_by_channel(addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, chunkTiles, chunks, addressOf(backend, v), addressOf(backend, scratch));
-  wasm.winograd_output_gradient(addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, chunks * chunkTiles, addressOf(backend, dm));
-  const parts: TensorInfo[] = [];
-  for (let e = 0; e < TILE; e++) {
-    for (let chunk = 0; chunk < chunks; chunk++) {
-      const at = e * chunks + chunk;
-      const a = viewOf(backend, v, at * inC * chunkTiles, [inC, chunkTiles]);
-      const b = viewOf(backend, dm, at * chunkTiles * outC, [chunkTiles, outC]);
-      parts.push(runWasm(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false }));
-      releaseView(backend, a);
-      releaseView(backend, b);
-    }
-  }
-  release(backend, [v, dm, scratch]);
-  const table = backend.makeOutput([parts.length], 'int32');
+  const v = backend.makeOutput([TILE, tiles, inC], 'float32');
+  const dm = backend.makeOutput([TILE, tiles, outC], 'float32');
+  const du = backend.makeOutput([TILE, inC, outC], 'float32');
   const dW = backend.makeOutput([3, 3, inC, outC], 'float32');
-  (backend.typedArrayFromHeap(table) as Int32Array).set(parts.map((p) => addressOf(backend, p)));
-  wasm.winograd_filter_gradient(addressOf(backend, table), chunks, inC, outC, addressOf(backend, dW));
-  release(backend, [table, ...parts]);
+  wasm.winograd_input(addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v));
+  wasm.winograd_output_gradient(addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm));
+  wasm.winograd_filter_products(addressOf(backend, v), addressOf(backend, dm), tiles, inC, outC, addressOf(backend, du));
+  wasm.winograd_filter_gradient(addressOf(backend, du), inC, outC, addressOf(backend, dW));
+  release(backend, [v, dm, du]);
   return dW;
 }
