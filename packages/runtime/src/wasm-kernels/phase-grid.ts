@@ -1,23 +1,13 @@
 /**
  * The input of a convolution rearranged so that every filter tap reads it with
- * stride 1: split by stride phase, zero-padded, channels-first and cut into
- * chunks.
+ * stride 1: split by stride phase, zero-padded and channels-first.
  *
  * Output row oh reads input row oh·s + k − pad for tap k. Writing k − pad as
  * s·q + r (0 ≤ r < s), that is row oh + q of phase r, the rows x[s·m + r]. So
- * each phase is laid out once as a zero-padded grid of gridHeight × gridWidth
- * cells per image, rows = outHeight + (max q − min q) (columns likewise), and a
- * tap reads its phase's grid shifted by (q − min q) rows and columns: over the
- * flattened cells, one contiguous window (the extra cells meet zeros of a
- * padded dy).
- *
- * The cells are cut into chunks of `chunkCells`, stored chunk after chunk, each
- * as [channels][rowLength]: a chunk's row holds its cells plus the `halo` cells
- * after them (copies of the next chunk's first ones), so a tap shifted by
- * `offset` ≤ halo reads, for every channel, the same `rowLength` floats from
- * `offset` on: rows `rowLength` apart, a plain [channels, rowLength] matrix
- * inside the buffer. A row's last `offset` floats run into the next channel's
- * row (or the buffer's `halo` tail); they meet dy's zero halo rows.
+ * each phase is stored once as a zero-padded grid, [channels][batch · rows ·
+ * cols], with rows = outHeight + (max q − min q) (columns likewise), and
+ * a tap reads its phase's grid shifted by (q − min q) rows and columns: per
+ * image and output row a run of outWidth values.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import { mod, type ConvGeometry } from './conv-geometry';
@@ -33,10 +23,8 @@ export interface GridTap {
 export interface PhaseGrid {
   gridHeight: number;
   gridWidth: number;
-  chunkCells: number;
-  chunks: number;
-  /** chunkCells + halo, the largest tap offset. */
-  rowLength: number;
+  /** Floats from one channel to the next in a phase grid. */
+  channelStride: number;
   /** One per filter tap, row-major over (kh, kw). */
   taps: GridTap[];
   /** The phase grids, for the caller to release. */
@@ -51,46 +39,27 @@ function axisTaps(filterSize: number, stride: number, pad: number): { phase: num
   return { phase: t.map((v) => mod(v, stride)), shift: q.map((v) => v - first), first, span: Math.max(...q) - first };
 }
 
-/** The grid's cells per image: the output size plus the spread of the taps' shifts. */
-export function gridSize(g: ConvGeometry): { gridHeight: number; gridWidth: number } {
-  return {
-    gridHeight: g.outHeight + axisTaps(g.filterHeight, g.strides[0], g.padTop).span,
-    gridWidth: g.outWidth + axisTaps(g.filterWidth, g.strides[1], g.padLeft).span,
-  };
-}
-
-/** The phase grids of x ([N, H, W, C] on the wasm heap) for the taps of `g` (dilation 1), in chunks of `chunkCells`. */
-export function buildPhaseGrid(backend: WasmBackend, x: TensorInfo, g: ConvGeometry, chunkCells: number): PhaseGrid {
+/** The phase grids of x ([N, H, W, C] on the wasm heap) for the taps of `g` (dilation 1). */
+export function buildPhaseGrid(backend: WasmBackend, x: TensorInfo, g: ConvGeometry): PhaseGrid {
   const [n, h, w, c] = x.shape;
   const [sh, sw] = g.strides;
   const rows = axisTaps(g.filterHeight, sh, g.padTop);
   const cols = axisTaps(g.filterWidth, sw, g.padLeft);
-  const { gridHeight, gridWidth } = gridSize(g);
-  const halo = rows.span * gridWidth + cols.span;
-  const rowLength = chunkCells + halo;
-  const chunks = Math.ceil((n * gridHeight * gridWidth) / chunkCells);
-  const chunkStride = c * rowLength;
-  const floats = chunks * chunkStride + halo;
+  // Per image: the output size plus the spread of the taps' shifts.
+  const gridHeight = g.outHeight + rows.span;
+  const gridWidth = g.outWidth + cols.span;
+  const channelStride = n * gridHeight * gridWidth;
 
   const byPhase = new Map<number, TensorInfo>();
   const tapPhases = rows.phase.flatMap((pr) => cols.phase.map((pc) => pr * sw + pc));
-  for (const key of tapPhases) if (!byPhase.has(key)) byPhase.set(key, backend.makeOutput([floats], 'float32'));
+  for (const key of tapPhases) if (!byPhase.has(key)) byPhase.set(key, backend.makeOutput([c, channelStride], 'float32'));
 
   // Views only after the last allocation: growing the wasm heap detaches them.
   const heap = new Float32Array(heapF32(backend, x).buffer);
   const xAt = heapF32(backend, x).byteOffset >>> 2;
-  const writeCell = (base: number, cell: number, src: number) => {
-    const chunk = Math.floor(cell / chunkCells);
-    const at = cell - chunk * chunkCells;
-    for (let ch = 0, dst = base + chunk * chunkStride + at; ch < c; ch++, dst += rowLength) heap[dst] = heap[src + ch];
-    // The previous chunk's halo holds this cell too.
-    if (at < halo && chunk > 0) {
-      for (let ch = 0, dst = base + (chunk - 1) * chunkStride + chunkCells + at; ch < c; ch++, dst += rowLength) heap[dst] = heap[src + ch];
-    }
-  };
   for (const [key, phase] of byPhase) {
     const base = heapF32(backend, phase).byteOffset >>> 2;
-    heap.fill(0, base, base + floats);
+    heap.fill(0, base, base + c * channelStride);
     const [pr, pc] = [Math.floor(key / sw), key % sw];
     // Grid cell (a, b) of this phase holds input (s·(a + first) + phase).
     const firstB = Math.max(0, Math.ceil((-pc) / sw) - cols.first);
@@ -100,7 +69,9 @@ export function buildPhaseGrid(backend: WasmBackend, x: TensorInfo, g: ConvGeome
         const ih = sh * (a + rows.first) + pr;
         if (ih < 0 || ih >= h) continue;
         for (let b = firstB; b < endB; b++) {
-          writeCell(base, (img * gridHeight + a) * gridWidth + b, xAt + ((img * h + ih) * w + sw * (b + cols.first) + pc) * c);
+          const src = xAt + ((img * h + ih) * w + sw * (b + cols.first) + pc) * c;
+          let dst = base + (img * gridHeight + a) * gridWidth + b;
+          for (let ch = 0; ch < c; ch++, dst += channelStride) heap[dst] = heap[src + ch];
         }
       }
     }
@@ -108,5 +79,5 @@ export function buildPhaseGrid(backend: WasmBackend, x: TensorInfo, g: ConvGeome
   const taps = rows.phase.flatMap((pr, i) =>
     cols.phase.map((pc, j) => ({ phase: byPhase.get(pr * sw + pc) as TensorInfo, offset: rows.shift[i] * gridWidth + cols.shift[j] })),
   );
-  return { gridHeight, gridWidth, chunkCells, chunks, rowLength, taps, phases: [...byPhase.values()] };
+  return { gridHeight, gridWidth, channelStride, taps, phases: [...byPhase.values()] };
 }

@@ -87,9 +87,8 @@ export const CONV_CASES: Array<[[number, number, number, number], number, number
   [[4, 5, 5, 3], 3, 2, 1, 'valid'],
   [[1, 10, 10, 2], 3, 3, 2, [[0, 0], [2, 0], [0, 1], [0, 0]]],
   [[1, 9, 9, 2], 7, 3, 1, 'same'],
-  // More output pixels than one filter-gradient chunk, so partial products are summed.
+  // Channels not in fours: the filter gradient copies patches, here several chunks of images.
   [[40, 6, 6, 3], 3, 4, 1, 'same'],
-  // Large maps: the filter gradient reads contiguous windows of the phase grids (several chunks).
   [[3, 24, 24, 4], 3, 5, 1, 'same'],
   [[2, 32, 32, 3], 3, 4, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
   [[2, 31, 33, 2], 1, 3, 2, 'valid'],
@@ -98,7 +97,11 @@ export const CONV_CASES: Array<[[number, number, number, number], number, number
   [[4, 8, 8, 4], 3, 8, 1, 'same'],
   [[2, 15, 17, 8], 3, 4, 1, 'valid'],
   [[4, 12, 12, 8], 3, 12, 1, 'same'],
-  // Many output channels: the filter gradient's grid is cut into several chunks (dy rows straddle them).
-  [[2, 20, 20, 8], 3, 512, 1, 'same'],
-  [[2, 32, 32, 3], 3, 512, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
+  // Channels in fours otherwise: the direct filter-gradient kernel (stride 2, asymmetric
+  // 'same' pads, 1x1, 7x7, a 4-wide last block, more output rows than one chunk).
+  [[2, 9, 9, 4], 3, 8, 2, 'same'],
+  [[2, 8, 8, 8], 1, 12, 2, 'valid'],
+  [[1, 10, 10, 4], 7, 4, 2, [[0, 0], [3, 3], [3, 3], [0, 0]]],
+  [[1, 6, 6, 4], 3, 4, 1, 'same'],
+  [[1, 24, 64, 4], 1, 4, 1, 'valid'],
 ];

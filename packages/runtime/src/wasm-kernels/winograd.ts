@@ -2,7 +2,7 @@
  * 3x3 stride-1 convolutions by Winograd's F(2x2, 3x3) minimal filtering
  * (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
  * 16 multiplies per 2x2 output tile and channel pair instead of 36, 2.25x
- * fewer. Input, filter and output transforms are native/winograd.c (wasm
+ * fewer. Input, filter and output transforms are native/conv-kernels.c (wasm
  * SIMD128, run on the backend's own memory); in the convolution the 16
  * products [tiles, inC] · [inC, outC] are XNNPACK's GEMM through the
  * backend's BatchMatMul, on views of the transformed operands. Against the backend's
@@ -11,17 +11,8 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry';
+import { convKernels } from './conv-kernels';
 import { addressOf, release, releaseView, runWasm, viewOf, type WasmBackend } from './wasm-ops';
-import { WINOGRAD_WASM_BASE64, WINOGRAD_WASM_SHARED_BASE64 } from './winograd-wasm';
-
-export interface WinogradExports {
-  winograd_filter(g: number, k: number, m: number, u: number): void;
-  winograd_input(x: number, n: number, h: number, w: number, c: number, padTop: number, padLeft: number, tilesH: number, tilesW: number, v: number): void;
-  winograd_output(planes: number, n: number, oh: number, ow: number, c: number, tilesH: number, tilesW: number, y: number): void;
-  winograd_output_gradient(dy: number, n: number, oh: number, ow: number, c: number, tilesH: number, tilesW: number, dm: number): void;
-  winograd_filter_products(v: number, dm: number, tiles: number, k: number, m: number, du: number): void;
-  winograd_filter_gradient(du: number, k: number, m: number, dw: number): void;
-}
 
 /** Elements of the 4x4 transformed tile: one matrix product each. */
 const TILE = 16;
@@ -30,27 +21,6 @@ const TILE = 16;
  * packs the whole filter, which XNNPACK's convolution packs once per filter tensor.
  */
 const MIN_TILES = 64;
-
-const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-const instances = new WeakMap<WebAssembly.Memory, WinogradExports>();
-
-/** The transforms (native/winograd.c) instantiated on `memory`, once per memory. */
-export function winogradTransforms(memory: WebAssembly.Memory): WinogradExports {
-  let exports = instances.get(memory);
-  if (exports === undefined) {
-    const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const module = new WebAssembly.Module(decode(shared ? WINOGRAD_WASM_SHARED_BASE64 : WINOGRAD_WASM_BASE64));
-    exports = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as WinogradExports;
-    instances.set(memory, exports);
-  }
-  return exports;
-}
-
-function backendMemory(backend: WasmBackend): WebAssembly.Memory {
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (memory === undefined) throw new Error("@selfsup/runtime: cannot find the wasm backend's memory for the Winograd convolution");
-  return memory;
-}
 
 /** Whether the Winograd kernels compute a convolution of geometry `g` from inC to outC channels, and are worth it. */
 export function winogradApplies(g: ConvGeometry, inC: number, outC: number): boolean {
@@ -72,7 +42,7 @@ function tiling(g: ConvGeometry): { tilesH: number; tilesW: number; tiles: numbe
 
 /** The convolution of x with a 3x3 filter at stride 1 (see `winogradApplies`), as [N, outH, outW, outC]. */
 export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
-  const wasm = winogradTransforms(backendMemory(backend));
+  const wasm = convKernels(backend);
   const [n, h, w, inC] = x.shape;
   const outC = filter.shape[3];
   const { tilesH, tilesW, tiles } = tiling(g);
@@ -108,7 +78,7 @@ export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: Tensor
  * thread count.
  */
 export function winogradFilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
-  const wasm = winogradTransforms(backendMemory(backend));
+  const wasm = convKernels(backend);
   const [n, h, w, inC] = x.shape;
   const outC = dy.shape[3];
   const { tilesH, tilesW, tiles } = tiling(g);

@@ -1,22 +1,21 @@
 import { describe, expect, it } from 'vitest';
-import { winogradTransforms } from './winograd';
+import { convKernelsOn, type ConvKernels } from './conv-kernels';
 
-type Transforms = ReturnType<typeof winogradTransforms>;
 
 /**
- * The transforms run on the tfjs backend's own memory, so they must write their
+ * The kernels run on the tfjs backend's own memory, so they must write their
  * outputs and nothing else (no stack, no data of their own): run each on a memory
  * filled with a sentinel around its inputs and check that every byte outside the
  * output is as it was.
  */
-describe('the Winograd transforms module', () => {
-  const run = (outputStart: number, outputBytes: number, setUp: (heap: Float32Array) => void, call: (wasm: Transforms) => void) => {
+describe('the conv kernels module', () => {
+  const run = (outputStart: number, outputBytes: number, setUp: (heap: Float32Array) => void, call: (wasm: ConvKernels) => void) => {
     const memory = new WebAssembly.Memory({ initial: 4 });
     const heap = new Float32Array(memory.buffer);
     new Uint8Array(memory.buffer).fill(0x5a);
     setUp(heap);
     const before = new Uint8Array(memory.buffer).slice();
-    call(winogradTransforms(memory));
+    call(convKernelsOn(memory));
     const stray = new Uint8Array(memory.buffer).findIndex((b, i) => b !== before[i] && (i < outputStart || i >= outputStart + outputBytes));
     return { stray, heap };
   };

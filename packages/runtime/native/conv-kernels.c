@@ -1,16 +1,19 @@
 /*
- * Winograd F(2x2, 3x3) transforms for the wasm 3x3 stride-1 convolutions
- * (see ../src/wasm-kernels/winograd.ts). Compiled to wasm SIMD128 by
- * tooling/build-winograd-wasm.mjs; it runs on the tfjs wasm backend's own
- * memory (imported), so it has no data, no stack and no globals of its own.
+ * Convolution kernels for the tfjs wasm backend that XNNPACK lacks (see
+ * ../src/wasm-kernels/conv-kernels.ts), compiled to wasm SIMD128 by
+ * tooling/build-conv-kernels-wasm.mjs. The module runs on the backend's own memory
+ * (imported), so it must own nothing in it: no data, no heap and no stack. Hence no
+ * arrays indexed at run time (clang would put them on a stack); a test runs every
+ * function on a sentinel-filled memory and checks that only its outputs change.
  *
- * Per 2x2 output tile, with d the 4x4 input tile and g the 3x3 filter:
+ * Winograd F(2x2, 3x3) for 3x3 stride-1 convolutions (Lavin & Gray, 2016). Per 2x2
+ * output tile, with d the 4x4 input tile and g the 3x3 filter:
  *   y = Aᵀ [(G g Gᵀ) ⊙ (Bᵀ d B)] A,
  *   Bᵀ = [1 0 -1 0; 0 1 1 0; 0 -1 1 0; 0 1 0 -1], G = [1 0 0; ½ ½ ½; ½ -½ ½; 0 0 1],
  *   Aᵀ = [1 1 1 0; 0 1 -1 -1],
- * so the 9 products per output pixel become 16 per 4 pixels (2.25x fewer), and
- * the ⊙ summed over input channels is 16 matrix products [tiles, inC]·[inC, outC].
- * All three transforms work on 4 channels at a time (NHWC keeps them adjacent).
+ * so the 9 products per output pixel become 16 per 4 pixels (2.25x fewer), and the ⊙
+ * summed over input channels is 16 matrix products [tiles, inC]·[inC, outC]. Every
+ * function works on 4 channels at a time (NHWC keeps them adjacent).
  */
 #include <wasm_simd128.h>
 
@@ -283,5 +286,81 @@ void winograd_filter_gradient(const float* du, int k, int m, float* dw) {
     wasm_v128_store(dw + 6 * plane + at, o0); wasm_v128_store(dw + 7 * plane + at, o1); wasm_v128_store(dw + 8 * plane + at, o2);
 #undef GT
 #undef DU
+  }
+}
+
+/*
+ * The filter gradient of any convolution, directly (not Winograd): for each tap (i, j),
+ * dw[i][j][k][m] = Σ over output pixels p of x[p·s + (i, j)·d − pad][k] · dy[p][m], with
+ * no patch matrix: the register tile (4 input x 8 output channels, or 4 x 4 for the last
+ * output channels) reads x's 4 channels at each pixel the tap touches and dy's row. The
+ * pixels go by in chunks of output rows of one image, small enough that the chunk's x and
+ * dy stay in cache while every (tap, k, m) block passes over them; each dw value sums its
+ * pixels in order (one thread), so the result does not depend on any thread count.
+ * k (x's channels) and m (dy's) are multiples of 4. x [n, h, w, k], dy [n, oh, ow, m].
+ */
+#define DIRECT_CHUNK_PIXELS 512
+__attribute__((export_name("conv_filter_gradient")))
+void conv_filter_gradient(const float* x, int n, int h, int w, int k, const float* dy, int oh, int ow, int m, int kh, int kw, int sh, int sw, int dh, int dw_, int pad_top, int pad_left, float* dw) {
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  const int rows_per_chunk = ow >= DIRECT_CHUNK_PIXELS ? 1 : DIRECT_CHUNK_PIXELS / ow;
+  for (int img = 0; img < n; img++) {
+    const float* xi = x + (long)img * h * w * k;
+    const float* dyi = dy + (long)img * oh * ow * m;
+    for (int r0 = 0; r0 < oh; r0 += rows_per_chunk) {
+      const int r1 = r0 + rows_per_chunk < oh ? r0 + rows_per_chunk : oh;
+      const int first = img == 0 && r0 == 0;
+      for (int i = 0; i < kh; i++) {
+        for (int j = 0; j < kw; j++) {
+          /* Output columns whose input column ocol·sw + j·dw − pad_left lies in [0, w). */
+          const int shift = j * dw_ - pad_left;
+          int c_lo = shift >= 0 ? 0 : (-shift + sw - 1) / sw;
+          int c_hi = (w - 1 - shift) >= 0 ? (w - 1 - shift) / sw + 1 : 0;
+          if (c_hi > ow) c_hi = ow;
+          float* dwt = dw + (long)(i * kw + j) * k * m;
+          for (int k0 = 0; k0 < k; k0 += 4) {
+            for (int m0 = 0; m0 < m; m0 += 8) {
+              const int wide = m - m0 >= 8;
+              float* u = dwt + (long)k0 * m + m0;
+              f4 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+              if (!first) {
+                c00 = wasm_v128_load(u); c10 = wasm_v128_load(u + m); c20 = wasm_v128_load(u + 2 * m); c30 = wasm_v128_load(u + 3 * m);
+                if (wide) { c01 = wasm_v128_load(u + 4); c11 = wasm_v128_load(u + m + 4); c21 = wasm_v128_load(u + 2 * m + 4); c31 = wasm_v128_load(u + 3 * m + 4); }
+              }
+              for (int r = r0; r < r1; r++) {
+                const int ih = r * sh + i * dh - pad_top;
+                if (ih < 0 || ih >= h || c_lo >= c_hi) continue;
+                const float* a = xi + ((long)ih * w + c_lo * sw + shift) * k + k0;
+                const float* b = dyi + ((long)r * ow + c_lo) * m + m0;
+                const long astep = (long)sw * k;
+                if (wide) {
+                  for (int c = c_lo; c < c_hi; c++, a += astep, b += m) {
+                    const f4 av = wasm_v128_load(a), b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+                    f4 s = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
+                    FMA(c00, s, b0); FMA(c01, s, b1);
+                    s = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
+                    FMA(c10, s, b0); FMA(c11, s, b1);
+                    s = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
+                    FMA(c20, s, b0); FMA(c21, s, b1);
+                    s = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
+                    FMA(c30, s, b0); FMA(c31, s, b1);
+                  }
+                } else {
+                  for (int c = c_lo; c < c_hi; c++, a += astep, b += m) {
+                    const f4 av = wasm_v128_load(a), b0 = wasm_v128_load(b);
+                    FMA(c00, wasm_i32x4_shuffle(av, av, 0, 0, 0, 0), b0);
+                    FMA(c10, wasm_i32x4_shuffle(av, av, 1, 1, 1, 1), b0);
+                    FMA(c20, wasm_i32x4_shuffle(av, av, 2, 2, 2, 2), b0);
+                    FMA(c30, wasm_i32x4_shuffle(av, av, 3, 3, 3, 3), b0);
+                  }
+                }
+              }
+              wasm_v128_store(u, c00); wasm_v128_store(u + m, c10); wasm_v128_store(u + 2 * m, c20); wasm_v128_store(u + 3 * m, c30);
+              if (wide) { wasm_v128_store(u + 4, c01); wasm_v128_store(u + m + 4, c11); wasm_v128_store(u + 2 * m + 4, c21); wasm_v128_store(u + 3 * m + 4, c31); }
+            }
+          }
+        }
+      }
+    }
   }
 }
