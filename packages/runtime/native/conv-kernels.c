@@ -30,14 +30,17 @@ typedef v128_t f4;
  * x [n, h, w, c] → v [16][tiles][c], tiles = n · tilesH · tilesW in row-major
  * (image, tile row, tile column); tile (ty, tx) reads input rows 2ty − padTop .. +3
  * and columns 2tx − padLeft .. +3, zero outside the image. c is a multiple of 4.
+ * Like every function here taking a last [begin, end) pair, it does only that range
+ * (here of images), so threads can share the work; each output value is computed by
+ * exactly one call, whatever the split.
  */
 __attribute__((export_name("winograd_input")))
-void winograd_input(const float* x, int n, int h, int w, int c, int pad_top, int pad_left, int tiles_h, int tiles_w, float* v) {
+void winograd_input(const float* x, int n, int h, int w, int c, int pad_top, int pad_left, int tiles_h, int tiles_w, float* v, int img_begin, int img_end) {
   const int tiles = n * tiles_h * tiles_w;
   const long plane = (long)tiles * c;
   const f4 zero = wasm_f32x4_splat(0.0f);
-  int t = 0;
-  for (int img = 0; img < n; img++) {
+  int t = img_begin * tiles_h * tiles_w;
+  for (int img = img_begin; img < img_end; img++) {
     const float* xi = x + (long)img * h * w * c;
     for (int ty = 0; ty < tiles_h; ty++) {
       const int r0 = 2 * ty - pad_top;
@@ -75,9 +78,9 @@ void winograd_input(const float* x, int n, int h, int w, int c, int pad_top, int
  * [tiles][c] (one per element of the 4x4 tile), at the addresses in `planes`.
  */
 __attribute__((export_name("winograd_output")))
-void winograd_output(const float* const* planes, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* y) {
-  int t = 0;
-  for (int img = 0; img < n; img++) {
+void winograd_output(const float* const* planes, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* y, int img_begin, int img_end) {
+  int t = img_begin * tiles_h * tiles_w;
+  for (int img = img_begin; img < img_end; img++) {
     float* yi = y + (long)img * oh * ow * c;
     for (int ty = 0; ty < tiles_h; ty++) {
       for (int tx = 0; tx < tiles_w; tx++, t++) {
@@ -145,11 +148,11 @@ void winograd_filter(const float* g, int k, int m, float* u) {
  * of Aᵀ m A, dm = A dY Aᵀ with dY the tile's 2x2 (zeros past oh/ow), A = [1 0; 1 1; 1 -1; 0 -1].
  */
 __attribute__((export_name("winograd_output_gradient")))
-void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* dm) {
+void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* dm, int img_begin, int img_end) {
   const int tiles = n * tiles_h * tiles_w;
   const long plane = (long)tiles * c;
   const f4 zero = wasm_f32x4_splat(0.0f);
-  for (int t = 0; t < tiles; t++) {
+  for (int t = img_begin * tiles_h * tiles_w; t < img_end * tiles_h * tiles_w; t++) {
     const int img = t / (tiles_h * tiles_w);
     const int ty = (t / tiles_w) % tiles_h;
     const int tx = t % tiles_w;
@@ -187,16 +190,16 @@ void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int
  * consecutive k of one tile: one load, then splats) x 8 columns (two loads of dm's row),
  * or 4 for the last columns when m is not a multiple of 8. The tiles go by in chunks
  * small enough that a chunk of v and dm stays in cache while every (k, m) block passes
- * over it; each du value sums its tiles in order, so the result does not depend on any
- * thread count. k and m are multiples of 4.
+ * over it; each du value sums its tiles in order. The range is of tile elements e.
+ * k and m are multiples of 4.
  */
 #define PRODUCTS_CHUNK 128
 #define FMA(acc, a, b) acc = ADD(acc, MUL(a, b))
 __attribute__((export_name("winograd_filter_products")))
-void winograd_filter_products(const float* v, const float* dm, int tiles, int k, int m, float* du) {
+void winograd_filter_products(const float* v, const float* dm, int tiles, int k, int m, float* du, int e_begin, int e_end) {
   const long vplane = (long)tiles * k, dplane = (long)tiles * m, uplane = (long)k * m;
   const f4 zero = wasm_f32x4_splat(0.0f);
-  for (int e = 0; e < 16; e++) {
+  for (int e = e_begin; e < e_end; e++) {
     const float* ve = v + e * vplane;
     const float* de = dm + e * dplane;
     float* ue = du + e * uplane;
@@ -296,12 +299,12 @@ void winograd_filter_gradient(const float* du, int k, int m, float* dw) {
  * output channels) reads x's 4 channels at each pixel the tap touches and dy's row. The
  * pixels go by in chunks of output rows of one image, small enough that the chunk's x and
  * dy stay in cache while every (tap, k, m) block passes over them; each dw value sums its
- * pixels in order (one thread), so the result does not depend on any thread count.
- * k (x's channels) and m (dy's) are multiples of 4. x [n, h, w, k], dy [n, oh, ow, m].
+ * pixels in order. The range is of x's channels (multiples of 4). k (x's channels) and m
+ * (dy's) are multiples of 4. x [n, h, w, k], dy [n, oh, ow, m].
  */
 #define DIRECT_CHUNK_PIXELS 512
 __attribute__((export_name("conv_filter_gradient")))
-void conv_filter_gradient(const float* x, int n, int h, int w, int k, const float* dy, int oh, int ow, int m, int kh, int kw, int sh, int sw, int dh, int dw_, int pad_top, int pad_left, float* dw) {
+void conv_filter_gradient(const float* x, int n, int h, int w, int k, const float* dy, int oh, int ow, int m, int kh, int kw, int sh, int sw, int dh, int dw_, int pad_top, int pad_left, float* dw, int k_begin, int k_end) {
   const f4 zero = wasm_f32x4_splat(0.0f);
   const int rows_per_chunk = ow >= DIRECT_CHUNK_PIXELS ? 1 : DIRECT_CHUNK_PIXELS / ow;
   for (int img = 0; img < n; img++) {
@@ -318,7 +321,7 @@ void conv_filter_gradient(const float* x, int n, int h, int w, int k, const floa
           int c_hi = (w - 1 - shift) >= 0 ? (w - 1 - shift) / sw + 1 : 0;
           if (c_hi > ow) c_hi = ow;
           float* dwt = dw + (long)(i * kw + j) * k * m;
-          for (int k0 = 0; k0 < k; k0 += 4) {
+          for (int k0 = k_begin; k0 < k_end; k0 += 4) {
             for (int m0 = 0; m0 < m; m0 += 8) {
               const int wide = m - m0 >= 8;
               float* u = dwt + (long)k0 * m + m0;

@@ -1,5 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { enableWasmThreads, registerWasmTrainingKernels } from './wasm-kernels';
+import { startConvKernelWorkers } from './wasm-kernels/conv-kernels';
+import type { WasmBackend } from './wasm-kernels/wasm-ops';
 
 export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
 
@@ -88,6 +90,7 @@ async function startWasm(wasmThreads = 1): Promise<BackendInfo | string> {
   await activate('wasm');
   registerWasmTrainingKernels();
   const threads = typeof res.mod.getThreadsCount === 'function' ? res.mod.getThreadsCount() : 1;
+  await startConvKernelWorkers(tf.backend() as unknown as WasmBackend, threads);
   return { name: 'wasm', native: false, threads, package: '@tensorflow/tfjs-backend-wasm', reason: '' };
 }
 

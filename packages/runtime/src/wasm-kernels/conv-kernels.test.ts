@@ -43,7 +43,7 @@ describe('the conv kernels module', () => {
       16384,
       16 * 9 * 4 * 4,
       (h) => h.set(Float32Array.from({ length: 100 }, (_, i) => i), 1024),
-      (wasm) => wasm.winograd_input(4096, 1, 5, 5, 4, 1, 1, 3, 3, 16384),
+      (wasm) => wasm.winograd_input(4096, 1, 5, 5, 4, 1, 1, 3, 3, 16384, 0, 1),
     );
     expect(input.stray).toBe(-1);
     // planes: 16 addresses at 4096, m planes [9][4] from 8192; y [1, 5, 5, 4] at 32768.
@@ -54,7 +54,7 @@ describe('the conv kernels module', () => {
         new Int32Array(h.buffer, 4096, 16).set(Array.from({ length: 16 }, (_, e) => 8192 + e * 9 * 4 * 4));
         h.fill(1, 2048, 2048 + 16 * 36);
       },
-      (wasm) => wasm.winograd_output(4096, 1, 5, 5, 4, 3, 3, 32768),
+      (wasm) => wasm.winograd_output(4096, 1, 5, 5, 4, 3, 3, 32768, 0, 1),
     );
     expect(output.stray).toBe(-1);
   });
@@ -65,7 +65,7 @@ describe('the conv kernels module', () => {
       16384,
       16 * 9 * 4 * 4,
       (h) => h.fill(1, 1024, 1124),
-      (wasm) => wasm.winograd_output_gradient(4096, 1, 5, 5, 4, 3, 3, 16384),
+      (wasm) => wasm.winograd_output_gradient(4096, 1, 5, 5, 4, 3, 3, 16384, 0, 1),
     );
     expect(dm.stray).toBe(-1);
     // v [16][9][4] at 4096, dm [16][9][12] at 16384 → du [16][4][12] at 65536 (an 8- and a 4-wide block).
@@ -73,7 +73,7 @@ describe('the conv kernels module', () => {
       65536,
       16 * 4 * 12 * 4,
       (h) => h.fill(1, 1024, 1024 + 16 * 9 * 4 + 4096),
-      (wasm) => wasm.winograd_filter_products(4096, 16384, 9, 4, 12, 65536),
+      (wasm) => wasm.winograd_filter_products(4096, 16384, 9, 4, 12, 65536, 0, 16),
     );
     expect(du.stray).toBe(-1);
     expect(du.heap[16384]).toBe(9); // Σ over 9 tiles of 1 · 1
@@ -83,6 +83,17 @@ describe('the conv kernels module', () => {
       9 * 4 * 4,
       (h) => h.fill(1, 2048, 2048 + 64),
       (wasm) => wasm.winograd_filter_gradient(8192, 1, 4, 32768),
+    );
+    expect(dw.stray).toBe(-1);
+  });
+
+  it('direct filter gradient: writes only dW', () => {
+    // x [1, 5, 5, 4] at 4096, dy [1, 3, 3, 12] at 8192 (3x3, stride 2, pad 1) → dW [3][3][4][12] at 16384.
+    const dw = run(
+      16384,
+      9 * 4 * 12 * 4,
+      (h) => h.fill(1, 1024, 1024 + 100 + 2048),
+      (wasm) => wasm.conv_filter_gradient(4096, 1, 5, 5, 4, 8192, 3, 3, 12, 3, 3, 2, 2, 1, 1, 1, 1, 16384, 0, 4),
     );
     expect(dw.stray).toBe(-1);
   });

@@ -4,6 +4,12 @@
  * transforms and products (winograd.ts) and the direct filter gradient
  * (conv2d-backprop-filter.ts). Built for both the unshared (one thread) and
  * the shared (threaded) memory of tfjs-backend-wasm.
+ *
+ * With a threaded backend in Node, `startConvKernelWorkers` adds worker threads
+ * running the same module on the same memory, and `runSplit` shares a call's
+ * range (the functions' last two arguments) among them: contiguous parts, each
+ * output value computed by exactly one thread, so results do not depend on the
+ * thread count.
  */
 import { CONV_KERNELS_WASM_BASE64, CONV_KERNELS_WASM_SHARED_BASE64 } from './conv-kernels-wasm';
 import type { WasmBackend } from './wasm-ops';
@@ -11,37 +17,112 @@ import type { WasmBackend } from './wasm-ops';
 /** Addresses are byte offsets on the heap; see native/conv-kernels.c for each function's layouts. */
 export interface ConvKernels {
   winograd_filter(g: number, k: number, m: number, u: number): void;
-  winograd_input(x: number, n: number, h: number, w: number, c: number, padTop: number, padLeft: number, tilesH: number, tilesW: number, v: number): void;
-  winograd_output(planes: number, n: number, oh: number, ow: number, c: number, tilesH: number, tilesW: number, y: number): void;
-  winograd_output_gradient(dy: number, n: number, oh: number, ow: number, c: number, tilesH: number, tilesW: number, dm: number): void;
-  winograd_filter_products(v: number, dm: number, tiles: number, k: number, m: number, du: number): void;
+  winograd_input(...args: number[]): void;
+  winograd_output(...args: number[]): void;
+  winograd_output_gradient(...args: number[]): void;
+  winograd_filter_products(...args: number[]): void;
   winograd_filter_gradient(du: number, k: number, m: number, dw: number): void;
-  conv_filter_gradient(
-    x: number, n: number, h: number, w: number, k: number,
-    dy: number, oh: number, ow: number, m: number,
-    kh: number, kw: number, sh: number, sw: number, dh: number, dw: number, padTop: number, padLeft: number,
-    dW: number,
-  ): void;
+  conv_filter_gradient(...args: number[]): void;
+}
+
+/** The functions whose last two arguments are a [begin, end) range of their work. */
+export type SplitKernel = 'winograd_input' | 'winograd_output' | 'winograd_output_gradient' | 'winograd_filter_products' | 'conv_filter_gradient';
+
+interface Instance {
+  module: WebAssembly.Module;
+  kernels: ConvKernels;
+  workers: Array<{ postMessage(job: { name: SplitKernel; args: number[] }): void }>;
+  /** Per worker: 0 while its part runs, 1 when done, 2 when it failed. */
+  control: Int32Array;
 }
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-const instances = new WeakMap<WebAssembly.Memory, ConvKernels>();
+const instances = new WeakMap<WebAssembly.Memory, Instance>();
+/** How long a worker's part may take before the call gives up on it. */
+const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
+/** Calls with less work than this (multiply-adds) are not worth a hand-off to workers. */
+const MIN_SPLIT_WORK = 1 << 20;
 
-/** The kernels instantiated on `memory`, once per memory. */
-export function convKernelsOn(memory: WebAssembly.Memory): ConvKernels {
-  let kernels = instances.get(memory);
-  if (kernels === undefined) {
+function instanceOn(memory: WebAssembly.Memory): Instance {
+  let instance = instances.get(memory);
+  if (instance === undefined) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(decode(shared ? CONV_KERNELS_WASM_SHARED_BASE64 : CONV_KERNELS_WASM_BASE64));
-    kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvKernels;
-    instances.set(memory, kernels);
+    const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvKernels;
+    instance = { module, kernels, workers: [], control: new Int32Array(0) };
+    instances.set(memory, instance);
   }
-  return kernels;
+  return instance;
+}
+
+/** The kernels instantiated on `memory`, once per memory. */
+export const convKernelsOn = (memory: WebAssembly.Memory): ConvKernels => instanceOn(memory).kernels;
+
+function backendMemory(backend: WasmBackend): WebAssembly.Memory {
+  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
+  if (memory === undefined) throw new Error("@selfsup/runtime: cannot find the wasm backend's memory for its convolution kernels");
+  return memory;
 }
 
 /** The kernels on this backend's heap. */
-export function convKernels(backend: WasmBackend): ConvKernels {
-  const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (memory === undefined) throw new Error("@selfsup/runtime: cannot find the wasm backend's memory for its convolution kernels");
-  return convKernelsOn(memory);
+export const convKernels = (backend: WasmBackend): ConvKernels => instanceOn(backendMemory(backend)).kernels;
+
+// Run in each worker (CommonJS, from source text): the module on the backend's memory.
+const WORKER_MAIN = `
+const { parentPort, workerData } = require('node:worker_threads');
+const { module, memory, control, index } = workerData;
+const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
+parentPort.on('message', ({ name, args }) => {
+  let state = 1;
+  try {
+    kernels[name](...args);
+  } catch (err) {
+    console.error('@selfsup/runtime conv-kernels worker:', err);
+    state = 2;
+  }
+  Atomics.store(control, index, state);
+  Atomics.notify(control, index);
+});
+`;
+
+/**
+ * Give the kernels on this backend's memory `threads − 1` worker threads (Node, threaded
+ * backend only; otherwise nothing happens). `initBackend` calls it for wasm.
+ */
+export async function startConvKernelWorkers(backend: WasmBackend, threads: number): Promise<void> {
+  const memory = backendMemory(backend);
+  const isNode = typeof process !== 'undefined' && process.versions?.node !== undefined;
+  if (threads < 2 || !isNode || !(memory.buffer instanceof SharedArrayBuffer)) return;
+  const instance = instanceOn(memory);
+  if (instance.workers.length >= threads - 1) return;
+  const { Worker } = await import('node:worker_threads');
+  instance.control = new Int32Array(new SharedArrayBuffer(4 * (threads - 1)));
+  instance.workers = Array.from({ length: threads - 1 }, (_, index) => {
+    const worker = new Worker(WORKER_MAIN, { eval: true, workerData: { module: instance.module, memory, control: instance.control, index } });
+    worker.unref(); // idle workers do not keep Node alive
+    return worker;
+  });
+}
+
+/**
+ * `name(...args, begin, end)` over [0, total), shared among this thread and the
+ * workers in contiguous parts (multiples of `align`) when `work` (multiply-adds,
+ * roughly) is worth it; returns when every part is done.
+ */
+export function runSplit(backend: WasmBackend, name: SplitKernel, args: number[], total: number, work: number, align = 1): void {
+  const { kernels, workers, control } = instanceOn(backendMemory(backend));
+  const units = Math.ceil(total / align);
+  const parts = work < MIN_SPLIT_WORK ? 1 : Math.min(1 + workers.length, units);
+  const bound = (part: number) => Math.min(total, Math.round((part * units) / parts) * align);
+  for (let part = 1; part < parts; part++) {
+    Atomics.store(control, part - 1, 0);
+    workers[part - 1].postMessage({ name, args: [...args, bound(part), bound(part + 1)] });
+  }
+  (kernels[name] as (...a: number[]) => void)(...args, 0, bound(1));
+  for (let part = 1; part < parts; part++) {
+    const waited = Atomics.wait(control, part - 1, 0, WORKER_TIMEOUT_MS);
+    if (waited === 'timed-out' || Atomics.load(control, part - 1) !== 1) {
+      throw new Error(`@selfsup/runtime: conv-kernels worker ${part - 1} ${waited === 'timed-out' ? 'did not answer' : 'failed (see its error above)'}`);
+    }
+  }
 }

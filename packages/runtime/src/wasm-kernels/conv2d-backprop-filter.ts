@@ -9,12 +9,12 @@
  *  - otherwise (a network's first layer, on 3 colour channels): patches copied
  *    from the input's phase grids (phase-grid.ts) as runs of outWidth values, and
  *    one GEMM [taps·inC, pixels] · [pixels, outC] per chunk of whole images.
- * The first two run on one thread and sum every output pixel in order, so dW
- * does not depend on the thread count.
+ * In the first two each dW value is one thread's sum over every output pixel in
+ * order, so dW does not depend on the thread count.
  */
 import type { Conv2DBackpropFilterAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { assertChannelsLast, convGeometry, type ConvGeometry } from './conv-geometry';
-import { convKernels } from './conv-kernels';
+import { runSplit } from './conv-kernels';
 import { buildPhaseGrid } from './phase-grid';
 import { addressOf, heapF32, release, releaseView, runWasm, viewOf, type WasmBackend } from './wasm-ops';
 import { winogradApplies, winogradFilterGradient } from './winograd';
@@ -26,12 +26,14 @@ function directFilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInf
   const [n, h, w, inC] = x.shape;
   const [, oh, ow, outC] = dy.shape;
   const dW = backend.makeOutput([g.filterHeight, g.filterWidth, inC, outC], 'float32');
-  convKernels(backend).conv_filter_gradient(
+  const args = [
     addressOf(backend, x), n, h, w, inC,
     addressOf(backend, dy), oh, ow, outC,
     g.filterHeight, g.filterWidth, g.strides[0], g.strides[1], g.dilations[0], g.dilations[1], g.padTop, g.padLeft,
     addressOf(backend, dW),
-  );
+  ];
+  // Split by input channel (in fours): each dW value is one thread's sum over every pixel, in order.
+  runSplit(backend, 'conv_filter_gradient', args, inC, n * oh * ow * g.filterHeight * g.filterWidth * inC * outC, 4);
   return dW;
 }
 

@@ -11,7 +11,7 @@
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry';
-import { convKernels } from './conv-kernels';
+import { convKernels, runSplit } from './conv-kernels';
 import { addressOf, release, releaseView, runWasm, viewOf, type WasmBackend } from './wasm-ops';
 
 /** Elements of the 4x4 transformed tile: one matrix product each. */
@@ -50,7 +50,7 @@ export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: Tensor
   const u = backend.makeOutput([TILE, inC, outC], 'float32');
   const v = backend.makeOutput([TILE, tiles, inC], 'float32');
   wasm.winograd_filter(addressOf(backend, filter), inC, outC, addressOf(backend, u));
-  wasm.winograd_input(addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v));
+  runSplit(backend, 'winograd_input', [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)], n, TILE * tiles * inC);
   const products = Array.from({ length: TILE }, (_, e) => {
     const a = viewOf(backend, v, e * tiles * inC, [tiles, inC]);
     const b = viewOf(backend, u, e * inC * outC, [inC, outC]);
@@ -64,7 +64,7 @@ export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: Tensor
   const planes = backend.makeOutput([TILE], 'int32');
   const y = backend.makeOutput([n, g.outHeight, g.outWidth, outC], 'float32');
   (backend.typedArrayFromHeap(planes) as Int32Array).set(products.map((p) => addressOf(backend, p)));
-  wasm.winograd_output(addressOf(backend, planes), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y));
+  runSplit(backend, 'winograd_output', [addressOf(backend, planes), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y)], n, TILE * tiles * outC);
   release(backend, [planes, ...products]);
   return y;
 }
@@ -73,9 +73,9 @@ export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: Tensor
  * dW [3, 3, inC, outC] of a 3x3 stride-1 convolution x → dy (see `winogradApplies`):
  * dU = Σ over tiles of Vᵀ · dM per tile element (V = Bᵀ d B of x, dM = A dY Aᵀ of dy),
  * then dW = Gᵀ dU G. The products are the module's own (winograd_filter_products): as
- * GEMMs, XNNPACK would pack each element's dM, which costs more than it saves. They run
- * on one thread, and each dU value sums its tiles in order, so dW is the same for any
- * thread count.
+ * GEMMs, XNNPACK would pack each element's dM, which costs more than it saves. Each dU
+ * value is one thread's sum over the tiles in order, so dW is the same for any thread
+ * count.
  */
 export function winogradFilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const wasm = convKernels(backend);
@@ -86,9 +86,10 @@ export function winogradFilterGradient(backend: WasmBackend, x: TensorInfo, dy: 
   const dm = backend.makeOutput([TILE, tiles, outC], 'float32');
   const du = backend.makeOutput([TILE, inC, outC], 'float32');
   const dW = backend.makeOutput([3, 3, inC, outC], 'float32');
-  wasm.winograd_input(addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v));
-  wasm.winograd_output_gradient(addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm));
-  wasm.winograd_filter_products(addressOf(backend, v), addressOf(backend, dm), tiles, inC, outC, addressOf(backend, du));
+  runSplit(backend, 'winograd_input', [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)], n, TILE * tiles * inC);
+  runSplit(backend, 'winograd_output_gradient', [addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm)], n, TILE * tiles * outC);
+  // Split by tile element: each dU value is one thread's sum over every tile, in order.
+  runSplit(backend, 'winograd_filter_products', [addressOf(backend, v), addressOf(backend, dm), tiles, inC, outC, addressOf(backend, du)], TILE, TILE * tiles * inC * outC);
   wasm.winograd_filter_gradient(addressOf(backend, du), inC, outC, addressOf(backend, dW));
   release(backend, [v, dm, du]);
   return dW;
