@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createReadStream, createWriteStream, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { dirname } from 'node:path';
@@ -81,7 +82,15 @@ async function fetchWithWatchdog(
     received += chunk.length;
     onProgress?.({ received, total });
   });
-  await pipeline(body, createWriteStream(part, { flags: resumed ? 'a' : 'w' }));
+  const file = createWriteStream(part, { flags: resumed ? 'a' : 'w' });
+  try {
+    await pipeline(body, file);
+  } finally {
+    // A cut connection rejects the pipeline while writes may still be in flight: wait until
+    // the file is closed, so the .part's size is final when this returns (the next attempt
+    // resumes from it).
+    if (!file.closed) await once(file, 'close');
+  }
   if (total !== undefined && received !== total) throw new Error(`GET ${url}: connection closed after ${received} of ${total} bytes`);
 }
 
