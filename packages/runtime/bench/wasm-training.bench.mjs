@@ -1,9 +1,11 @@
 // Throughput of training convolutional networks on the wasm backend, with the
 // cpu backend as the same-process baseline:
 //  - GFLOP/s of each conv kernel (forward, input gradient, filter gradient) on
-//    ResNet-18 layer shapes, and each gradient's speed relative to the forward;
-//  - images/s of a full ResNet-18 (CIFAR stem) SGD step at batch 64 on wasm
-//    (one thread, then two threads via enableWasmThreads) and on cpu.
+//    ResNet-18 layer shapes (counted as direct convolution, also where Winograd
+//    does fewer multiplies), each gradient's speed relative to the forward, and the
+//    forward relative to XNNPACK's own convolution (tfjs-backend-wasm's FusedConv2D);
+//  - images/s of a full ResNet-18 (CIFAR stem) SGD step at batch 64 on wasm;
+//  all on one wasm thread, then again on two (enableWasmThreads); and the step on cpu.
 // `node wasm-training.bench.mjs [--skip-cpu] [--cpu-batch N]`: a batch-64 step on the
 // JS cpu backend takes many minutes (hours on a loaded machine); --cpu-batch shrinks it.
 import { spawnSync } from 'node:child_process';
@@ -30,10 +32,11 @@ async function measure(fn, iterations, warmup = 1) {
   return { wall, cpu: (used.user + used.system) / 1e6 / iterations };
 }
 const skipCpu = process.argv.includes('--skip-cpu');
-const threadedChild = process.argv.includes('--threaded-step');
+const threadedChild = process.argv.includes('--threaded');
 const cpuBatchArg = process.argv.indexOf('--cpu-batch');
 const CPU_BATCH = cpuBatchArg > 0 ? Number(process.argv[cpuBatchArg + 1]) : BATCH;
 const PAD1 = [[0, 0], [1, 1], [1, 1], [0, 0]];
+const threadCount = () => tf.backend().wasm?.tfjs.getThreadsCount() ?? 1;
 
 // [layer, input NHWC, kernel, inC, outC, stride, pad]: the conv layers of ResNet-18 (CIFAR stem).
 const LAYERS = [
@@ -53,6 +56,7 @@ async function benchConvKernels() {
     const flops = 2 * dy.size * k * k * cin;
     const kernels = {
       forward: () => tf.conv2d(x, w, stride, pad),
+      xnnpackForward: () => tf.fused.conv2d({ x, filter: w, strides: stride, pad }),
       inputGrad: () => tf.conv2dTranspose(dy, w, xShape, stride, pad),
       filterGrad: () =>
         tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: stride, pad, dataFormat: 'NHWC', filterShape: [k, k, cin, cout] }),
@@ -65,6 +69,7 @@ async function benchConvKernels() {
         bench: 'conv-kernel',
         layer,
         kernel,
+        threads: threadCount(),
         input: xShape,
         filter: [k, k, cin, cout],
         stride,
@@ -72,7 +77,8 @@ async function benchConvKernels() {
         cpuMs: +(seconds.cpu * 1e3).toFixed(1),
         gflops: +(flops / seconds.wall / 1e9).toFixed(2),
         gflopsCpuTime: +(flops / seconds.cpu / 1e9).toFixed(2),
-        vsForwardCpuTime: +(forward.cpu / seconds.cpu).toFixed(2),
+        // > 1: faster than the forward (for xnnpackForward: our forward is that much faster).
+        vsForward: +(forward.wall / seconds.wall).toFixed(2),
       });
     }
     tf.dispose([x, w, dy]);
@@ -90,7 +96,7 @@ async function benchTrainingStep(iterations, warmup = 1, batch = BATCH) {
     bench: 'resnet18-train-step',
     batch,
     iterations,
-    threads: tf.backend().wasm?.tfjs.getThreadsCount() ?? 1,
+    threads: threadCount(),
     seconds: round(seconds.wall),
     cpuSeconds: round(seconds.cpu),
     imagesPerSecond: round(batch / seconds.wall),
@@ -106,20 +112,22 @@ async function benchTrainingStep(iterations, warmup = 1, batch = BATCH) {
 }
 
 /**
- * The step on two wasm threads, in a child process: a batch-64 step fills most of the
- * 4 GiB wasm heap, and a second (threaded) wasm instance beside the first would not fit.
+ * The kernels and the step on two wasm threads, in a child process: a batch-64 step fills
+ * most of the 4 GiB wasm heap, and a second (threaded) wasm instance beside the first
+ * would not fit. Passes its lines through; returns the step's.
  */
-function benchThreadedStepInChild() {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--threaded-step'], { encoding: 'utf8' });
-  const line = child.stdout.split('\n').find((l) => l.includes('"resnet18-train-step"'));
-  if (child.status !== 0 || line === undefined) throw new Error(`threaded step failed: ${child.stderr.slice(-2000)}`);
-  console.log(line);
-  return JSON.parse(line);
+function benchThreadedInChild() {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--threaded'], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`threaded run failed: ${child.stderr.slice(-2000)}`);
+  const lines = child.stdout.split('\n').filter((l) => l.startsWith('{'));
+  for (const line of lines) console.log(line);
+  return JSON.parse(lines.find((l) => l.includes('"resnet18-train-step"')));
 }
 
 if (threadedChild) {
   await enableWasmThreads(2);
   await initBackend('wasm');
+  await benchConvKernels();
   await benchTrainingStep(3);
   process.exit(0);
 }
@@ -127,7 +135,7 @@ if (threadedChild) {
 await initBackend('wasm');
 await benchConvKernels();
 const wasmStep = await benchTrainingStep(3);
-const threadedStep = benchThreadedStepInChild();
+const threadedStep = benchThreadedInChild();
 report({
   bench: 'resnet18-train-step-threads',
   twoThreadsOverOne: round(threadedStep.imagesPerSecond / wasmStep.imagesPerSecond),
