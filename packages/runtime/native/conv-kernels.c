@@ -195,6 +195,51 @@ void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int
  */
 #define PRODUCTS_CHUNK 128
 #define FMA(acc, a, b) acc = ADD(acc, MUL(a, b))
+/*
+ * The register tile of both filter gradients: 4 rows (4 consecutive channels of one x pixel
+ * or V tile: one load, then splats) x 8 columns (two loads of a dy or dm row), or x 4 when
+ * `wide` is 0; accumulated in c00..c31, named rather than an array so that they stay in
+ * registers (this module has no stack). TILE_RUN adds `count` steps, a and b advancing by
+ * their steps.
+ */
+#define TILE_DECLARE f4 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero
+#define TILE_LOAD(u, m, wide)                                                                                 \
+  do {                                                                                                        \
+    c00 = wasm_v128_load(u); c10 = wasm_v128_load(u + m); c20 = wasm_v128_load(u + 2 * m); c30 = wasm_v128_load(u + 3 * m); \
+    if (wide) { c01 = wasm_v128_load(u + 4); c11 = wasm_v128_load(u + m + 4); c21 = wasm_v128_load(u + 2 * m + 4); c31 = wasm_v128_load(u + 3 * m + 4); } \
+  } while (0)
+#define TILE_STORE(u, m, wide)                                                                                \
+  do {                                                                                                        \
+    wasm_v128_store(u, c00); wasm_v128_store(u + m, c10); wasm_v128_store(u + 2 * m, c20); wasm_v128_store(u + 3 * m, c30); \
+    if (wide) { wasm_v128_store(u + 4, c01); wasm_v128_store(u + m + 4, c11); wasm_v128_store(u + 2 * m + 4, c21); wasm_v128_store(u + 3 * m + 4, c31); } \
+  } while (0)
+#define TILE_RUN(a_start, astep, b_start, bstep, count, wide)                                                \
+  do {                                                                                                        \
+    const float* a_ = (a_start);                                                                              \
+    const float* b_ = (b_start);                                                                              \
+    if (wide) {                                                                                               \
+      for (int q_ = 0; q_ < (count); q_++, a_ += (astep), b_ += (bstep)) {                                    \
+        const f4 av = wasm_v128_load(a_), b0 = wasm_v128_load(b_), b1 = wasm_v128_load(b_ + 4);               \
+        f4 s = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);                                                        \
+        FMA(c00, s, b0); FMA(c01, s, b1);                                                                     \
+        s = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);                                                           \
+        FMA(c10, s, b0); FMA(c11, s, b1);                                                                     \
+        s = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);                                                           \
+        FMA(c20, s, b0); FMA(c21, s, b1);                                                                     \
+        s = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);                                                           \
+        FMA(c30, s, b0); FMA(c31, s, b1);                                                                     \
+      }                                                                                                       \
+    } else {                                                                                                  \
+      for (int q_ = 0; q_ < (count); q_++, a_ += (astep), b_ += (bstep)) {                                    \
+        const f4 av = wasm_v128_load(a_), b0 = wasm_v128_load(b_);                                            \
+        FMA(c00, wasm_i32x4_shuffle(av, av, 0, 0, 0, 0), b0);                                                 \
+        FMA(c10, wasm_i32x4_shuffle(av, av, 1, 1, 1, 1), b0);                                                 \
+        FMA(c20, wasm_i32x4_shuffle(av, av, 2, 2, 2, 2), b0);                                                 \
+        FMA(c30, wasm_i32x4_shuffle(av, av, 3, 3, 3, 3), b0);                                                 \
+      }                                                                                                       \
+    }                                                                                                         \
+  } while (0)
+
 __attribute__((export_name("winograd_filter_products")))
 void winograd_filter_products(const float* v, const float* dm, int tiles, int k, int m, float* du, int e_begin, int e_end) {
   const long vplane = (long)tiles * k, dplane = (long)tiles * m, uplane = (long)k * m;
@@ -206,50 +251,13 @@ void winograd_filter_products(const float* v, const float* dm, int tiles, int k,
     for (int t0 = 0; t0 < tiles; t0 += PRODUCTS_CHUNK) {
       const int count = tiles - t0 < PRODUCTS_CHUNK ? tiles - t0 : PRODUCTS_CHUNK;
       for (int k0 = 0; k0 < k; k0 += 4) {
-        int m0 = 0;
-        for (; m0 + 8 <= m; m0 += 8) {
+        for (int m0 = 0; m0 < m; m0 += 8) {
+          const int wide = m - m0 >= 8;
           float* u = ue + (long)k0 * m + m0;
-          f4 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-          if (t0 > 0) {
-            c00 = wasm_v128_load(u); c01 = wasm_v128_load(u + 4);
-            c10 = wasm_v128_load(u + m); c11 = wasm_v128_load(u + m + 4);
-            c20 = wasm_v128_load(u + 2 * m); c21 = wasm_v128_load(u + 2 * m + 4);
-            c30 = wasm_v128_load(u + 3 * m); c31 = wasm_v128_load(u + 3 * m + 4);
-          }
-          const float* a = ve + (long)t0 * k + k0;
-          const float* b = de + (long)t0 * m + m0;
-          for (int t = 0; t < count; t++, a += k, b += m) {
-            const f4 av = wasm_v128_load(a), b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-            f4 s = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
-            FMA(c00, s, b0); FMA(c01, s, b1);
-            s = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
-            FMA(c10, s, b0); FMA(c11, s, b1);
-            s = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
-            FMA(c20, s, b0); FMA(c21, s, b1);
-            s = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
-            FMA(c30, s, b0); FMA(c31, s, b1);
-          }
-          wasm_v128_store(u, c00); wasm_v128_store(u + 4, c01);
-          wasm_v128_store(u + m, c10); wasm_v128_store(u + m + 4, c11);
-          wasm_v128_store(u + 2 * m, c20); wasm_v128_store(u + 2 * m + 4, c21);
-          wasm_v128_store(u + 3 * m, c30); wasm_v128_store(u + 3 * m + 4, c31);
-        }
-        if (m0 < m) {
-          float* u = ue + (long)k0 * m + m0;
-          f4 c0 = zero, c1 = zero, c2 = zero, c3 = zero;
-          if (t0 > 0) {
-            c0 = wasm_v128_load(u); c1 = wasm_v128_load(u + m); c2 = wasm_v128_load(u + 2 * m); c3 = wasm_v128_load(u + 3 * m);
-          }
-          const float* a = ve + (long)t0 * k + k0;
-          const float* b = de + (long)t0 * m + m0;
-          for (int t = 0; t < count; t++, a += k, b += m) {
-            const f4 av = wasm_v128_load(a), b0 = wasm_v128_load(b);
-            FMA(c0, wasm_i32x4_shuffle(av, av, 0, 0, 0, 0), b0);
-            FMA(c1, wasm_i32x4_shuffle(av, av, 1, 1, 1, 1), b0);
-            FMA(c2, wasm_i32x4_shuffle(av, av, 2, 2, 2, 2), b0);
-            FMA(c3, wasm_i32x4_shuffle(av, av, 3, 3, 3, 3), b0);
-          }
-          wasm_v128_store(u, c0); wasm_v128_store(u + m, c1); wasm_v128_store(u + 2 * m, c2); wasm_v128_store(u + 3 * m, c3);
+          TILE_DECLARE;
+          if (t0 > 0) TILE_LOAD(u, m, wide);
+          TILE_RUN(ve + (long)t0 * k + k0, k, de + (long)t0 * m + m0, m, count, wide);
+          TILE_STORE(u, m, wide);
         }
       }
     }
@@ -325,41 +333,14 @@ void conv_filter_gradient(const float* x, int n, int h, int w, int k, const floa
             for (int m0 = 0; m0 < m; m0 += 8) {
               const int wide = m - m0 >= 8;
               float* u = dwt + (long)k0 * m + m0;
-              f4 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
-              if (!first) {
-                c00 = wasm_v128_load(u); c10 = wasm_v128_load(u + m); c20 = wasm_v128_load(u + 2 * m); c30 = wasm_v128_load(u + 3 * m);
-                if (wide) { c01 = wasm_v128_load(u + 4); c11 = wasm_v128_load(u + m + 4); c21 = wasm_v128_load(u + 2 * m + 4); c31 = wasm_v128_load(u + 3 * m + 4); }
-              }
+              TILE_DECLARE;
+              if (!first) TILE_LOAD(u, m, wide);
               for (int r = r0; r < r1; r++) {
                 const int ih = r * sh + i * dh - pad_top;
                 if (ih < 0 || ih >= h || c_lo >= c_hi) continue;
-                const float* a = xi + ((long)ih * w + c_lo * sw + shift) * k + k0;
-                const float* b = dyi + ((long)r * ow + c_lo) * m + m0;
-                const long astep = (long)sw * k;
-                if (wide) {
-                  for (int c = c_lo; c < c_hi; c++, a += astep, b += m) {
-                    const f4 av = wasm_v128_load(a), b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
-                    f4 s = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);
-                    FMA(c00, s, b0); FMA(c01, s, b1);
-                    s = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);
-                    FMA(c10, s, b0); FMA(c11, s, b1);
-                    s = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);
-                    FMA(c20, s, b0); FMA(c21, s, b1);
-                    s = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);
-                    FMA(c30, s, b0); FMA(c31, s, b1);
-                  }
-                } else {
-                  for (int c = c_lo; c < c_hi; c++, a += astep, b += m) {
-                    const f4 av = wasm_v128_load(a), b0 = wasm_v128_load(b);
-                    FMA(c00, wasm_i32x4_shuffle(av, av, 0, 0, 0, 0), b0);
-                    FMA(c10, wasm_i32x4_shuffle(av, av, 1, 1, 1, 1), b0);
-                    FMA(c20, wasm_i32x4_shuffle(av, av, 2, 2, 2, 2), b0);
-                    FMA(c30, wasm_i32x4_shuffle(av, av, 3, 3, 3, 3), b0);
-                  }
-                }
+                TILE_RUN(xi + ((long)ih * w + c_lo * sw + shift) * k + k0, (long)sw * k, dyi + ((long)r * ow + c_lo) * m + m0, m, c_hi - c_lo, wide);
               }
-              wasm_v128_store(u, c00); wasm_v128_store(u + m, c10); wasm_v128_store(u + 2 * m, c20); wasm_v128_store(u + 3 * m, c30);
-              if (wide) { wasm_v128_store(u + 4, c01); wasm_v128_store(u + m + 4, c11); wasm_v128_store(u + 2 * m + 4, c21); wasm_v128_store(u + 3 * m + 4, c31); }
+              TILE_STORE(u, m, wide);
             }
           }
         }
