@@ -21,6 +21,7 @@ typedef v128_t f4;
 #define ADD wasm_f32x4_add
 #define SUB wasm_f32x4_sub
 #define MUL wasm_f32x4_mul
+#define FMA(acc, a, b) acc = ADD(acc, MUL(a, b))
 
 /* Bᵀ z for the four values z0..z3 of one column (or row). */
 #define BT(z0, z1, z2, z3, o0, o1, o2, o3) \
@@ -74,11 +75,12 @@ void winograd_input(const float* x, int n, int h, int w, int c, int pad_top, int
 }
 
 /*
- * m → y [n, oh, ow, c]: Aᵀ m A per tile, pixels past oh/ow dropped. m is 16 matrices
- * [tiles][c] (one per element of the 4x4 tile), at the addresses in `planes`.
+ * m [16][tiles][c] (as winograd_products writes it) → y [n, oh, ow, c]: Aᵀ m A per tile,
+ * pixels past oh/ow dropped. The range is of images.
  */
 __attribute__((export_name("winograd_output")))
-void winograd_output(const float* const* planes, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* y, int img_begin, int img_end) {
+void winograd_output(const float* mm, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* y, int img_begin, int img_end) {
+  const long plane = (long)n * tiles_h * tiles_w * c;
   int t = img_begin * tiles_h * tiles_w;
   for (int img = img_begin; img < img_end; img++) {
     float* yi = y + (long)img * oh * ow * c;
@@ -93,8 +95,9 @@ void winograd_output(const float* const* planes, int n, int oh, int ow, int c, i
           f4 s00, s01, s02, s03, s10, s11, s12, s13;
 #define COLUMN(j, a, b)                                                                                \
   do {                                                                                                 \
-    const f4 m0 = wasm_v128_load(planes[0 + j] + at + ch), m1 = wasm_v128_load(planes[4 + j] + at + ch); \
-    const f4 m2 = wasm_v128_load(planes[8 + j] + at + ch), m3 = wasm_v128_load(planes[12 + j] + at + ch); \
+    const float* p_ = mm + at + ch + (j) * plane;                                                     \
+    const f4 m0 = wasm_v128_load(p_), m1 = wasm_v128_load(p_ + 4 * plane);                             \
+    const f4 m2 = wasm_v128_load(p_ + 8 * plane), m3 = wasm_v128_load(p_ + 12 * plane);                \
     a = ADD(ADD(m0, m1), m2);                                                                          \
     b = SUB(SUB(m1, m2), m3);                                                                          \
   } while (0)
@@ -115,14 +118,20 @@ void winograd_output(const float* const* planes, int n, int oh, int ow, int c, i
 }
 
 /*
- * g [3][3][k][m] (a tfjs filter: taps, in channels, out channels) → u [16][k][m] =
- * G g Gᵀ for every (k, m). k · m is a multiple of 4.
+ * g [3][3][k][m] (a tfjs filter: taps, in channels, out channels) → u = G g Gᵀ for every
+ * (k, m), per tile element a [k][m] matrix stored in panels of 8 columns ([m/8][k][8], the
+ * last panel 4 wide when m is not a multiple of 8), as winograd_products reads it. m is a
+ * multiple of 4.
  */
 __attribute__((export_name("winograd_filter")))
 void winograd_filter(const float* g, int k, int m, float* u) {
   const long plane = (long)k * m;
   const f4 half = wasm_f32x4_splat(0.5f);
   for (long at = 0; at < plane; at += 4) {
+    /* g's (kk, m0) → the panel holding column m0: panels before it are 8 wide. */
+    const int kk = at / m, m0 = at % m;
+    const int width = m - (m0 & ~7) >= 8 ? 8 : 4;
+    const long dst = (long)(m0 & ~7) * k + (long)kk * width + (m0 & 7);
     f4 q[3][3];
     for (int i = 0; i < 3; i++)
       for (int j = 0; j < 3; j++) q[i][j] = wasm_v128_load(g + (i * 3 + j) * plane + at);
@@ -134,11 +143,77 @@ void winograd_filter(const float* g, int k, int m, float* u) {
       r[3][j] = q[2][j];
     }
     for (int i = 0; i < 4; i++) {
-      float* out = u + (4 * i) * plane + at;
+      float* out = u + (4 * i) * plane + dst;
       wasm_v128_store(out, r[i][0]);
       wasm_v128_store(out + plane, MUL(ADD(ADD(r[i][0], r[i][1]), r[i][2]), half));
       wasm_v128_store(out + 2 * plane, MUL(ADD(SUB(r[i][0], r[i][1]), r[i][2]), half));
       wasm_v128_store(out + 3 * plane, r[i][2]);
+    }
+  }
+}
+
+/*
+ * The convolution's products: out[e][t][m] = Σ_k v[e][t][k] · u[e][k][m] for each tile
+ * element e, u in panels as winograd_filter stores it (XNNPACK's GEMM would repack u on
+ * every call). Register tile 4 tiles x 8 columns (4 for a last narrow panel): per k, one
+ * splat from each of 4 rows of v and one or two loads of the panel's row. Tiles go by in
+ * chunks whose rows of v stay in cache while every panel passes over them; each value sums
+ * its k in order. The range is of tile elements e.
+ */
+#define PRODUCTS_V_FLOATS 65536
+#define SPLAT(p) wasm_v128_load32_splat(p)
+__attribute__((export_name("winograd_products")))
+void winograd_products(const float* v, const float* u, int tiles, int k, int m, float* out, int e_begin, int e_end) {
+  const long vplane = (long)tiles * k, uplane = (long)k * m, oplane = (long)tiles * m;
+  const int chunk = PRODUCTS_V_FLOATS / k < 4 ? 4 : PRODUCTS_V_FLOATS / k / 4 * 4;
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  for (int e = e_begin; e < e_end; e++) {
+    const float* ve = v + e * vplane;
+    const float* ue = u + e * uplane;
+    float* oe = out + e * oplane;
+    for (int c0 = 0; c0 < tiles; c0 += chunk) {
+      const int c1 = c0 + chunk < tiles ? c0 + chunk : tiles;
+      for (int m0 = 0; m0 < m; m0 += 8) {
+        const int wide = m - m0 >= 8;
+        const float* panel = ue + (long)m0 * k;
+        for (int t0 = c0; t0 < c1; t0 += 4) {
+          const int rows = c1 - t0 < 4 ? c1 - t0 : 4;
+          /* Rows past the end repeat the first: computed, never stored. */
+          const float* a0 = ve + (long)t0 * k;
+          const float* a1 = rows > 1 ? a0 + k : a0;
+          const float* a2 = rows > 2 ? a0 + 2 * k : a0;
+          const float* a3 = rows > 3 ? a0 + 3 * k : a0;
+          f4 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+          const float* b = panel;
+          if (wide) {
+            for (int kk = 0; kk < k; kk++, b += 8) {
+              const f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+              f4 s = SPLAT(a0 + kk);
+              FMA(c00, s, b0); FMA(c01, s, b1);
+              s = SPLAT(a1 + kk);
+              FMA(c10, s, b0); FMA(c11, s, b1);
+              s = SPLAT(a2 + kk);
+              FMA(c20, s, b0); FMA(c21, s, b1);
+              s = SPLAT(a3 + kk);
+              FMA(c30, s, b0); FMA(c31, s, b1);
+            }
+          } else {
+            for (int kk = 0; kk < k; kk++, b += 4) {
+              const f4 b0 = wasm_v128_load(b);
+              FMA(c00, SPLAT(a0 + kk), b0);
+              FMA(c10, SPLAT(a1 + kk), b0);
+              FMA(c20, SPLAT(a2 + kk), b0);
+              FMA(c30, SPLAT(a3 + kk), b0);
+            }
+          }
+          float* o = oe + (long)t0 * m + m0;
+          wasm_v128_store(o, c00);
+          if (wide) wasm_v128_store(o + 4, c01);
+          if (rows > 1) { wasm_v128_store(o + m, c10); if (wide) wasm_v128_store(o + m + 4, c11); }
+          if (rows > 2) { wasm_v128_store(o + 2 * m, c20); if (wide) wasm_v128_store(o + 2 * m + 4, c21); }
+          if (rows > 3) { wasm_v128_store(o + 3 * m, c30); if (wide) wasm_v128_store(o + 3 * m + 4, c31); }
+        }
+      }
     }
   }
 }
@@ -194,7 +269,6 @@ void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int
  * k and m are multiples of 4.
  */
 #define PRODUCTS_CHUNK 128
-#define FMA(acc, a, b) acc = ADD(acc, MUL(a, b))
 /*
  * The register tile of both filter gradients: 4 rows (4 consecutive channels of one x pixel
  * or V tile: one load, then splats) x 8 columns (two loads of a dy or dm row), or x 4 when

@@ -46,15 +46,21 @@ describe('the conv kernels module', () => {
       (wasm) => wasm.winograd_input(4096, 1, 5, 5, 4, 1, 1, 3, 3, 16384, 0, 1),
     );
     expect(input.stray).toBe(-1);
-    // planes: 16 addresses at 4096, m planes [9][4] from 8192; y [1, 5, 5, 4] at 32768.
+    // v [16][9][4] at 4096, u [16][4][12] at 8192 → m [16][9][12] at 16384 (an 8- and a 4-wide panel).
+    const products = run(
+      16384,
+      16 * 9 * 12 * 4,
+      (h) => h.fill(1, 1024, 1024 + 16 * 9 * 4 + 16 * 4 * 12),
+      (wasm) => wasm.winograd_products(4096, 8192, 9, 4, 12, 16384, 0, 16),
+    );
+    expect(products.stray).toBe(-1);
+    expect(products.heap[4096]).toBe(4); // Σ over 4 input channels of 1 · 1
+    // m [16][9][4] at 8192 → y [1, 5, 5, 4] at 32768.
     const output = run(
       32768,
       5 * 5 * 4 * 4,
-      (h) => {
-        new Int32Array(h.buffer, 4096, 16).set(Array.from({ length: 16 }, (_, e) => 8192 + e * 9 * 4 * 4));
-        h.fill(1, 2048, 2048 + 16 * 36);
-      },
-      (wasm) => wasm.winograd_output(4096, 1, 5, 5, 4, 3, 3, 32768, 0, 1),
+      (h) => h.fill(1, 2048, 2048 + 16 * 36),
+      (wasm) => wasm.winograd_output(8192, 1, 5, 5, 4, 3, 3, 32768, 0, 1),
     );
     expect(output.stray).toBe(-1);
   });

@@ -19,6 +19,7 @@ export interface ConvKernels {
   winograd_filter(g: number, k: number, m: number, u: number): void;
   winograd_input(...args: number[]): void;
   winograd_output(...args: number[]): void;
+  winograd_products(...args: number[]): void;
   winograd_output_gradient(...args: number[]): void;
   winograd_filter_products(...args: number[]): void;
   winograd_filter_gradient(du: number, k: number, m: number, dw: number): void;
@@ -26,7 +27,7 @@ export interface ConvKernels {
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */
-export type SplitKernel = 'winograd_input' | 'winograd_output' | 'winograd_output_gradient' | 'winograd_filter_products' | 'conv_filter_gradient';
+export type SplitKernel = 'winograd_input' | 'winograd_products' | 'winograd_output' | 'winograd_output_gradient' | 'winograd_filter_products' | 'conv_filter_gradient';
 
 interface Instance {
   module: WebAssembly.Module;

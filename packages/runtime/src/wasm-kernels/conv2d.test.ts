@@ -11,6 +11,8 @@ const CASES: Array<[[number, number, number, number], number, number, Pad, boole
   [[2, 15, 17, 8], 4, 1, 'valid', true],
   [[3, 12, 10, 4], 12, 1, [[0, 0], [2, 0], [0, 1], [0, 0]], true],
   [[64, 4, 4, 16], 8, 1, [[0, 0], [1, 1], [1, 1], [0, 0]], true],
+  // 1024 input channels: the products take the 68 tiles in two chunks (64 + 4).
+  [[17, 4, 4, 1024], 4, 1, [[0, 0], [1, 1], [1, 1], [0, 0]], true],
   // Not Winograd: channels not a multiple of 4, stride 2, too few tiles.
   [[4, 8, 8, 3], 8, 1, 'same', false],
   [[4, 8, 8, 4], 8, 2, 'same', false],

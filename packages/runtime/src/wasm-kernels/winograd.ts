@@ -2,17 +2,16 @@
  * 3x3 stride-1 convolutions by Winograd's F(2x2, 3x3) minimal filtering
  * (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
  * 16 multiplies per 2x2 output tile and channel pair instead of 36, 2.25x
- * fewer. Input, filter and output transforms are native/conv-kernels.c (wasm
- * SIMD128, run on the backend's own memory); in the convolution the 16
- * products [tiles, inC] · [inC, outC] are XNNPACK's GEMM through the backend's
- * BatchMatMul, on views of the transformed operands. Against the backend's own
- * (XNNPACK) convolution it is 1.4–1.7x faster on ResNet-18's 3x3 layers at
- * batch 64 on one thread; results agree with direct convolution to ~1e-6 relative.
+ * fewer. The transforms and the 16 products [tiles, inC] · [inC, outC] are
+ * native/conv-kernels.c (wasm SIMD128, run on the backend's own memory, split
+ * across its threads). Against the backend's own (XNNPACK) convolution it is
+ * 1.4–1.7x faster on ResNet-18's 3x3 layers at batch 64 on one thread; results
+ * agree with direct convolution to ~1e-6 relative.
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry';
 import { convKernels, runSplit } from './conv-kernels';
-import { addressOf, release, releaseView, runWasm, viewOf, type WasmBackend } from './wasm-ops';
+import { addressOf, release, type WasmBackend } from './wasm-ops';
 
 /** Elements of the 4x4 transformed tile: one matrix product each. */
 const TILE = 16;
@@ -51,23 +50,14 @@ export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: Tensor
 
   const u = backend.makeOutput([TILE, inC, outC], 'float32');
   const v = backend.makeOutput([TILE, tiles, inC], 'float32');
+  const m = backend.makeOutput([TILE, tiles, outC], 'float32');
+  const y = backend.makeOutput([n, g.outHeight, g.outWidth, outC], 'float32');
   wasm.winograd_filter(addressOf(backend, filter), inC, outC, addressOf(backend, u));
   runSplit(backend, 'winograd_input', [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)], n, TILE * tiles * inC);
-  const products = Array.from({ length: TILE }, (_, e) => {
-    const a = viewOf(backend, v, e * tiles * inC, [tiles, inC]);
-    const b = viewOf(backend, u, e * inC * outC, [inC, outC]);
-    const product = runWasm(backend, 'BatchMatMul', { a, b }, { transposeA: false, transposeB: false });
-    releaseView(backend, a);
-    releaseView(backend, b);
-    return product;
-  });
-  release(backend, [u, v]);
-
-  const planes = backend.makeOutput([TILE], 'int32');
-  const y = backend.makeOutput([n, g.outHeight, g.outWidth, outC], 'float32');
-  (backend.typedArrayFromHeap(planes) as Int32Array).set(products.map((p) => addressOf(backend, p)));
-  runSplit(backend, 'winograd_output', [addressOf(backend, planes), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y)], n, TILE * tiles * outC);
-  release(backend, [planes, ...products]);
+  // Split by tile element: each product value is one thread's sum over the input channels, in order.
+  runSplit(backend, 'winograd_products', [addressOf(backend, v), addressOf(backend, u), tiles, inC, outC, addressOf(backend, m)], TILE, TILE * tiles * inC * outC);
+  runSplit(backend, 'winograd_output', [addressOf(backend, m), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y)], n, TILE * tiles * outC);
+  release(backend, [u, v, m]);
   return y;
 }
 
