@@ -25,13 +25,12 @@ const MIN_TILES = 64;
 
 /** Whether the Winograd kernels compute a convolution of geometry `g` from inC to outC channels, and are worth it. */
 export function winogradApplies(g: ConvGeometry, inC: number, outC: number): boolean {
-  const tiles = g.batch * Math.ceil(g.outHeight / 2) * Math.ceil(g.outWidth / 2);
   return (
     g.filterHeight === 3 && g.filterWidth === 3 &&
     g.strides[0] === 1 && g.strides[1] === 1 && g.dilations[0] === 1 && g.dilations[1] === 1 &&
     // The transforms move 4 channels at a time.
     inC % 4 === 0 && outC % 4 === 0 &&
-    tiles >= MIN_TILES
+    tiling(g).tiles >= MIN_TILES
   );
 }
 
