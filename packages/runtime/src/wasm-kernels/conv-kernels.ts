@@ -35,12 +35,16 @@ interface Instance {
   workers: Array<{ postMessage(job: { name: SplitKernel; args: number[] }): void }>;
   /** Per worker: 0 while its part runs, 1 when done, 2 when it failed. */
   control: Int32Array;
+  /** Per worker, ERROR_BYTES of UTF-8: why its last part failed (the main thread is blocked while it waits, so a message could not arrive). */
+  errors: Uint8Array;
 }
 
 const decode = (base64: string): Uint8Array<ArrayBuffer> => Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
 const instances = new WeakMap<WebAssembly.Memory, Instance>();
 /** How long a worker's part may take before the call gives up on it. */
 const WORKER_TIMEOUT_MS = 10 * 60 * 1000;
+/** Room for a failed worker's error text. */
+const ERROR_BYTES = 2048;
 /** Calls with less work than this (multiply-adds) are not worth a hand-off to workers. */
 const MIN_SPLIT_WORK = 1 << 20;
 
@@ -50,7 +54,7 @@ function instanceOn(memory: WebAssembly.Memory): Instance {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
     const module = new WebAssembly.Module(decode(shared ? CONV_KERNELS_WASM_SHARED_BASE64 : CONV_KERNELS_WASM_BASE64));
     const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvKernels;
-    instance = { module, kernels, workers: [], control: new Int32Array(0) };
+    instance = { module, kernels, workers: [], control: new Int32Array(0), errors: new Uint8Array(0) };
     instances.set(memory, instance);
   }
   return instance;
@@ -71,14 +75,16 @@ export const convKernels = (backend: WasmBackend): ConvKernels => instanceOn(bac
 // Run in each worker (CommonJS, from source text): the module on the backend's memory.
 const WORKER_MAIN = `
 const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, control, index } = workerData;
+const { module, memory, control, errors, errorBytes, index } = workerData;
 const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
 parentPort.on('message', ({ name, args }) => {
   let state = 1;
   try {
     kernels[name](...args);
   } catch (err) {
-    console.error('@selfsup/runtime conv-kernels worker:', err);
+    const text = new TextEncoder().encode(String((err && err.stack) || err)).slice(0, errorBytes);
+    errors.fill(0, index * errorBytes, (index + 1) * errorBytes);
+    errors.set(text, index * errorBytes);
     state = 2;
   }
   Atomics.store(control, index, state);
@@ -98,8 +104,10 @@ export async function startConvKernelWorkers(backend: WasmBackend, threads: numb
   if (instance.workers.length >= threads - 1) return;
   const { Worker } = await import('node:worker_threads');
   instance.control = new Int32Array(new SharedArrayBuffer(4 * (threads - 1)));
+  instance.errors = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES * (threads - 1)));
   instance.workers = Array.from({ length: threads - 1 }, (_, index) => {
-    const worker = new Worker(WORKER_MAIN, { eval: true, workerData: { module: instance.module, memory, control: instance.control, index } });
+    const workerData = { module: instance.module, memory, control: instance.control, errors: instance.errors, errorBytes: ERROR_BYTES, index };
+    const worker = new Worker(WORKER_MAIN, { eval: true, workerData });
     worker.unref(); // idle workers do not keep Node alive
     return worker;
   });
@@ -111,7 +119,7 @@ export async function startConvKernelWorkers(backend: WasmBackend, threads: numb
  * roughly) is worth it; returns when every part is done.
  */
 export function runSplit(backend: WasmBackend, name: SplitKernel, args: number[], total: number, work: number, align = 1): void {
-  const { kernels, workers, control } = instanceOn(backendMemory(backend));
+  const { kernels, workers, control, errors } = instanceOn(backendMemory(backend));
   const units = Math.ceil(total / align);
   const parts = work < MIN_SPLIT_WORK ? 1 : Math.min(1 + workers.length, units);
   const bound = (part: number) => Math.min(total, Math.round((part * units) / parts) * align);
@@ -120,10 +128,18 @@ export function runSplit(backend: WasmBackend, name: SplitKernel, args: number[]
     workers[part - 1].postMessage({ name, args: [...args, bound(part), bound(part + 1)] });
   }
   (kernels[name] as (...a: number[]) => void)(...args, 0, bound(1));
+  const deadline = Date.now() + WORKER_TIMEOUT_MS;
   for (let part = 1; part < parts; part++) {
-    const waited = Atomics.wait(control, part - 1, 0, WORKER_TIMEOUT_MS);
-    if (waited === 'timed-out' || Atomics.load(control, part - 1) !== 1) {
-      throw new Error(`@selfsup/runtime: conv-kernels worker ${part - 1} ${waited === 'timed-out' ? 'did not answer' : 'failed (see its error above)'}`);
+    // Wait until the state leaves 0, not just for a wake-up: a worker's notify for its previous
+    // part can arrive late (after this thread already read that part's state and moved on).
+    while (Atomics.load(control, part - 1) === 0) {
+      if (Atomics.wait(control, part - 1, 0, Math.max(0, deadline - Date.now())) === 'timed-out') {
+        throw new Error(`@selfsup/runtime: conv-kernels worker ${part - 1} did not answer ${name} within ${WORKER_TIMEOUT_MS} ms`);
+      }
+    }
+    if (Atomics.load(control, part - 1) !== 1) {
+      const text = new TextDecoder().decode(errors.slice((part - 1) * ERROR_BYTES, part * ERROR_BYTES)).replace(/\0+$/, '');
+      throw new Error(`@selfsup/runtime: conv-kernels worker ${part - 1} failed in ${name}: ${text}`);
     }
   }
 }
