@@ -17,8 +17,13 @@ const target = join(root, 'packages/runtime/src/wasm-kernels/conv-kernels-wasm.t
 // The module runs on the tfjs backend's memory (imported) and must own nothing in it: no
 // stack (stack-size=0; the code must not need one), no data, no heap.
 const FLAGS = [
-  '--target=wasm32', '-O3', '-msimd128', '-nostdlib',
-  '-Wl,--no-entry', '-Wl,--import-memory', '-Wl,-z,stack-size=0',
+  '--target=wasm32',
+  '-O3',
+  '-msimd128',
+  '-nostdlib',
+  '-Wl,--no-entry',
+  '-Wl,--import-memory',
+  '-Wl,-z,stack-size=0',
 ];
 // A shared memory import must declare a maximum: the threaded tfjs build's 4 GiB.
 const SHARED = ['-matomics', '-mbulk-memory', '-Wl,--shared-memory', '-Wl,--max-memory=4294967296'];

@@ -7,8 +7,19 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
-const BROWSER_SAFE = ['augment', 'backbones', 'heads', 'losses', 'ema', 'optim', 'metrics-correlation', 'eval-transfer', 'byol'];
-const NODE_ONLY = /^(node:|fs$|path$|os$|child_process$|sharp$|better-sqlite3$|@selfsup\/[a-z-]+\/node$|@selfsup\/datasets$)/;
+const BROWSER_SAFE = [
+  'augment',
+  'backbones',
+  'heads',
+  'losses',
+  'ema',
+  'optim',
+  'metrics-correlation',
+  'eval-transfer',
+  'byol',
+];
+const NODE_ONLY =
+  /^(node:|fs$|path$|os$|child_process$|sharp$|better-sqlite3$|@selfsup\/[a-z-]+\/node$|@selfsup\/datasets$)/;
 const REAL_DATA = /describeWithData|describeWithReference|dataPath\(|loadReference\(|DEMO_DATA_DIR/;
 
 const problems = [];
@@ -23,11 +34,13 @@ function walk(dir, test) {
 function checkManifest(pkg, json) {
   if (json.name !== `@selfsup/${pkg}`) problem(pkg, `name must be @selfsup/${pkg}, is ${json.name}`);
   const main = json.exports?.['.'];
-  if (!main?.import?.types || !main?.require?.types) problem(pkg, 'exports["."] needs types for both import and require');
+  if (!main?.import?.types || !main?.require?.types)
+    problem(pkg, 'exports["."] needs types for both import and require');
   if (!json.files?.includes('dist')) problem(pkg, 'files must include "dist"');
   if (json.sideEffects === undefined) problem(pkg, 'sideEffects must be stated');
   const tfjsDeps = Object.keys(json.dependencies ?? {}).filter((d) => d.startsWith('@tensorflow/'));
-  if (tfjsDeps.length) problem(pkg, `tfjs must be a peer dependency, never bundled: ${tfjsDeps.join(', ')} in dependencies`);
+  if (tfjsDeps.length)
+    problem(pkg, `tfjs must be a peer dependency, never bundled: ${tfjsDeps.join(', ')} in dependencies`);
   if (pkg !== 'metrics-correlation' && json.peerDependencies?.['@tensorflow/tfjs-core'] !== '^4.22.0') {
     problem(pkg, 'peerDependencies must have "@tensorflow/tfjs-core": "^4.22.0"');
   }
@@ -67,7 +80,8 @@ for (const pkg of readdirSync('packages').sort()) {
   checkDocsAndTests(pkg, dir);
   if (BROWSER_SAFE.includes(pkg)) {
     for (const { file, spec } of reachableImports(join(dir, 'src', 'index.ts'))) {
-      if (NODE_ONLY.test(spec)) problem(pkg, `main entry must run in browsers, but ${file} imports '${spec}' (move it to the ./node entry)`);
+      if (NODE_ONLY.test(spec))
+        problem(pkg, `main entry must run in browsers, but ${file} imports '${spec}' (move it to the ./node entry)`);
     }
   }
 }

@@ -11,7 +11,11 @@ import { afterAll, describe, expect, it, vi, type MockInstance } from 'vitest';
  * A `describe` that checks the README shows `example` verbatim, silences and
  * records `console.log` (the example's output), then runs `body` with the spy.
  */
-export function describeReadmeExample(readme: URL, example: URL, body: (log: MockInstance<typeof console.log>) => void): void {
+export function describeReadmeExample(
+  readme: URL,
+  example: URL,
+  body: (log: MockInstance<typeof console.log>) => void,
+): void {
   describe('README example', () => {
     const log = vi.spyOn(console, 'log').mockImplementation(() => {});
     afterAll(() => log.mockRestore());

@@ -1,6 +1,8 @@
 import { readFileSync } from 'node:fs';
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...values: unknown[]) => Promise<void>;
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (
+  ...args: string[]
+) => (...values: unknown[]) => Promise<void>;
 
 /**
  * Run the ```ts code blocks of a README, in order, as one async function, so the
@@ -8,7 +10,10 @@ const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor a
  * (`import { a, b } from 'x'` and `import * as x from 'x'`); what the example
  * prints with console.log is returned, one string per call.
  */
-export async function runReadmeExamples(readmePath: URL, modules: Record<string, Record<string, unknown>>): Promise<string[]> {
+export async function runReadmeExamples(
+  readmePath: URL,
+  modules: Record<string, Record<string, unknown>>,
+): Promise<string[]> {
   const readme = readFileSync(readmePath, 'utf8');
   const code = [...readme.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
   const names: string[] = [];
@@ -21,7 +26,11 @@ export async function runReadmeExamples(readmePath: URL, modules: Record<string,
       names.push(star[1]);
       values.push(mod);
     } else {
-      for (const name of what.replace(/[{}]/g, '').split(',').map((s) => s.trim()).filter(Boolean)) {
+      for (const name of what
+        .replace(/[{}]/g, '')
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean)) {
         if (!(name in mod)) throw new Error(`README imports '${name}' from '${from}', which does not export it`);
         names.push(name);
         values.push(mod[name]);
@@ -30,7 +39,10 @@ export async function runReadmeExamples(readmePath: URL, modules: Record<string,
     return '';
   });
   const printed: string[] = [];
-  const console = { log: (...args: unknown[]) => printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')) };
+  const console = {
+    log: (...args: unknown[]) =>
+      printed.push(args.map((a) => (typeof a === 'string' ? a : JSON.stringify(a))).join(' ')),
+  };
   await new AsyncFunction('console', ...names, body)(console, ...values);
   return printed;
 }

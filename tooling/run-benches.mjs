@@ -9,7 +9,11 @@ const filter = process.argv[2] ?? '';
 const dirs = ['bench', ...readdirSync('packages').map((p) => join('packages', p, 'bench'))];
 const files = dirs
   .filter((d) => existsSync(d))
-  .flatMap((d) => readdirSync(d).filter((f) => f.endsWith('.bench.mjs')).map((f) => join(d, f)))
+  .flatMap((d) =>
+    readdirSync(d)
+      .filter((f) => f.endsWith('.bench.mjs'))
+      .map((f) => join(d, f)),
+  )
   .filter((f) => f.includes(filter));
 let failed = 0;
 for (const file of files) {

@@ -10,7 +10,9 @@ export const DATA_DIR = resolve(process.env.SELFSUP_DATA ?? new URL('../../../sh
 // Downscale (bilinear, torchvision antialias=False) to `size` x `size`, back to bytes.
 function resizeDataset(ds, size) {
   if (ds.shape[1] === size && ds.shape[2] === size) return ds;
-  const bytes = tf.tidy(() => tf.round(tf.mul(tf.clipByValue(resize(imagesToTensor(ds), [size, size]), 0, 1), 255)).dataSync());
+  const bytes = tf.tidy(() =>
+    tf.round(tf.mul(tf.clipByValue(resize(imagesToTensor(ds), [size, size]), 0, 1), 255)).dataSync(),
+  );
   return { ...ds, images: Uint8Array.from(bytes), shape: [ds.shape[0], size, size, ds.shape[3]] };
 }
 
@@ -25,7 +27,10 @@ const LOADERS = {
     const dir = join(DATA_DIR, 'fashion-mnist');
     const train = await loadIdx(join(dir, 'train-images-idx3-ubyte.gz'), join(dir, 'train-labels-idx1-ubyte.gz'));
     const test = await loadIdx(join(dir, 't10k-images-idx3-ubyte.gz'), join(dir, 't10k-labels-idx1-ubyte.gz'));
-    return { train: resizeDataset(toRgb(subset(train, 500, 0)), size), test: resizeDataset(toRgb(subset(test, 100, 0)), size) };
+    return {
+      train: resizeDataset(toRgb(subset(train, 500, 0)), size),
+      test: resizeDataset(toRgb(subset(test, 100, 0)), size),
+    };
   },
 };
 

@@ -3,7 +3,17 @@
 import { mkdirSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { byolView1, byolView2, colorJitter, compose, randomGaussianBlur, randomGrayscale, randomHorizontalFlip, randomResizedCrop, randomSolarize } from '@selfsup/augment';
+import {
+  byolView1,
+  byolView2,
+  colorJitter,
+  compose,
+  randomGaussianBlur,
+  randomGrayscale,
+  randomHorizontalFlip,
+  randomResizedCrop,
+  randomSolarize,
+} from '@selfsup/augment';
 import { convnet } from '@selfsup/backbones';
 import { createByol } from '@selfsup/byol';
 import { knnMonitor, trainByol } from '@selfsup/byol/node';
@@ -48,14 +58,15 @@ const makeEncoder = () => convnet({ widths: WIDTHS, seed });
 const cropScale = Number(args['crop-scale']);
 const views = (size) => {
   if (cropScale === 0.08) return [byolView1({ size }), byolView2({ size })];
-  const view = (blur, solarize) => compose([
-    randomResizedCrop({ size, scale: [cropScale, 1], ratio: [3 / 4, 4 / 3] }),
-    randomHorizontalFlip(0.5),
-    colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.2, hue: 0.1, p: 0.8 }),
-    randomGrayscale(0.2),
-    randomGaussianBlur({ p: blur, sigma: [0.1, 2] }),
-    randomSolarize({ p: solarize, threshold: 0.5 }),
-  ]);
+  const view = (blur, solarize) =>
+    compose([
+      randomResizedCrop({ size, scale: [cropScale, 1], ratio: [3 / 4, 4 / 3] }),
+      randomHorizontalFlip(0.5),
+      colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.2, hue: 0.1, p: 0.8 }),
+      randomGrayscale(0.2),
+      randomGaussianBlur({ p: blur, sigma: [0.1, 2] }),
+      randomSolarize({ p: solarize, threshold: 0.5 }),
+    ]);
   return [view(1.0, 0), view(0.1, 0.2)];
 };
 const imageSizeArg = Number(args['image-size']);
@@ -73,13 +84,18 @@ log(`backend ${backend.name}: ${backend.reason}`);
 // wasm on 2 shared cores: 16x16 images and a narrow ConvNet make a BYOL step ~10x cheaper than 32x32 at [32, 64, 128].
 const imageSize = imageSizeArg;
 const data = await loadExperimentData(dataset, imageSize);
-log(`${dataset}: ${data.train.shape[0]} train / ${data.test.shape[0]} test images of ${data.train.shape.slice(1).join('x')}`);
+log(
+  `${dataset}: ${data.train.shape[0]} train / ${data.test.shape[0]} test images of ${data.train.shape.slice(1).join('x')}`,
+);
 
 // Measure one BYOL step (after a warm-up step) to fit whole epochs into the budget.
 async function secondsPerStep() {
   const networks = makeHeads(makeEncoder());
   const probe = createByol({ ...networks, augment: AUGMENT, batchSize, totalSteps: 3, seed, ...RECIPE });
-  const images = imagesToTensor(data.train, Int32Array.from({ length: batchSize }, (_, i) => i));
+  const images = imagesToTensor(
+    data.train,
+    Int32Array.from({ length: batchSize }, (_, i) => i),
+  );
   probe.step(images);
   const start = performance.now();
   probe.step(images);
@@ -93,7 +109,9 @@ async function secondsPerStep() {
 const stepSeconds = await secondsPerStep();
 const stepsPerEpoch = Math.floor(data.train.shape[0] / batchSize);
 const epochs = Math.max(1, Math.floor(budgetSeconds / (stepSeconds * stepsPerEpoch)));
-log(`BYOL step: ${stepSeconds.toFixed(2)} s at batch ${batchSize} -> ${epochs} epochs of ${stepsPerEpoch} steps in ${args.minutes} min`);
+log(
+  `BYOL step: ${stepSeconds.toFixed(2)} s at batch ${batchSize} -> ${epochs} epochs of ${stepsPerEpoch} steps in ${args.minutes} min`,
+);
 
 // 1. BYOL (labels unused). The machine is shared: a hard stop at 1.25x the budget keeps the comparison bounded.
 const byolNetworks = makeHeads(makeEncoder());
@@ -118,13 +136,41 @@ log(`BYOL ${run.status}: ${run.steps}/${run.totalSteps} steps in ${byolSeconds.t
 
 // 2. Supervised, same encoder architecture and init, same images with labels, same time.
 const supervisedEncoder = args['skip-supervised'] ? undefined : makeEncoder();
-const supervised = supervisedEncoder && await trainSupervised({ encoder: supervisedEncoder, data: data.train, seconds: byolSeconds, batchSize, lr: 0.05, imageSize, seed, log });
+const supervised =
+  supervisedEncoder &&
+  (await trainSupervised({
+    encoder: supervisedEncoder,
+    data: data.train,
+    seconds: byolSeconds,
+    batchSize,
+    lr: 0.05,
+    imageSize,
+    seed,
+    log,
+  }));
 
 // 3. Random init: the same encoder, untrained.
 const randomEncoder = makeEncoder();
 
-const results = { dataset, backend: backend.name, encoder: `convnet(${WIDTHS})`, imageSize, heads: 'mlp 512 -> 128', cropScale, batchSize, recipe: RECIPE, epochs, byol: { status: run.status, steps: run.steps, seconds: byolSeconds }, supervised, scores: {} };
-const encoders = [['random init', randomEncoder], ['BYOL', byolEncoder], ...(supervisedEncoder ? [['supervised', supervisedEncoder]] : [])];
+const results = {
+  dataset,
+  backend: backend.name,
+  encoder: `convnet(${WIDTHS})`,
+  imageSize,
+  heads: 'mlp 512 -> 128',
+  cropScale,
+  batchSize,
+  recipe: RECIPE,
+  epochs,
+  byol: { status: run.status, steps: run.steps, seconds: byolSeconds },
+  supervised,
+  scores: {},
+};
+const encoders = [
+  ['random init', randomEncoder],
+  ['BYOL', byolEncoder],
+  ...(supervisedEncoder ? [['supervised', supervisedEncoder]] : []),
+];
 for (const [name, encoder] of encoders) {
   results.scores[name] = await evaluate(encoder, data);
   log(`${name}: ${JSON.stringify(results.scores[name])}`);

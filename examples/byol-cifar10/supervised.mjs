@@ -26,7 +26,13 @@ export async function trainSupervised({ encoder, data, seconds, batchSize, lr, i
       optimizer.setLearningRate(lr * 0.5 * (1 + Math.cos((Math.PI * Math.min(elapsed(), seconds)) / seconds)));
       const loss = tf.tidy(() => {
         const images = imagesToTensor(data, indices);
-        const labels = tf.oneHot(tf.tensor1d(Int32Array.from(indices, (i) => data.labels[i]), 'int32'), data.classes.length);
+        const labels = tf.oneHot(
+          tf.tensor1d(
+            Int32Array.from(indices, (i) => data.labels[i]),
+            'int32',
+          ),
+          data.classes.length,
+        );
         const views = augment(images, rng);
         return optimizer.minimize(
           () => tf.losses.softmaxCrossEntropy(labels, head.apply(encoder.apply(views, { training: true }))),

@@ -25,10 +25,14 @@ const online = (x) => predictor.apply(projector.apply(encoder.apply(x, train), t
 const target = (x) => targetProjector.apply(targetEncoder.apply(x, train), train);
 let step = 0;
 for await (const { images, labels } of batches(data, { batchSize: 32, seed: 0, dropLast: true })) {
-  const loss = optimizer.minimize(() => {
-    const [x1, x2] = [view1(images, rng), view2(images, rng)];
-    return symmetricByolLoss(online(x1), target(x2), online(x2), target(x1));
-  }, true, variables);
+  const loss = optimizer.minimize(
+    () => {
+      const [x1, x2] = [view1(images, rng), view2(images, rng)];
+      return symmetricByolLoss(online(x1), target(x2), online(x2), target(x1));
+    },
+    true,
+    variables,
+  );
   const tau = cosineTau(step, steps);
   emaUpdate(targetEncoder, encoder, tau);
   emaUpdate(targetProjector, projector, tau);

@@ -30,7 +30,13 @@ async function measure(name, transform) {
     },
     { warmup: 1, iterations: 5 },
   );
-  const line = report({ bench: `augment/${name}`, batch: N, size: SIZE, msPerBatch: +(seconds * 1e3).toFixed(1), imagesPerSec: Math.round(N / seconds) });
+  const line = report({
+    bench: `augment/${name}`,
+    batch: N,
+    size: SIZE,
+    msPerBatch: +(seconds * 1e3).toFixed(1),
+    imagesPerSec: Math.round(N / seconds),
+  });
   lines.push(line);
   return line;
 }

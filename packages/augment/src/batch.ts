@@ -18,7 +18,9 @@ export function checkImage(fn: string, img: unknown, channels?: readonly number[
   }
   const c = img.shape[img.rank - 1];
   if (channels && !channels.includes(c)) {
-    throw new Error(`${fn}: img must have ${channels.join(' or ')} channels (NHWC), got shape [${img.shape.join(', ')}]`);
+    throw new Error(
+      `${fn}: img must have ${channels.join(' or ')} channels (NHWC), got shape [${img.shape.join(', ')}]`,
+    );
   }
 }
 
@@ -51,7 +53,8 @@ export function perSampleTensor(fn: string, name: string, value: PerSample, n: n
     return tf.reshape(tf.scalar(value), [1, 1, 1, 1]) as tf.Tensor4D;
   }
   if (value instanceof tf.Tensor) {
-    if (value.rank !== 1) throw new Error(`${fn}: ${name} must be a number or a [N] tensor, got ${describeValue(value)}`);
+    if (value.rank !== 1)
+      throw new Error(`${fn}: ${name} must be a number or a [N] tensor, got ${describeValue(value)}`);
     t = tf.cast(value, 'float32');
   } else if (value != null && typeof (value as ArrayLike<number>).length === 'number') {
     const arr = Float32Array.from(value as ArrayLike<number>);
@@ -88,7 +91,9 @@ export function checkInt(fn: string, name: string, x: unknown, min: number): num
 export function checkRangePair(fn: string, name: string, v: unknown, lo = 0, open = false): [number, number] {
   const ok = (x: unknown) => typeof x === 'number' && Number.isFinite(x) && (open ? x > lo : x >= lo);
   if (!Array.isArray(v) || v.length !== 2 || !ok(v[0]) || !ok(v[1]) || v[0] > v[1]) {
-    throw new Error(`${fn}: ${name} must be [min, max] with ${lo} ${open ? '<' : '<='} min <= max, got ${describeValue(v)}`);
+    throw new Error(
+      `${fn}: ${name} must be [min, max] with ${lo} ${open ? '<' : '<='} min <= max, got ${describeValue(v)}`,
+    );
   }
   return [v[0], v[1]];
 }

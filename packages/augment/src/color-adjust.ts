@@ -28,7 +28,10 @@ export function blendBatch(batch: tf.Tensor4D, factor: tf.Tensor2D, reference: B
       if (reference.gray !== undefined) ref = tf.add(ref, tf.mul(gray, reference.gray));
       if (reference.meanGray !== undefined) ref = tf.add(ref, tf.mul(tf.mean(gray, 1, true), reference.meanGray));
       // Copy the one-channel reference to every channel with a tiny matrix product.
-      const perChannel = tf.reshape(tf.matMul(tf.reshape(tf.broadcastTo(ref, [n, h * w]), [-1, 1]), tf.ones([1, c])), [n, h * w * c]);
+      const perChannel = tf.reshape(tf.matMul(tf.reshape(tf.broadcastTo(ref, [n, h * w]), [-1, 1]), tf.ones([1, c])), [
+        n,
+        h * w * c,
+      ]);
       mixed = tf.add(mixed, tf.mul(tf.sub(1, factor), perChannel));
     }
     return tf.reshape(tf.clipByValue(mixed, 0, 1), [n, h, w, c]) as tf.Tensor4D;

@@ -45,7 +45,8 @@ function factorRange(name: Adjustment, value: number | [number, number] | undefi
     range = isHue ? [-value, value] : [Math.max(0, 1 - value), 1 + value];
   } else {
     range = checkRangePair(fn, name, value, isHue ? -0.5 : 0);
-    if (isHue && range[1] > 0.5) throw new Error(`${fn}: hue range must lie in [-0.5, 0.5], got ${describeValue(value)}`);
+    if (isHue && range[1] > 0.5)
+      throw new Error(`${fn}: hue range must lie in [-0.5, 0.5], got ${describeValue(value)}`);
   }
   return range[0] === center && range[1] === center ? null : range;
 }
@@ -109,7 +110,12 @@ function jitterStep(images: tf.Tensor4D, step: Int8Array, params: ColorJitterPar
       out = pickPerSample(images, blended, blends);
     }
     if (hues.some((h) => h === 1)) {
-      out = applyToSubset(out, hues, (subset, indices) => adjustHue(subset, Float32Array.from(indices, (i) => params.hue[i])));
+      out = applyToSubset(out, hues, (subset, indices) =>
+        adjustHue(
+          subset,
+          Float32Array.from(indices, (i) => params.hue[i]),
+        ),
+      );
     }
     return out === images ? tf.clone(images) : out;
   });

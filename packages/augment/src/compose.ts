@@ -10,7 +10,9 @@ import type { Transform } from './types';
  */
 export function compose(transforms: readonly Transform[]): Transform {
   if (!Array.isArray(transforms) || !transforms.every((t) => typeof t === 'function')) {
-    throw new Error(`compose: transforms must be an array of functions (images, rng) => images, got ${describeValue(transforms)}`);
+    throw new Error(
+      `compose: transforms must be an array of functions (images, rng) => images, got ${describeValue(transforms)}`,
+    );
   }
   return (images: tf.Tensor4D, rng: Rng) => {
     let current = images;

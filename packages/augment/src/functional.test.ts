@@ -98,7 +98,9 @@ describe('functional ops beyond the reference cases', () => {
     const img = tf.ones([2, 3, 3]) as tf.Tensor3D;
     const padded = centerCrop(img, [5, 4]);
     // [left, top, right, bottom] = [0, 1, 1, 2]: rows 1-2 and columns 0-2 hold the image.
-    expect(Array.from(tf.tidy(() => tf.sum(padded, 2)).dataSync())).toEqual([0, 0, 0, 0, 3, 3, 3, 0, 3, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+    expect(Array.from(tf.tidy(() => tf.sum(padded, 2)).dataSync())).toEqual([
+      0, 0, 0, 0, 3, 3, 3, 0, 3, 3, 3, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    ]);
     expect([2.5, 1.5, 0.5, 3.5, -0.5, 2.4].map(roundHalfEven)).toEqual([2, 2, 0, 4, -0, 2]);
     tf.dispose([img, padded]);
   });
@@ -129,18 +131,30 @@ describe('functional ops beyond the reference cases', () => {
     expect(() => adjustHue(img, 0.7)).toThrow('adjustHue: factor must be in [-0.5, 0.5], got 0.7');
     expect(() => adjustHue(tf.zeros([2, 2, 2]) as tf.Tensor3D, 0.1)).toThrow(/must have 1 or 3 channels.*\[2, 2, 2\]/);
     expect(() => solarize(img, 2)).toThrow('solarize: threshold must be in [0, 1] for float images, got 2');
-    expect(() => adjustContrast(tf.zeros([2, 4, 4, 3]) as tf.Tensor4D, [1, 2, 3])).toThrow('adjustContrast: factor has 3 values but the batch has 2 images');
+    expect(() => adjustContrast(tf.zeros([2, 4, 4, 3]) as tf.Tensor4D, [1, 2, 3])).toThrow(
+      'adjustContrast: factor has 3 values but the batch has 2 images',
+    );
     expect(() => rgbToGrayscale(img, 2 as never)).toThrow('rgbToGrayscale: numOutputChannels must be 1 or 3, got 2');
     expect(() => gaussianBlur(img, 4, 1)).toThrow('gaussianBlur: kernelSize must be an odd positive integer, got 4');
     expect(() => gaussianBlur(img, 3, [1, 0])).toThrow('gaussianBlur: sigma must be positive, got [1,0]');
-    expect(() => resizedCrop(img, 0.5, 0, 4, 4, [2, 2])).toThrow('resizedCrop: top and left must be integers, got top 0.5, left 0');
+    expect(() => resizedCrop(img, 0.5, 0, 4, 4, [2, 2])).toThrow(
+      'resizedCrop: top and left must be integers, got top 0.5, left 0',
+    );
     expect(() => resizedCrop(img, 0, 0, 0, 4, [2, 2])).toThrow('resizedCrop: height must be an integer >= 1, got 0');
-    expect(() => resizedCrop(img, 0, 0, 2, 2, [2, 2], 'nearest' as never)).toThrow(/interpolation must be 'bilinear' or 'bicubic', got "nearest"/);
+    expect(() => resizedCrop(img, 0, 0, 2, 2, [2, 2], 'nearest' as never)).toThrow(
+      /interpolation must be 'bilinear' or 'bicubic', got "nearest"/,
+    );
     expect(() => resize(img, 0)).toThrow('resize: size must be an integer >= 1, got 0');
-    expect(() => centerCrop(img, [0, 2])).toThrow(/centerCrop: size must be a positive integer or \[height, width\], got \[0,2\]/);
-    expect(() => normalize(img, [0.5, 0.5], [1, 1, 1])).toThrow('normalize: mean must hold 3 finite numbers (one per channel), got [0.5,0.5]');
+    expect(() => centerCrop(img, [0, 2])).toThrow(
+      /centerCrop: size must be a positive integer or \[height, width\], got \[0,2\]/,
+    );
+    expect(() => normalize(img, [0.5, 0.5], [1, 1, 1])).toThrow(
+      'normalize: mean must hold 3 finite numbers (one per channel), got [0.5,0.5]',
+    );
     expect(() => normalize(img, [0, 0, 0], [1, 0, 1])).toThrow(/std must hold 3 non-zero numbers/);
-    expect(() => hflip(tf.zeros([4]) as never)).toThrow('hflip: img must be a tensor [H, W, C] or [N, H, W, C], got a tensor of shape [4]');
+    expect(() => hflip(tf.zeros([4]) as never)).toThrow(
+      'hflip: img must be a tensor [H, W, C] or [N, H, W, C], got a tensor of shape [4]',
+    );
     img.dispose();
   });
 });

@@ -36,12 +36,18 @@ function blurFoldedAxis(folded: tf.Tensor4D, kernels: tf.Tensor2D, channels: num
   return tf.tidy(() => {
     const [n, k] = kernels.shape;
     const pad = (k - 1) / 2;
-    const padding: Array<[number, number]> = [[0, 0], [0, 0], [0, 0], [0, 0]];
+    const padding: Array<[number, number]> = [
+      [0, 0],
+      [0, 0],
+      [0, 0],
+      [0, 0],
+    ];
     padding[axis] = [pad, pad];
     // Reflect = mirror without repeating the edge pixel, torch's F.pad(mode='reflect').
     const padded = tf.mirrorPad(folded, padding, 'reflect');
     const perChannel = tf.reshape(tf.tile(tf.reshape(kernels, [n, 1, k]), [1, channels, 1]), [n * channels, k]);
-    const filterShape: [number, number, number, number] = axis === 2 ? [1, k, n * channels, 1] : [k, 1, n * channels, 1];
+    const filterShape: [number, number, number, number] =
+      axis === 2 ? [1, k, n * channels, 1] : [k, 1, n * channels, 1];
     return tf.depthwiseConv2d(padded, tf.reshape(tf.transpose(perChannel), filterShape) as tf.Tensor4D, 1, 'valid');
   });
 }

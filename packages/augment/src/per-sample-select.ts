@@ -33,7 +33,10 @@ export function applyToSubset(
   return tf.tidy(() => {
     const changed = tf.reshape(op(tf.gather(images, indices), indices), [indices.length, h * w * c]);
     const scattered = tf.scatterND(tf.tensor2d(indices, [indices.length, 1], 'int32'), changed, [n, h * w * c]);
-    const keep = tf.tensor2d(Float32Array.from(mask, (m) => (m ? 0 : 1)), [n, 1]);
+    const keep = tf.tensor2d(
+      Float32Array.from(mask, (m) => (m ? 0 : 1)),
+      [n, 1],
+    );
     return tf.reshape(tf.add(tf.mul(tf.reshape(images, [n, h * w * c]), keep), scattered), [n, h, w, c]) as tf.Tensor4D;
   });
 }

@@ -15,17 +15,26 @@ async function loadFirstPerClass(dir: string, count: number): Promise<tf.Tensor4
   const decoded = await Promise.all(
     classes.map(async (cls) => {
       const file = readdirSync(`${dir}/${cls}`).sort()[0];
-      const { data, info } = await sharp(`${dir}/${cls}/${file}`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+      const { data, info } = await sharp(`${dir}/${cls}/${file}`)
+        .removeAlpha()
+        .raw()
+        .toBuffer({ resolveWithObject: true });
       return { data, shape: [info.height, info.width, 3] as [number, number, number] };
     }),
   );
-  return tf.tidy(() => tf.stack(decoded.map((d) => tf.div(tf.tensor3d(Uint8Array.from(d.data), d.shape, 'int32'), 255))) as tf.Tensor4D);
+  return tf.tidy(
+    () =>
+      tf.stack(decoded.map((d) => tf.div(tf.tensor3d(Uint8Array.from(d.data), d.shape, 'int32'), 255))) as tf.Tensor4D,
+  );
 }
 
 /** Both BYOL views of `images`, checked: expected shape, values in [0, 1], every image different, no leak. */
 function checkedByolViews(images: tf.Tensor4D, size: number, seed: number): [tf.Tensor4D, tf.Tensor4D] {
   const before = tf.memory().numTensors;
-  const views: [tf.Tensor4D, tf.Tensor4D] = [byolView1({ size })(images, createRng(seed)), byolView2({ size })(images, createRng(seed + 1))];
+  const views: [tf.Tensor4D, tf.Tensor4D] = [
+    byolView1({ size })(images, createRng(seed)),
+    byolView2({ size })(images, createRng(seed + 1)),
+  ];
   expect(tf.memory().numTensors).toBe(before + 2);
   const [n, , , c] = images.shape;
   for (const v of views) {
@@ -98,7 +107,8 @@ describeWithData('presets on real CIFAR-10 images', () => {
     const out = evalTransform()(dtd, createRng(0));
     expect(out.shape).toEqual([1, 224, 224, 3]);
     // The centre pixel of the crop is the centre of the resized image, close to the original's centre.
-    const centre = (t: tf.Tensor4D, y: number, x: number) => tf.tidy(() => tf.slice(t, [0, y, x, 0], [1, 1, 1, 3]).dataSync());
+    const centre = (t: tf.Tensor4D, y: number, x: number) =>
+      tf.tidy(() => tf.slice(t, [0, y, x, 0], [1, 1, 1, 3]).dataSync());
     const a = centre(out, 112, 112);
     const b = centre(dtd, Math.floor(h / 2), Math.floor(w / 2));
     expect(Math.max(...a.map((v, i) => Math.abs(v - b[i])))).toBeLessThan(0.25);
@@ -108,12 +118,17 @@ describeWithData('presets on real CIFAR-10 images', () => {
   it('BYOL views of one-channel images (real MNIST digits) keep one channel', async () => {
     const dir = dataPath('mnist', 'train');
     const digits = await Promise.all(
-      readdirSync(dir).sort().slice(0, 4).map(async (cls) => {
-        const file = readdirSync(`${dir}/${cls}`).sort()[0];
-        return sharp(`${dir}/${cls}/${file}`).extractChannel(0).raw().toBuffer();
-      }),
+      readdirSync(dir)
+        .sort()
+        .slice(0, 4)
+        .map(async (cls) => {
+          const file = readdirSync(`${dir}/${cls}`).sort()[0];
+          return sharp(`${dir}/${cls}/${file}`).extractChannel(0).raw().toBuffer();
+        }),
     );
-    const gray = tf.tidy(() => tf.div(tf.tensor4d(Uint8Array.from(Buffer.concat(digits)), [4, 28, 28, 1], 'int32'), 255) as tf.Tensor4D);
+    const gray = tf.tidy(
+      () => tf.div(tf.tensor4d(Uint8Array.from(Buffer.concat(digits)), [4, 28, 28, 1], 'int32'), 255) as tf.Tensor4D,
+    );
     const [v1, v2] = checkedByolViews(gray, 28, 7);
     tf.dispose([gray, v1, v2]);
   });

@@ -46,7 +46,12 @@ describe('sampleResizedCrop (torchvision RandomResizedCrop.get_params)', () => {
     // A 2:1 to 3:1 ratio never fits a square at 90-100% of its area.
     expect(sampleResizedCrop(rng, 30, 30, [0.9, 1], [2, 3])).toEqual({ top: 7, left: 0, height: 15, width: 30 });
     // A 1:2 image (taller than wide) with the default ratios: width kept, height = round(w / (3/4)).
-    expect(sampleResizedCrop(rng, 40, 20, [0.99, 1], [3 / 4, 4 / 3])).toEqual({ top: 6, left: 0, height: 27, width: 20 });
+    expect(sampleResizedCrop(rng, 40, 20, [0.99, 1], [3 / 4, 4 / 3])).toEqual({
+      top: 6,
+      left: 0,
+      height: 27,
+      width: 20,
+    });
   });
 });
 

@@ -19,7 +19,12 @@ beforeAll(async () => {
  * Run `transform` on a batch and classify each output image as the original or the
  * expected transformed image (anything else fails). Returns the fraction transformed.
  */
-function fractionApplied(transform: Transform, expected: (img: tf.Tensor4D) => tf.Tensor4D, n: number, seed: number): number {
+function fractionApplied(
+  transform: Transform,
+  expected: (img: tf.Tensor4D) => tf.Tensor4D,
+  n: number,
+  seed: number,
+): number {
   const images = tf.randomUniform([n, 5, 4, 3], 0, 1, 'float32', seed) as tf.Tensor4D;
   const changed = expected(images);
   const before = tf.memory().numTensors;
@@ -89,7 +94,9 @@ describe('randomGaussianBlur', () => {
 
   it('rejects bad options with the argument named', () => {
     expect(() => randomGaussianBlur({ p: 1.5 })).toThrow(/p must be a number in \[0, 1\], got 1.5/);
-    expect(() => randomGaussianBlur({ p: 1, kernelSize: 4 })).toThrow(/kernelSize must be an odd positive integer, got 4/);
+    expect(() => randomGaussianBlur({ p: 1, kernelSize: 4 })).toThrow(
+      /kernelSize must be an odd positive integer, got 4/,
+    );
     expect(() => randomGaussianBlur({ p: 1, sigma: [0, 1] })).toThrow(/sigma must be \[min, max\]/);
     const images = tf.zeros([2, 4, 4, 3]) as tf.Tensor4D;
     expect(() => randomGaussianBlur({ p: 1, kernelSize: 9 })(images, createRng(1))).toThrow(/too large for 4x4 images/);

@@ -75,7 +75,8 @@ describeWithReference('functional ops match torchvision (augment_functional.json
           out.dispose();
           expect(tf.memory().numTensors).toBe(before);
           img.dispose();
-          if (!(diff <= tolerance(c.op))) failures.push(`${c.op} ${JSON.stringify(c.params)} image ${c.image_id}: ${diff}`);
+          if (!(diff <= tolerance(c.op)))
+            failures.push(`${c.op} ${JSON.stringify(c.params)} image ${c.image_id}: ${diff}`);
         }
         expect(failures).toEqual([]);
       });
@@ -103,7 +104,12 @@ describeWithReference('functional ops match torchvision (augment_functional.json
         const batch = tf.stack([a, b]) as tf.Tensor4D;
         const out = adjustHue(batch, [0.1, -0.3]);
         const one = adjustHue(b, -0.3);
-        expect(maxAbsDiff(tf.squeeze(tf.slice(out, [1], [1]), [0]), { shape: [1, ...one.shape], data: Array.from(one.dataSync()) })).toBeLessThan(1e-6);
+        expect(
+          maxAbsDiff(tf.squeeze(tf.slice(out, [1], [1]), [0]), {
+            shape: [1, ...one.shape],
+            data: Array.from(one.dataSync()),
+          }),
+        ).toBeLessThan(1e-6);
         tf.dispose([a, b, batch, out, one]);
       });
     });

@@ -70,7 +70,12 @@ function padToFit(batch: tf.Tensor4D, box: CropBox): [tf.Tensor4D, CropBox] {
   const [padTop, padLeft] = [Math.max(0, -box.top), Math.max(0, -box.left)];
   const [padBottom, padRight] = [Math.max(0, box.top + box.height - h), Math.max(0, box.left + box.width - w)];
   if (padTop + padLeft + padBottom + padRight === 0) return [batch, box];
-  const padded = tf.pad(batch, [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]]);
+  const padded = tf.pad(batch, [
+    [0, 0],
+    [padTop, padBottom],
+    [padLeft, padRight],
+    [0, 0],
+  ]);
   return [padded, { ...box, top: box.top + padTop, left: box.left + padLeft }];
 }
 

@@ -6,7 +6,8 @@ export function countDistinctImages(batch: tf.Tensor4D): number {
   const [n] = batch.shape;
   const data = batch.dataSync();
   const size = data.length / n;
-  return new Set(Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * size, (i + 1) * size)).join(','))).size;
+  return new Set(Array.from({ length: n }, (_, i) => Array.from(data.subarray(i * size, (i + 1) * size)).join(',')))
+    .size;
 }
 
 /** Image i of a batch as `[H, W, C]` (a new tensor). */

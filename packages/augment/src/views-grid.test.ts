@@ -14,9 +14,13 @@ describeWithData('viewsGrid', () => {
   let images: tf.Tensor4D;
   beforeAll(async () => {
     await initBackend('wasm');
-    const files = ['airplane', 'frog', 'ship'].map((c) => dataPath('cifar10', 'test', c, readdirSync(dataPath('cifar10', 'test', c)).sort()[0]));
+    const files = ['airplane', 'frog', 'ship'].map((c) =>
+      dataPath('cifar10', 'test', c, readdirSync(dataPath('cifar10', 'test', c)).sort()[0]),
+    );
     const pixels = await Promise.all(files.map((f) => sharp(f).removeAlpha().raw().toBuffer()));
-    images = tf.tidy(() => tf.div(tf.tensor4d(Uint8Array.from(Buffer.concat(pixels)), [3, 32, 32, 3], 'int32'), 255) as tf.Tensor4D);
+    images = tf.tidy(
+      () => tf.div(tf.tensor4d(Uint8Array.from(Buffer.concat(pixels)), [3, 32, 32, 3], 'int32'), 255) as tf.Tensor4D,
+    );
   });
   afterAll(() => {
     images.dispose();
@@ -42,7 +46,11 @@ describeWithData('viewsGrid', () => {
   });
 
   it('takes any list of transforms as the views', async () => {
-    const result = await viewsGrid(images, join(dir, 'one.png'), { views: [byolView1({ size: 16 })], scale: 1, gap: 0 });
+    const result = await viewsGrid(images, join(dir, 'one.png'), {
+      views: [byolView1({ size: 16 })],
+      scale: 1,
+      gap: 0,
+    });
     expect([result.columns, result.width, result.height]).toEqual([2, 64, 96]);
   });
 
@@ -53,7 +61,9 @@ describeWithData('viewsGrid', () => {
     const { data } = await sharp(path).raw().toBuffer({ resolveWithObject: true });
     expect(new Set(data)).toEqual(new Set([128]));
     const twoChannels = tf.zeros([1, 4, 4, 2]) as tf.Tensor4D;
-    await expect(viewsGrid(twoChannels, join(dir, 'x.png'))).rejects.toThrow(/must be RGB or gray \[N, H, W, 3 or 1\], got shape \[1, 4, 4, 2\]/);
+    await expect(viewsGrid(twoChannels, join(dir, 'x.png'))).rejects.toThrow(
+      /must be RGB or gray \[N, H, W, 3 or 1\], got shape \[1, 4, 4, 2\]/,
+    );
     await expect(viewsGrid(images, '')).rejects.toThrow(/path must be a file path/);
     tf.dispose([gray, twoChannels]);
   });

@@ -41,14 +41,19 @@ async function toBytes(images: tf.Tensor4D): Promise<Uint8Array> {
  * one column per view, so a person can see what the augmentations do. The file is
  * written atomically (temp file + rename).
  */
-export async function viewsGrid(images: tf.Tensor4D, path: string, options: ViewsGridOptions = {}): Promise<ViewsGridResult> {
+export async function viewsGrid(
+  images: tf.Tensor4D,
+  path: string,
+  options: ViewsGridOptions = {},
+): Promise<ViewsGridResult> {
   const fn = 'viewsGrid';
   checkBatch(fn, images);
   const [n, h, w, c] = images.shape;
   if (c !== 3 && c !== 1) {
     throw new Error(`${fn}: images must be RGB or gray [N, H, W, 3 or 1], got shape [${images.shape.join(', ')}]`);
   }
-  if (typeof path !== 'string' || path.length === 0) throw new Error(`${fn}: path must be a file path, got ${describeValue(path)}`);
+  if (typeof path !== 'string' || path.length === 0)
+    throw new Error(`${fn}: path must be a file path, got ${describeValue(path)}`);
   const rng = options.rng ?? createRng(0);
   const views = options.views ?? [byolView1({ size: Math.min(h, w) }), byolView2({ size: Math.min(h, w) })];
   const scale = checkInt(fn, 'scale', options.scale ?? (Math.max(h, w) < 64 ? 4 : 1), 1);

@@ -38,7 +38,13 @@ for (const { name, make, batch, trainBatch, size, iterations } of CASES) {
     await y.data();
     y.dispose();
   }, iterations);
-  report({ bench: `backbones/${name}-forward`, ...common, batch, imagesPerSec: +(batch / forward.wall).toFixed(2), imagesPerCpuSec: +(batch / forward.cpu).toFixed(2) });
+  report({
+    bench: `backbones/${name}-forward`,
+    ...common,
+    batch,
+    imagesPerSec: +(batch / forward.wall).toFixed(2),
+    imagesPerCpuSec: +(batch / forward.cpu).toFixed(2),
+  });
 
   const xTrain = tf.slice(x, 0, trainBatch);
   const params = [...net.parameters().values()];

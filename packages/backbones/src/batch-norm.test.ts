@@ -24,118 +24,141 @@ function randomValues(n: number, seed: number): Float64Array {
   return Float64Array.from({ length: n }, () => rng.normal(0.5, 2));
 }
 
-for (const backend of ['wasm', 'cpu'] as const) describe(`BatchNorm on ${backend}`, () => {
-  let store: VariableStore;
-  beforeAll(async () => {
-    await initBackend(backend);
-  });
-  afterEach(() => store?.dispose());
+for (const backend of ['wasm', 'cpu'] as const)
+  describe(`BatchNorm on ${backend}`, () => {
+    let store: VariableStore;
+    beforeAll(async () => {
+      await initBackend(backend);
+    });
+    afterEach(() => store?.dispose());
 
-  for (const shape of [
-    [5, 3],
-    [2, 3, 2, 3],
-  ]) {
-    it(`training on [${shape}] uses batch statistics and moves the running ones as torch does`, () => {
-      store = new VariableStore('bn-test');
-      const channels = shape[shape.length - 1];
-      const bn = new BatchNorm(store, 'bn', channels);
-      const weight = [1.5, -0.5, 2];
-      const bias = [0.1, 0.2, -0.3];
+    for (const shape of [
+      [5, 3],
+      [2, 3, 2, 3],
+    ]) {
+      it(`training on [${shape}] uses batch statistics and moves the running ones as torch does`, () => {
+        store = new VariableStore('bn-test');
+        const channels = shape[shape.length - 1];
+        const bn = new BatchNorm(store, 'bn', channels);
+        const weight = [1.5, -0.5, 2];
+        const bias = [0.1, 0.2, -0.3];
+        bn.weight.assign(tf.tensor1d(weight));
+        bn.bias.assign(tf.tensor1d(bias));
+        const values = randomValues(tf.util.sizeFromShape(shape), 1);
+        const ref = referenceBn(values, channels, weight, bias);
+        const x = tf.tensor(Float32Array.from(values), shape);
+
+        const before = tf.memory().numTensors;
+        const y = bn.apply(x, { training: true });
+        expect(tf.memory().numTensors).toBe(before + 1);
+        expect(y.shape).toEqual(shape);
+        expectClose(y.dataSync(), ref.y, 1e-4);
+        expectClose(
+          bn.runningMean.dataSync(),
+          ref.mean.map((m) => 0.1 * m),
+          1e-5,
+        );
+        expectClose(
+          bn.runningVar.dataSync(),
+          ref.unbiasedVar.map((v) => 0.9 + 0.1 * v),
+          1e-5,
+        );
+
+        // Eval mode normalises with the running statistics, not the batch's.
+        const yEval = bn.apply(x, { training: false });
+        const rm = bn.runningMean.dataSync();
+        const rv = bn.runningVar.dataSync();
+        const expected = values.map((v, i) => {
+          const c = i % channels;
+          return ((v - rm[c]) / Math.sqrt(rv[c] + 1e-5)) * weight[c] + bias[c];
+        });
+        expectClose(yEval.dataSync(), expected, 1e-4);
+        expect(bn.runningMean.dataSync()).toEqual(rm);
+        tf.dispose([x, y, yEval]);
+      });
+    }
+
+    it('gradients inside tf.variableGrads match finite differences, reach only weight and bias, and leak nothing', () => {
+      store = new VariableStore('bn-grad');
+      const bn = new BatchNorm(store, '1', 3);
+      const weight = [1.2, 0.7, -1.1];
+      const bias = [0, 0.5, 0.25];
       bn.weight.assign(tf.tensor1d(weight));
       bn.bias.assign(tf.tensor1d(bias));
-      const values = randomValues(tf.util.sizeFromShape(shape), 1);
-      const ref = referenceBn(values, channels, weight, bias);
-      const x = tf.tensor(Float32Array.from(values), shape);
+      const values = randomValues(12, 2);
+      const probe = randomValues(12, 3);
+      const loss = (v: Float64Array, w: number[]) =>
+        referenceBn(v, 3, w, bias).y.reduce((s, y, i) => s + y * probe[i], 0);
+      const x = tf.variable(tf.tensor2d(Float32Array.from(values), [4, 3]), true, 'bn-grad-x');
+      const probeT = tf.tensor2d(Float32Array.from(probe), [4, 3]);
 
       const before = tf.memory().numTensors;
-      const y = bn.apply(x, { training: true });
-      expect(tf.memory().numTensors).toBe(before + 1);
-      expect(y.shape).toEqual(shape);
-      expectClose(y.dataSync(), ref.y, 1e-4);
-      expectClose(bn.runningMean.dataSync(), ref.mean.map((m) => 0.1 * m), 1e-5);
-      expectClose(bn.runningVar.dataSync(), ref.unbiasedVar.map((v) => 0.9 + 0.1 * v), 1e-5);
+      const { value, grads } = tf.variableGrads(
+        () => tf.sum(tf.mul(bn.apply(x, { training: true }), probeT)) as tf.Scalar,
+      );
+      expect(Object.keys(grads).sort()).toEqual([bn.bias.name, bn.weight.name, x.name].sort());
+      expect(value.dataSync()[0]).toBeCloseTo(loss(values, weight), 3);
 
-      // Eval mode normalises with the running statistics, not the batch's.
-      const yEval = bn.apply(x, { training: false });
-      const rm = bn.runningMean.dataSync();
-      const rv = bn.runningVar.dataSync();
-      const expected = values.map((v, i) => {
-        const c = i % channels;
-        return ((v - rm[c]) / Math.sqrt(rv[c] + 1e-5)) * weight[c] + bias[c];
+      const h = 1e-4;
+      const fdX = values.map((_, i) => {
+        const plus = values.slice();
+        const minus = values.slice();
+        plus[i] += h;
+        minus[i] -= h;
+        return (loss(plus, weight) - loss(minus, weight)) / (2 * h);
       });
-      expectClose(yEval.dataSync(), expected, 1e-4);
-      expect(bn.runningMean.dataSync()).toEqual(rm);
-      tf.dispose([x, y, yEval]);
+      const fdW = weight.map((_, c) => {
+        const plus = [...weight];
+        const minus = [...weight];
+        plus[c] += h;
+        minus[c] -= h;
+        return (loss(values, plus) - loss(values, minus)) / (2 * h);
+      });
+      expectClose(grads[x.name].dataSync(), fdX, 1e-3);
+      expectClose(grads[bn.weight.name].dataSync(), fdW, 1e-3);
+      tf.dispose([value, ...Object.values(grads)]);
+      expect(tf.memory().numTensors).toBe(before);
+      tf.dispose([x, probeT]);
     });
-  }
 
-  it('gradients inside tf.variableGrads match finite differences, reach only weight and bias, and leak nothing', () => {
-    store = new VariableStore('bn-grad');
-    const bn = new BatchNorm(store, '1', 3);
-    const weight = [1.2, 0.7, -1.1];
-    const bias = [0, 0.5, 0.25];
-    bn.weight.assign(tf.tensor1d(weight));
-    bn.bias.assign(tf.tensor1d(bias));
-    const values = randomValues(12, 2);
-    const probe = randomValues(12, 3);
-    const loss = (v: Float64Array, w: number[]) => referenceBn(v, 3, w, bias).y.reduce((s, y, i) => s + y * probe[i], 0);
-    const x = tf.variable(tf.tensor2d(Float32Array.from(values), [4, 3]), true, 'bn-grad-x');
-    const probeT = tf.tensor2d(Float32Array.from(probe), [4, 3]);
-
-    const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.mul(bn.apply(x, { training: true }), probeT)) as tf.Scalar);
-    expect(Object.keys(grads).sort()).toEqual([bn.bias.name, bn.weight.name, x.name].sort());
-    expect(value.dataSync()[0]).toBeCloseTo(loss(values, weight), 3);
-
-    const h = 1e-4;
-    const fdX = values.map((_, i) => {
-      const plus = values.slice();
-      const minus = values.slice();
-      plus[i] += h;
-      minus[i] -= h;
-      return (loss(plus, weight) - loss(minus, weight)) / (2 * h);
+    it('rejects inputs of the wrong rank, channel count, or a single value per channel in training', () => {
+      store = new VariableStore('bn-errors');
+      const bn = new BatchNorm(store, 'bn1', 4);
+      tf.tidy(() => {
+        expect(() => bn.apply(tf.zeros([2, 4, 4]))).toThrow(
+          /bn1: x must be \[N, C\] or \[N, H, W, C\], got shape \[2,4,4\]/,
+        );
+        expect(() => bn.apply(tf.zeros([2, 3]))).toThrow(/bn1: x has 3 channels \(shape \[2,3\]\), expected 4/);
+        expect(() => bn.apply(tf.zeros([1, 4]), { training: true })).toThrow(/more than one value per channel/);
+      });
     });
-    const fdW = weight.map((_, c) => {
-      const plus = [...weight];
-      const minus = [...weight];
-      plus[c] += h;
-      minus[c] -= h;
-      return (loss(values, plus) - loss(values, minus)) / (2 * h);
-    });
-    expectClose(grads[x.name].dataSync(), fdX, 1e-3);
-    expectClose(grads[bn.weight.name].dataSync(), fdW, 1e-3);
-    tf.dispose([value, ...Object.values(grads)]);
-    expect(tf.memory().numTensors).toBe(before);
-    tf.dispose([x, probeT]);
-  });
 
-  it('rejects inputs of the wrong rank, channel count, or a single value per channel in training', () => {
-    store = new VariableStore('bn-errors');
-    const bn = new BatchNorm(store, 'bn1', 4);
-    tf.tidy(() => {
-      expect(() => bn.apply(tf.zeros([2, 4, 4]))).toThrow(/bn1: x must be \[N, C\] or \[N, H, W, C\], got shape \[2,4,4\]/);
-      expect(() => bn.apply(tf.zeros([2, 3]))).toThrow(/bn1: x has 3 channels \(shape \[2,3\]\), expected 4/);
-      expect(() => bn.apply(tf.zeros([1, 4]), { training: true })).toThrow(/more than one value per channel/);
+    it('batchNorm() is the plain normalisation with given statistics', () => {
+      const y = tf.tidy(() =>
+        batchNorm(
+          tf.tensor2d([
+            [1, 2],
+            [3, 6],
+          ]),
+          {
+            mean: tf.tensor1d([2, 4]),
+            variance: tf.tensor1d([1, 4]),
+            weight: tf.tensor1d([1, 2]),
+            bias: tf.tensor1d([0, 1]),
+          },
+          0,
+        ),
+      );
+      expect(Array.from(y.dataSync())).toEqual([-1, -1, 1, 3]);
+      y.dispose();
     });
   });
-
-  it('batchNorm() is the plain normalisation with given statistics', () => {
-    const y = tf.tidy(() =>
-      batchNorm(tf.tensor2d([[1, 2], [3, 6]]), {
-        mean: tf.tensor1d([2, 4]),
-        variance: tf.tensor1d([1, 4]),
-        weight: tf.tensor1d([1, 2]),
-        bias: tf.tensor1d([0, 1]),
-      }, 0),
-    );
-    expect(Array.from(y.dataSync())).toEqual([-1, -1, 1, 3]);
-    y.dispose();
-  });
-});
 
 function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
   expect(actual.length).toBe(expected.length);
   for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i] - expected[i]), `index ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(tol * (1 + Math.abs(expected[i])));
+    expect(Math.abs(actual[i] - expected[i]), `index ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(
+      tol * (1 + Math.abs(expected[i])),
+    );
   }
 }

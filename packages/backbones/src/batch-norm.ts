@@ -61,7 +61,10 @@ export class BatchNorm {
    * and moves the running statistics towards them (unbiased variance, as torch);
    * eval mode normalises with the running statistics.
    */
-  apply<T extends tf.Tensor>(x: T, { training = false, momentum = BN_MOMENTUM, eps = BN_EPS }: BatchNormOptions = {}): T {
+  apply<T extends tf.Tensor>(
+    x: T,
+    { training = false, momentum = BN_MOMENTUM, eps = BN_EPS }: BatchNormOptions = {},
+  ): T {
     this.check(x, training);
     const params = { weight: this.weight, bias: this.bias };
     if (!training) return batchNorm(x, { ...params, mean: this.runningMean, variance: this.runningVar }, eps) as T;
@@ -86,10 +89,14 @@ export class BatchNorm {
       throw new Error(`BatchNorm ${this.prefix}: x must be [N, C] or [N, H, W, C], got shape [${x.shape}]`);
     }
     if (x.shape[x.rank - 1] !== this.numFeatures) {
-      throw new Error(`BatchNorm ${this.prefix}: x has ${x.shape[x.rank - 1]} channels (shape [${x.shape}]), expected ${this.numFeatures}`);
+      throw new Error(
+        `BatchNorm ${this.prefix}: x has ${x.shape[x.rank - 1]} channels (shape [${x.shape}]), expected ${this.numFeatures}`,
+      );
     }
     if (training && x.size / this.numFeatures < 2) {
-      throw new Error(`BatchNorm ${this.prefix}: training needs more than one value per channel, got x of shape [${x.shape}]`);
+      throw new Error(
+        `BatchNorm ${this.prefix}: training needs more than one value per channel, got x of shape [${x.shape}]`,
+      );
     }
   }
 }

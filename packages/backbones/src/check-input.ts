@@ -13,10 +13,12 @@ export function checkImages(fn: string, x: tf.Tensor, channels: number): void {
 
 /** Throw unless `seed` is a finite number. */
 export function checkSeed(fn: string, seed: unknown): void {
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error(`${fn}: options.seed must be a finite number, got ${String(seed)}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new Error(`${fn}: options.seed must be a finite number, got ${String(seed)}`);
 }
 
 /** Throw unless `value` (the argument `what`) is a positive integer. */
 export function checkPositiveInteger(fn: string, what: string, value: unknown): void {
-  if (!Number.isInteger(value) || (value as number) < 1) throw new Error(`${fn}: ${what} must be a positive integer, got ${String(value)}`);
+  if (!Number.isInteger(value) || (value as number) < 1)
+    throw new Error(`${fn}: ${what} must be a positive integer, got ${String(value)}`);
 }

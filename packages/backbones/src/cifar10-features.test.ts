@@ -14,7 +14,10 @@ const fixture = (file: string) => fileURLToPath(new URL(`../test/fixtures/${file
 async function decodeCifar(files: string[]): Promise<tf.Tensor4D> {
   const pixels = new Float32Array(files.length * 32 * 32 * 3);
   for (const [i, file] of files.entries()) {
-    const { data, info } = await sharp(dataPath('cifar10', file)).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const { data, info } = await sharp(dataPath('cifar10', file))
+      .removeAlpha()
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect([info.width, info.height, info.channels], file).toEqual([32, 32, 3]);
     for (let j = 0; j < data.length; j++) pixels[i * data.length + j] = data[j] / 255;
   }
@@ -34,7 +37,10 @@ describeWithData('resnet18 on real CIFAR-10 images', () => {
     const files: string[] = JSON.parse(metadata.cifar_files);
     expect(files).toHaveLength(10);
     const images = await decodeCifar(files);
-    const [pilPixels, expected] = [toTfTensor(tensors.get('cifar_input')!), toTfTensor(tensors.get('cifar_features_eval')!)];
+    const [pilPixels, expected] = [
+      toTfTensor(tensors.get('cifar_input')!),
+      toTfTensor(tensors.get('cifar_features_eval')!),
+    ];
     const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
     expect(maxDiff(images, pilPixels)).toBeLessThan(1e-6);
 

@@ -28,7 +28,9 @@ export class Conv2d {
     const shape = [kernel, kernel, inChannels, outChannels];
     // torchvision: kaiming_normal_(mode='fan_out', nonlinearity='relu').
     const fanOut = outChannels * kernel * kernel;
-    this.weight = store.variable(`${name}.weight`, shape, () => kaimingNormal(rng, tf.util.sizeFromShape(shape), fanOut));
+    this.weight = store.variable(`${name}.weight`, shape, () =>
+      kaimingNormal(rng, tf.util.sizeFromShape(shape), fanOut),
+    );
   }
 
   apply(x: tf.Tensor4D): tf.Tensor4D {

@@ -23,7 +23,14 @@ describe('convnet', () => {
       ['stages.1.bn.running_mean', [16]],
       ['stages.1.bn.running_var', [16]],
     ]);
-    expect([...net.parameters().keys()]).toEqual(['stages.0.conv.weight', 'stages.0.bn.weight', 'stages.0.bn.bias', 'stages.1.conv.weight', 'stages.1.bn.weight', 'stages.1.bn.bias']);
+    expect([...net.parameters().keys()]).toEqual([
+      'stages.0.conv.weight',
+      'stages.0.bn.weight',
+      'stages.0.bn.bias',
+      'stages.1.conv.weight',
+      'stages.1.bn.weight',
+      'stages.1.bn.bias',
+    ]);
     const before = tf.memory().numTensors;
     for (const size of [28, 3]) {
       const y = tf.tidy(() => net.apply(tf.randomUniform([3, size, size, 3]), { training: true }));
@@ -45,7 +52,12 @@ describe('convnet', () => {
     for (let i = 0; i < 10; i++) opt.minimize(loss, true, [...net.parameters().values()])!.dispose();
     const last = tf.tidy(loss);
     expect(last.dataSync()[0]).toBeLessThan(first.dataSync()[0]);
-    const moved = tf.tidy(() => tf.max(tf.abs(tf.sub(net.state().get('stages.0.conv.weight')!, frozen.state().get('stages.0.conv.weight')!))).dataSync()[0]);
+    const moved = tf.tidy(
+      () =>
+        tf
+          .max(tf.abs(tf.sub(net.state().get('stages.0.conv.weight')!, frozen.state().get('stages.0.conv.weight')!)))
+          .dataSync()[0],
+    );
     expect(moved).toBeGreaterThan(0);
     tf.dispose([x, target, first, last]);
     opt.dispose();
@@ -53,7 +65,9 @@ describe('convnet', () => {
   });
 
   it('explains bad options', () => {
-    expect(() => convnet({ widths: [] })).toThrow(/convnet: options.widths must be a non-empty array of positive integers, got \[\]/);
+    expect(() => convnet({ widths: [] })).toThrow(
+      /convnet: options.widths must be a non-empty array of positive integers, got \[\]/,
+    );
     expect(() => convnet({ widths: [8, 0] })).toThrow(/got \[8,0\]/);
     expect(() => convnet({ seed: 'a' as never })).toThrow(/options.seed must be a finite number, got a/);
   });

@@ -28,7 +28,12 @@ export class ConvNet extends StoreModule implements Encoder {
     const rng = createRng(options.seed);
     let channels = options.inputChannels;
     options.widths.forEach((width, i) => {
-      const conv = new Conv2d(this.store, `stages.${i}.conv`, { inChannels: channels, outChannels: width, kernel: 3 }, rng);
+      const conv = new Conv2d(
+        this.store,
+        `stages.${i}.conv`,
+        { inChannels: channels, outChannels: width, kernel: 3 },
+        rng,
+      );
       this.stages.push({ conv, bn: new BatchNorm(this.store, `stages.${i}.bn`, width) });
       channels = width;
     });
@@ -56,7 +61,9 @@ export class ConvNet extends StoreModule implements Encoder {
 /** A small ConvNet encoder (default widths [32, 64, 128]). */
 export function convnet({ widths = [32, 64, 128], seed = 0, inputChannels = 3 }: ConvNetOptions = {}): ConvNet {
   if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w > 0)) {
-    throw new Error(`convnet: options.widths must be a non-empty array of positive integers, got ${JSON.stringify(widths)}`);
+    throw new Error(
+      `convnet: options.widths must be a non-empty array of positive integers, got ${JSON.stringify(widths)}`,
+    );
   }
   checkSeed('convnet', seed);
   checkPositiveInteger('convnet', 'options.inputChannels', inputChannels);

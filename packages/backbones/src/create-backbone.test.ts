@@ -39,6 +39,8 @@ describe('createBackbone', () => {
   });
 
   it('rejects an unknown architecture by name', () => {
-    expect(() => createBackbone({ arch: 'vgg16' as never })).toThrow(/arch must be one of convnet, resnet18, resnet34, resnet50, got "vgg16"/);
+    expect(() => createBackbone({ arch: 'vgg16' as never })).toThrow(
+      /arch must be one of convnet, resnet18, resnet34, resnet50, got "vgg16"/,
+    );
   });
 });

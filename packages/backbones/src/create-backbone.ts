@@ -27,7 +27,11 @@ export function createBackbone({ arch, stem, widthMultiplier = 1, seed, inputCha
     case 'resnet50':
       return resnet50({ stem, widthMultiplier, seed, inputChannels });
     case 'convnet':
-      return convnet({ widths: CONVNET_WIDTHS.map((w) => Math.max(1, Math.round(w * widthMultiplier))), seed, inputChannels });
+      return convnet({
+        widths: CONVNET_WIDTHS.map((w) => Math.max(1, Math.round(w * widthMultiplier))),
+        seed,
+        inputChannels,
+      });
     default:
       throw new Error(`createBackbone: arch must be one of ${BACKBONE_ARCHS.join(', ')}, got ${JSON.stringify(arch)}`);
   }

@@ -24,7 +24,14 @@ describe('fromLayersModel', () => {
     const encoder = fromLayersModel(model);
     expect(encoder.outputDim).toBe(4);
     expect([...encoder.parameters().keys()]).toEqual(['c1/kernel', 'c1/bias', 'bn/gamma', 'bn/beta']);
-    expect([...encoder.state().keys()]).toEqual(['c1/kernel', 'c1/bias', 'bn/gamma', 'bn/beta', 'bn/moving_mean', 'bn/moving_variance']);
+    expect([...encoder.state().keys()]).toEqual([
+      'c1/kernel',
+      'c1/bias',
+      'bn/gamma',
+      'bn/beta',
+      'bn/moving_mean',
+      'bn/moving_variance',
+    ]);
     const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const y = encoder.apply(x);
     const pooled = tf.tidy(() => tf.mean(model.predict(x) as tf.Tensor, [1, 2]));
@@ -32,7 +39,10 @@ describe('fromLayersModel', () => {
     expect(y.dataSync()).toEqual(pooled.dataSync());
 
     const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum(encoder.apply(x, { training: true })) as tf.Scalar, [...encoder.parameters().values()]);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(encoder.apply(x, { training: true })) as tf.Scalar,
+      [...encoder.parameters().values()],
+    );
     expect(Object.keys(grads)).toHaveLength(4);
     tf.dispose([value, ...Object.values(grads)]);
     expect(tf.memory().numTensors).toBe(before);
@@ -41,7 +51,9 @@ describe('fromLayersModel', () => {
   });
 
   it('flattens a non-image output and clones deeply under the same names', () => {
-    const model = tfl.sequential({ layers: [tfl.layers.flatten({ inputShape: [4, 4, 2] }), tfl.layers.dense({ units: 5, name: 'fc' })] });
+    const model = tfl.sequential({
+      layers: [tfl.layers.flatten({ inputShape: [4, 4, 2] }), tfl.layers.dense({ units: 5, name: 'fc' })],
+    });
     const encoder = fromLayersModel(model);
     expect(encoder.outputDim).toBe(5);
     const copy = encoder.clone();
@@ -50,14 +62,27 @@ describe('fromLayersModel', () => {
     const x = tf.randomUniform([3, 4, 4, 2], 0, 1, 'float32', 2) as tf.Tensor4D;
     const [a, b] = [encoder.apply(x), copy.apply(x)];
     expect(b.dataSync()).toEqual(a.dataSync());
-    tf.tidy(() => copy.state().get('fc/bias')!.assign(tf.onesLike(copy.state().get('fc/bias')!)));
-    expect(encoder.state().get('fc/bias')!.dataSync().every((v) => v === 0)).toBe(true);
+    tf.tidy(() =>
+      copy
+        .state()
+        .get('fc/bias')!
+        .assign(tf.onesLike(copy.state().get('fc/bias')!)),
+    );
+    expect(
+      encoder
+        .state()
+        .get('fc/bias')!
+        .dataSync()
+        .every((v) => v === 0),
+    ).toBe(true);
     tf.dispose([x, a, b]);
     copy.dispose();
     encoder.dispose();
   });
 
   it('rejects what is not a LayersModel', () => {
-    expect(() => fromLayersModel({} as never)).toThrow(/fromLayersModel: model must be a tf.LayersModel, got \[object Object\]/);
+    expect(() => fromLayersModel({} as never)).toThrow(
+      /fromLayersModel: model must be a tf.LayersModel, got \[object Object\]/,
+    );
   });
 });

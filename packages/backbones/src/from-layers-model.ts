@@ -21,7 +21,9 @@ export class LayersModelEncoder implements Encoder {
     const outShape = model.outputs[0].shape.slice(1);
     const dims = outShape.length === 3 ? [outShape[2]] : outShape;
     if (dims.some((d) => d == null)) {
-      throw new Error(`fromLayersModel: the model's output shape [${model.outputs[0].shape}] has unknown feature dimensions; give the model a fixed inputShape`);
+      throw new Error(
+        `fromLayersModel: the model's output shape [${model.outputs[0].shape}] has unknown feature dimensions; give the model a fixed inputShape`,
+      );
     }
     this.outputDim = (dims as number[]).reduce((a, b) => a * b, 1);
   }
@@ -30,7 +32,9 @@ export class LayersModelEncoder implements Encoder {
     return tf.tidy(() => {
       const out = this.model.apply(x, { training });
       if (Array.isArray(out) || !(out instanceof tf.Tensor)) {
-        throw new Error(`fromLayersModel: the model must have one tensor output, got ${Array.isArray(out) ? `${out.length} outputs` : 'a symbolic tensor'}`);
+        throw new Error(
+          `fromLayersModel: the model must have one tensor output, got ${Array.isArray(out) ? `${out.length} outputs` : 'a symbolic tensor'}`,
+        );
       }
       if (out.rank === 4) return tf.mean(out, [1, 2]) as tf.Tensor2D;
       return tf.reshape(out, [out.shape[0], -1]) as tf.Tensor2D;
@@ -70,7 +74,11 @@ export class LayersModelEncoder implements Encoder {
 
 /** Wrap a `tf.LayersModel` (Sequential or functional) as an `Encoder`. */
 export function fromLayersModel(model: LayersModel): LayersModelEncoder {
-  if (model == null || typeof (model as LayersModel).apply !== 'function' || !Array.isArray((model as LayersModel).weights)) {
+  if (
+    model == null ||
+    typeof (model as LayersModel).apply !== 'function' ||
+    !Array.isArray((model as LayersModel).weights)
+  ) {
     throw new Error(`fromLayersModel: model must be a tf.LayersModel, got ${String(model)}`);
   }
   return new LayersModelEncoder(model);

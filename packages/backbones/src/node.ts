@@ -2,7 +2,7 @@
  * Node-only entry (`@selfsup/backbones/node`): weights from and to safetensors files.
  * Every write goes through a temp file + rename (runtime's writeSafetensors).
  */
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import type { Module, ParsedHeader } from '@selfsup/runtime';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '@selfsup/runtime/node';
 import { loadState, planStateLoad, type LoadReport, type WeightLayout } from './state-dict';
@@ -31,13 +31,19 @@ export async function loadTorchvisionWeights(module: Module, path: string): Prom
   const header = await readSafetensorsHeader(path);
   const { metadata } = header;
   if (metadata.format === FORMAT && metadata.layout !== 'torchvision') {
-    throw new Error(`loadTorchvisionWeights: ${path} was written by saveWeights in ${metadata.layout} layout; read it with loadWeights`);
+    throw new Error(
+      `loadTorchvisionWeights: ${path} was written by saveWeights in ${metadata.layout} layout; read it with loadWeights`,
+    );
   }
   return loadFile(module, path, header, 'torchvision');
 }
 
 /** Save `module.state()` in torchvision layout, loadable by `torch.nn.Module.load_state_dict` after reading it with safetensors. */
-export async function saveTorchvisionWeights(module: Module, path: string, metadata: Record<string, string> = {}): Promise<void> {
+export async function saveTorchvisionWeights(
+  module: Module,
+  path: string,
+  metadata: Record<string, string> = {},
+): Promise<void> {
   const converted = new Map<string, tf.Tensor>();
   try {
     for (const [name, variable] of module.state()) converted.set(name, toTorchLayout(variable));

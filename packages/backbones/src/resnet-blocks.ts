@@ -9,7 +9,13 @@ class ConvBn {
   private readonly conv: Conv2d;
   private readonly bn: BatchNorm;
 
-  constructor(store: VariableStore, convName: string, bnName: string, conv: ConstructorParameters<typeof Conv2d>[2], rng: Rng) {
+  constructor(
+    store: VariableStore,
+    convName: string,
+    bnName: string,
+    conv: ConstructorParameters<typeof Conv2d>[2],
+    rng: Rng,
+  ) {
     this.conv = new Conv2d(store, convName, conv, rng);
     this.bn = new BatchNorm(store, bnName, conv.outChannels);
   }
@@ -33,7 +39,15 @@ export class ResidualBlock {
   private readonly convs: ConvBn[] = [];
   private readonly downsample?: ConvBn;
 
-  constructor(store: VariableStore, prefix: string, kind: BlockKind, inChannels: number, planes: number, stride: number, rng: Rng) {
+  constructor(
+    store: VariableStore,
+    prefix: string,
+    kind: BlockKind,
+    inChannels: number,
+    planes: number,
+    stride: number,
+    rng: Rng,
+  ) {
     const out = planes * EXPANSION[kind];
     const specs =
       kind === 'basic'
@@ -46,7 +60,9 @@ export class ResidualBlock {
             { inChannels: planes, outChannels: planes, kernel: 3, stride },
             { inChannels: planes, outChannels: out, kernel: 1 },
           ];
-    specs.forEach((spec, i) => this.convs.push(new ConvBn(store, `${prefix}.conv${i + 1}`, `${prefix}.bn${i + 1}`, spec, rng)));
+    specs.forEach((spec, i) =>
+      this.convs.push(new ConvBn(store, `${prefix}.conv${i + 1}`, `${prefix}.bn${i + 1}`, spec, rng)),
+    );
     if (stride !== 1 || inChannels !== out) {
       const spec = { inChannels, outChannels: out, kernel: 1, stride };
       this.downsample = new ConvBn(store, `${prefix}.downsample.0`, `${prefix}.downsample.1`, spec, rng);

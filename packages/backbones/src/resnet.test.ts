@@ -54,7 +54,10 @@ describe('ResNet', () => {
         for (const [n, v] of net.state()) expect(v.trainable, n).toBe(!n.includes('running_'));
       });
 
-      for (const [stem, size] of [['imagenet', 64], ['cifar', 16]] as const) {
+      for (const [stem, size] of [
+        ['imagenet', 64],
+        ['cifar', 16],
+      ] as const) {
         it(`maps [2, ${size}, ${size}, 3] to [2, ${FEATURES[name]} * width] with the ${stem} stem`, () => {
           const model = stem === 'imagenet' ? net : make({ stem, seed: 7, widthMultiplier: WIDTH });
           expect(model.outputDim).toBe(FEATURES[name] * WIDTH);
@@ -91,7 +94,8 @@ describe('ResNet', () => {
     expect(Array.from(a.state().get('bn1.weight')!.dataSync())).toEqual(new Array(16).fill(1));
     expect(Array.from(a.state().get('layer1.0.bn2.bias')!.dataSync())).toEqual(new Array(16).fill(0));
     expect(Array.from(a.state().get('bn1.running_var')!.dataSync())).toEqual(new Array(16).fill(1));
-    for (const [n, v] of a.state()) expect(tf.util.arraysEqual(v.dataSync(), b.state().get(n)!.dataSync()), n).toBe(true);
+    for (const [n, v] of a.state())
+      expect(tf.util.arraysEqual(v.dataSync(), b.state().get(n)!.dataSync()), n).toBe(true);
     expect(c.state().get('conv1.weight')!.dataSync()[0]).not.toBe(a.state().get('conv1.weight')!.dataSync()[0]);
     [a, b, c].forEach((m) => m.dispose());
   });
@@ -125,10 +129,21 @@ describe('ResNet', () => {
     expect(Array.from(b.dataSync())).toEqual(Array.from(a.dataSync()));
 
     const original = net.state().get('conv1.weight')!.dataSync().slice();
-    tf.tidy(() => copy.state().get('conv1.weight')!.assign(tf.zerosLike(copy.state().get('conv1.weight')!)));
+    tf.tidy(() =>
+      copy
+        .state()
+        .get('conv1.weight')!
+        .assign(tf.zerosLike(copy.state().get('conv1.weight')!)),
+    );
     copy.apply(x, { training: true }).dispose();
     expect(net.state().get('conv1.weight')!.dataSync()).toEqual(original);
-    expect(net.state().get('bn1.running_mean')!.dataSync().every((v) => v === 0)).toBe(true);
+    expect(
+      net
+        .state()
+        .get('bn1.running_mean')!
+        .dataSync()
+        .every((v) => v === 0),
+    ).toBe(true);
     copy.dispose();
     expect(net.state().get('conv1.weight')!.isDisposed).toBe(false);
     expect(() => copy.parameters()).toThrow(/used after dispose/);
@@ -141,7 +156,10 @@ describe('ResNet', () => {
     const x = tf.randomUniform([2, 32, 32, 3], 0, 1, 'float32', 3) as tf.Tensor4D;
     const before = tf.memory().numTensors;
     const params = [...net.parameters().values()];
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(net.apply(x, { training: true }))) as tf.Scalar, params);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.square(net.apply(x, { training: true }))) as tf.Scalar,
+      params,
+    );
     const names = [...net.parameters()].map(([n]) => n);
     expect(Object.keys(grads).length).toBe(params.length);
     params.forEach((p, i) => {
@@ -156,13 +174,19 @@ describe('ResNet', () => {
   });
 
   it('explains bad options and inputs', () => {
-    expect(() => resnet18({ stem: 'tiny' as never })).toThrow(/resnet18: options.stem must be 'imagenet' or 'cifar', got "tiny"/);
-    expect(() => resnet34({ widthMultiplier: 0 })).toThrow(/resnet34: options.widthMultiplier must be a positive number, got 0/);
+    expect(() => resnet18({ stem: 'tiny' as never })).toThrow(
+      /resnet18: options.stem must be 'imagenet' or 'cifar', got "tiny"/,
+    );
+    expect(() => resnet34({ widthMultiplier: 0 })).toThrow(
+      /resnet34: options.widthMultiplier must be a positive number, got 0/,
+    );
     expect(() => resnet50({ seed: NaN })).toThrow(/resnet50: options.seed must be a finite number, got NaN/);
     expect(() => resnet18({ inputChannels: 1.5 })).toThrow(/options.inputChannels must be a positive integer, got 1.5/);
     const net = resnet18({ widthMultiplier: 0.125 });
     tf.tidy(() => {
-      expect(() => net.apply(tf.zeros([1, 8, 8, 1]) as tf.Tensor4D)).toThrow(/resnet18.apply: x must have shape \[N, H, W, 3\], got \[1,8,8,1\]/);
+      expect(() => net.apply(tf.zeros([1, 8, 8, 1]) as tf.Tensor4D)).toThrow(
+        /resnet18.apply: x must have shape \[N, H, W, 3\], got \[1,8,8,1\]/,
+      );
       expect(() => net.apply(tf.zeros([8, 8, 3]) as unknown as tf.Tensor4D)).toThrow(/got \[8,8,3\]/);
     });
     net.dispose();

@@ -51,7 +51,12 @@ export function planStateLoad(
  * browser `fetch` of the same bytes), converting from `layout`. Nothing is assigned
  * unless every name fits.
  */
-export function loadState(module: Module, tensors: Map<string, RawTensor>, layout: WeightLayout, source = 'weights'): LoadReport {
+export function loadState(
+  module: Module,
+  tensors: Map<string, RawTensor>,
+  layout: WeightLayout,
+  source = 'weights',
+): LoadReport {
   const report = planStateLoad(module, tensors, layout, source);
   const state = module.state();
   tf.tidy(() => {

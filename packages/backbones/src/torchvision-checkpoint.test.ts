@@ -39,7 +39,13 @@ for (const backend of ['wasm', 'cpu'] as const) {
         const report = await loadTorchvisionWeights(net, fixture(`${file}.safetensors`));
         expect(report.loaded).toEqual([...net.state().keys()]);
         expect(report.ignored.sort()).toEqual(
-          ['fc.bias', 'fc.weight', ...report.loaded.filter((n) => n.endsWith('running_mean')).map((n) => n.replace('running_mean', 'num_batches_tracked'))].sort(),
+          [
+            'fc.bias',
+            'fc.weight',
+            ...report.loaded
+              .filter((n) => n.endsWith('running_mean'))
+              .map((n) => n.replace('running_mean', 'num_batches_tracked')),
+          ].sort(),
         );
         const evalOut = net.apply(io.get('input') as tf.Tensor4D, { training: false });
         expect(evalOut.shape).toEqual(io.get('features_eval')!.shape);
@@ -51,7 +57,10 @@ for (const backend of ['wasm', 'cpu'] as const) {
         for (const [name, variable] of net.state()) {
           if (!name.includes('running_')) continue;
           const expected = io.get(`train_state.${name}`)!;
-          const scale = Math.max(1, tf.tidy(() => tf.max(tf.abs(expected)).dataSync()[0]));
+          const scale = Math.max(
+            1,
+            tf.tidy(() => tf.max(tf.abs(expected)).dataSync()[0]),
+          );
           expect(maxAbsDiff(variable, expected) / scale, name).toBeLessThan(1e-4);
         }
         tf.dispose([evalOut, trainOut, ...io.values()]);
@@ -111,7 +120,9 @@ describe('weights files', () => {
   it('lists every missing and mis-shaped key in one error and changes nothing', async () => {
     const wide = resnet18({ stem: 'cifar', widthMultiplier: 0.25, seed: 1 });
     const before = wide.state().get('conv1.weight')!.dataSync().slice();
-    const error = await loadTorchvisionWeights(wide, fixture('resnet18-cifar-w0.125.safetensors')).catch((e: Error) => e);
+    const error = await loadTorchvisionWeights(wide, fixture('resnet18-cifar-w0.125.safetensors')).catch(
+      (e: Error) => e,
+    );
     expect(error).toBeInstanceOf(Error);
     expect((error as Error).message).toMatch(/conv1\.weight \(file \[8,3,3,3\], expected \[16,3,3,3\]\)/);
     expect((error as Error).message).toMatch(/layer4\.1\.bn2\.running_var/);
@@ -123,6 +134,8 @@ describe('weights files', () => {
       /\d+ missing: layer1\.0\.conv3\.weight, layer1\.0\.bn3\.weight, .*; \d+ with the wrong shape: layer1\.0\.conv1\.weight \(file \[8,8,3,3\], expected \[8,8,1,1\]\)/,
     );
     bottleneck.dispose();
-    await expect(loadWeights(net, fixture('resnet18-cifar-w0.125.safetensors'))).rejects.toThrow(/loadTorchvisionWeights/);
+    await expect(loadWeights(net, fixture('resnet18-cifar-w0.125.safetensors'))).rejects.toThrow(
+      /loadTorchvisionWeights/,
+    );
   });
 });

@@ -30,7 +30,11 @@ describe('VariableStore', () => {
     const copy = store.copy('s');
     expect([...copy.parameters().keys()]).toEqual(['p']);
     expect([...copy.state().keys()]).toEqual(['p', 'buf']);
-    expect(copy.variable('p', [3], () => { throw new Error('must not re-initialise'); })).toBe(copy.get('p'));
+    expect(
+      copy.variable('p', [3], () => {
+        throw new Error('must not re-initialise');
+      }),
+    ).toBe(copy.get('p'));
     expect(() => copy.variable('p', [4], () => constant(4, 0))).toThrow(/variable 'p' has shape \[3\], expected \[4\]/);
     tf.tidy(() => copy.get('p').assign(tf.zeros([3])));
     expect(Array.from(store.get('p').dataSync())).toEqual([1, 1, 1]);

@@ -41,14 +41,18 @@ export class VariableStore {
     const existing = this.entries.get(name);
     if (existing) {
       if (!tf.util.arraysEqual(existing.variable.shape, shape)) {
-        throw new Error(`VariableStore ${this.scope}: variable '${name}' has shape [${existing.variable.shape}], expected [${shape}]`);
+        throw new Error(
+          `VariableStore ${this.scope}: variable '${name}' has shape [${existing.variable.shape}], expected [${shape}]`,
+        );
       }
       return existing.variable;
     }
     const values = init();
     const size = tf.util.sizeFromShape(shape);
     if (values.length !== size) {
-      throw new Error(`VariableStore ${this.scope}: init of '${name}' gave ${values.length} values for shape [${shape}] (${size})`);
+      throw new Error(
+        `VariableStore ${this.scope}: init of '${name}' gave ${values.length} values for shape [${shape}] (${size})`,
+      );
     }
     const initial = tf.tensor(values, shape, 'float32');
     const variable = tf.variable(initial, trainable, `${this.scope}/${name}`);

@@ -21,14 +21,26 @@ for (const [name, makeEncoder] of [
   ['resnet18-cifar', () => resnet18({ stem: 'cifar', seed: 0 })],
   ['convnet', () => convnet({ seed: 0 })],
 ]) {
-  const byol = createByol({ encoder: makeEncoder(), imageSize: SIZE, batchSize: BATCH, totalSteps: ITERATIONS + 1, seed: 0 });
+  const byol = createByol({
+    encoder: makeEncoder(),
+    imageSize: SIZE,
+    batchSize: BATCH,
+    totalSteps: ITERATIONS + 1,
+    seed: 0,
+  });
   const images = tf.randomUniform([BATCH, SIZE, SIZE, 3], 0, 1, 'float32', 0);
   let seconds;
   try {
     seconds = await timeIt(() => byol.step(images), { warmup: 1, iterations: ITERATIONS });
   } catch (err) {
     // Reported as a result (the other encoders still run): e.g. wasm's 4 GiB heap cannot hold ResNet-18 at batch 64.
-    report({ bench: 'byol-step', encoder: name, batch: BATCH, imageSize: SIZE, error: String(err.message ?? err).split('\n')[0] });
+    report({
+      bench: 'byol-step',
+      encoder: name,
+      batch: BATCH,
+      imageSize: SIZE,
+      error: String(err.message ?? err).split('\n')[0],
+    });
     images.dispose();
     byol.dispose({ all: true });
     continue;

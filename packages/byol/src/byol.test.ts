@@ -53,7 +53,14 @@ describe('createByol', () => {
 
   it('follows the cosine τ schedule and the warm-up + cosine learning rate, scaled by batch size', () => {
     const total = 6;
-    byol = createByol({ ...tinyNetworks(2), imageSize: SIZE, batchSize: 8, totalSteps: total, warmupFraction: 0.34, seed: 1 });
+    byol = createByol({
+      ...tinyNetworks(2),
+      imageSize: SIZE,
+      batchSize: 8,
+      totalSteps: total,
+      warmupFraction: 0.34,
+      seed: 1,
+    });
     const lr = warmupCosineSchedule({ baseLr: (0.2 * 8) / 256, warmupSteps: 2, totalSteps: total });
     for (let k = 0; k < total; k++) {
       const x = batch(10 + k);
@@ -96,9 +103,13 @@ describe('createByol', () => {
 
   it('names missing options', () => {
     const { encoder } = tinyNetworks(0);
-    expect(() => createByol({ encoder, totalSteps: 0, seed: 0 })).toThrow('createByol: totalSteps must be a positive integer, got 0');
+    expect(() => createByol({ encoder, totalSteps: 0, seed: 0 })).toThrow(
+      'createByol: totalSteps must be a positive integer, got 0',
+    );
     expect(() => createByol({ encoder, totalSteps: 5, seed: 0 })).toThrow(/give batchSize/);
-    expect(() => createByol({ encoder: {} as never, totalSteps: 5, seed: 0 })).toThrow(/options.encoder must be an Encoder/);
+    expect(() => createByol({ encoder: {} as never, totalSteps: 5, seed: 0 })).toThrow(
+      /options.encoder must be an Encoder/,
+    );
     encoder.dispose();
   });
 });

@@ -74,7 +74,9 @@ function defaultOptimizer(options: CreateByolOptions, recipe: ByolRecipe): tf.Op
   let peak = options.learningRate;
   if (peak === undefined) {
     if (options.batchSize === undefined) {
-      throw new Error('createByol: give batchSize (for the paper lr = 0.2 × batchSize / 256), learningRate, or an optimizer');
+      throw new Error(
+        'createByol: give batchSize (for the paper lr = 0.2 × batchSize / 256), learningRate, or an optimizer',
+      );
     }
     peak = scaleLearningRate(recipe.baseLearningRate, options.batchSize);
   }
@@ -87,7 +89,9 @@ function defaultOptimizer(options: CreateByolOptions, recipe: ByolRecipe): tf.Op
 }
 
 function learningRateOf(optimizer: tf.Optimizer): number {
-  const lr = (optimizer as unknown as { lr?: number; learningRate?: number }).lr ?? (optimizer as unknown as { learningRate?: number }).learningRate;
+  const lr =
+    (optimizer as unknown as { lr?: number; learningRate?: number }).lr ??
+    (optimizer as unknown as { learningRate?: number }).learningRate;
   return typeof lr === 'number' ? lr : NaN;
 }
 
@@ -101,14 +105,18 @@ export function createByol(options: CreateByolOptions): Byol {
     throw new Error('createByol: options.encoder must be an Encoder (e.g. resnet18() from @selfsup/backbones)');
   }
   checkSteps(options.totalSteps);
-  if (!Number.isFinite(options.seed)) throw new Error(`createByol: seed must be a finite number, got ${String(options.seed)}`);
+  if (!Number.isFinite(options.seed))
+    throw new Error(`createByol: seed must be a finite number, got ${String(options.seed)}`);
   const recipe = resolveRecipe(pickRecipe(options));
   const { encoder, totalSteps } = options;
   const seeds = createRng(options.seed);
   const projector = options.projector ?? byolProjector(encoder.outputDim, { seed: seeds.nextUint32() });
   const predictor = options.predictor ?? byolPredictor({ inputDim: projector.outputDim, seed: seeds.nextUint32() });
   const rng: Rng = seeds.fork();
-  const [view1, view2] = options.augment ?? [byolView1({ size: options.imageSize ?? 32 }), byolView2({ size: options.imageSize ?? 32 })];
+  const [view1, view2] = options.augment ?? [
+    byolView1({ size: options.imageSize ?? 32 }),
+    byolView2({ size: options.imageSize ?? 32 }),
+  ];
   const optimizer = options.optimizer ?? defaultOptimizer(options, recipe);
   const online = { encoder, projector, predictor };
   const target = { encoder: encoder.clone(), projector: projector.clone() };
@@ -151,7 +159,12 @@ export function createByol(options: CreateByolOptions): Byol {
           const z1 = project(online, v1);
           const z2 = project(online, v2);
           std = tf.keep(projectionStd(z1));
-          return symmetricByolLoss(predictor.apply(z1, { training: true }), z2Target, predictor.apply(z2, { training: true }), z1Target);
+          return symmetricByolLoss(
+            predictor.apply(z1, { training: true }),
+            z2Target,
+            predictor.apply(z2, { training: true }),
+            z1Target,
+          );
         }, trainable);
         optimizer.applyGradients(grads);
         return value;

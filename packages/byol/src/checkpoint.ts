@@ -6,7 +6,11 @@ import type { Byol } from './byol';
  * rename), so an interruption mid-write keeps the previous checkpoint intact.
  * `extra` goes into the metadata (e.g. the run identity) as JSON strings.
  */
-export async function writeCheckpoint(path: string, byol: Pick<Byol, 'getState'>, extra: Record<string, unknown> = {}): Promise<void> {
+export async function writeCheckpoint(
+  path: string,
+  byol: Pick<Byol, 'getState'>,
+  extra: Record<string, unknown> = {},
+): Promise<void> {
   const state = await byol.getState();
   try {
     const metadata = { ...state.metadata };

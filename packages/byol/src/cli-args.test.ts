@@ -1,18 +1,56 @@
 import { describe, expect, it } from 'vitest';
 import { helpText, parseTrainArgs, UsageError } from './cli-args';
 
-const REQUIRED = ['--data', '/d', '--format', 'cifar', '--backbone', 'convnet', '--epochs', '2', '--batch-size', '8', '--out', '/o'];
+const REQUIRED = [
+  '--data',
+  '/d',
+  '--format',
+  'cifar',
+  '--backbone',
+  'convnet',
+  '--epochs',
+  '2',
+  '--batch-size',
+  '8',
+  '--out',
+  '/o',
+];
 
 describe('parseTrainArgs', () => {
   it('fills the documented defaults', () => {
     const c = parseTrainArgs(REQUIRED);
-    expect(c).toMatchObject({ data: '/d', format: 'cifar', split: 'train', limit: null, backbone: 'convnet', stem: 'cifar' });
+    expect(c).toMatchObject({
+      data: '/d',
+      format: 'cifar',
+      split: 'train',
+      limit: null,
+      backbone: 'convnet',
+      stem: 'cifar',
+    });
     expect(c).toMatchObject({ width: 1, imageSize: 32, epochs: 2, batchSize: 8, lr: null, seed: 0, resume: false });
-    expect(c).toMatchObject({ weightDecay: 1.5e-6, baseTau: 0.996, warmupFraction: 0.01, backend: 'auto', monitorSplit: null });
+    expect(c).toMatchObject({
+      weightDecay: 1.5e-6,
+      baseTau: 0.996,
+      warmupFraction: 0.01,
+      backend: 'auto',
+      monitorSplit: null,
+    });
   });
 
   it('reads every kind of flag, in both --flag value and --flag=value forms', () => {
-    const c = parseTrainArgs([...REQUIRED, '--lr=0.05', '--limit', '100', '--resume', '--stem', 'imagenet', '--width', '0.5', '--monitor-split', 'test']);
+    const c = parseTrainArgs([
+      ...REQUIRED,
+      '--lr=0.05',
+      '--limit',
+      '100',
+      '--resume',
+      '--stem',
+      'imagenet',
+      '--width',
+      '0.5',
+      '--monitor-split',
+      'test',
+    ]);
     expect(c).toMatchObject({ lr: 0.05, limit: 100, resume: true, stem: 'imagenet', width: 0.5, monitorSplit: 'test' });
   });
 
@@ -39,7 +77,22 @@ describe('parseTrainArgs', () => {
 describe('helpText', () => {
   it('documents every flag with its default or as required', () => {
     const text = helpText();
-    for (const flag of ['data', 'format', 'split', 'limit', 'backbone', 'stem', 'width', 'image-size', 'epochs', 'batch-size', 'lr', 'seed', 'out', 'resume']) {
+    for (const flag of [
+      'data',
+      'format',
+      'split',
+      'limit',
+      'backbone',
+      'stem',
+      'width',
+      'image-size',
+      'epochs',
+      'batch-size',
+      'lr',
+      'seed',
+      'out',
+      'resume',
+    ]) {
       expect(text).toMatch(new RegExp(`--${flag}\\b.*\\((default: |required)`));
     }
     expect(text).toContain('0.2 x batch-size / 256');

@@ -55,26 +55,101 @@ const FLAGS: Record<string, FlagSpec> = {
   data: { key: 'data', kind: 'string', help: 'dataset folder' },
   format: { key: 'format', kind: 'string', choices: FORMATS, help: 'dataset format' },
   split: { key: 'split', kind: 'string', defaultText: 'train', help: 'split to pretrain on (labels are not used)' },
-  limit: { key: 'limit', kind: 'int', min: 1, defaultText: 'all', help: 'use a seeded class-balanced subset of N images' },
+  limit: {
+    key: 'limit',
+    kind: 'int',
+    min: 1,
+    defaultText: 'all',
+    help: 'use a seeded class-balanced subset of N images',
+  },
   backbone: { key: 'backbone', kind: 'string', choices: BACKBONES, help: 'encoder architecture' },
-  stem: { key: 'stem', kind: 'string', choices: STEMS, defaultText: 'cifar', help: 'ResNet stem (3x3 conv for small images, or 7x7 + maxpool)' },
+  stem: {
+    key: 'stem',
+    kind: 'string',
+    choices: STEMS,
+    defaultText: 'cifar',
+    help: 'ResNet stem (3x3 conv for small images, or 7x7 + maxpool)',
+  },
   width: { key: 'width', kind: 'number', min: 0, defaultText: '1', help: 'width multiplier of the backbone' },
-  'image-size': { key: 'imageSize', kind: 'int', min: 8, defaultText: '32', help: 'side of the square augmented views' },
+  'image-size': {
+    key: 'imageSize',
+    kind: 'int',
+    min: 8,
+    defaultText: '32',
+    help: 'side of the square augmented views',
+  },
   epochs: { key: 'epochs', kind: 'int', min: 1, help: 'passes over the data' },
   'batch-size': { key: 'batchSize', kind: 'int', min: 2, help: 'images per step (each gives two views)' },
-  lr: { key: 'lr', kind: 'number', min: 0, defaultText: `${BYOL_RECIPE.baseLearningRate} x batch-size / 256`, help: 'peak learning rate (LARS, warm-up then cosine)' },
-  'weight-decay': { key: 'weightDecay', kind: 'number', min: 0, defaultText: String(BYOL_RECIPE.weightDecay), help: 'LARS weight decay (bias and BN excluded)' },
-  'base-tau': { key: 'baseTau', kind: 'number', min: 0, defaultText: String(BYOL_RECIPE.baseTau), help: 'target EMA rate at step 0 (rises to 1 on a cosine)' },
-  'warmup-fraction': { key: 'warmupFraction', kind: 'number', min: 0, defaultText: String(BYOL_RECIPE.warmupFraction), help: 'fraction of steps with linear lr warm-up' },
+  lr: {
+    key: 'lr',
+    kind: 'number',
+    min: 0,
+    defaultText: `${BYOL_RECIPE.baseLearningRate} x batch-size / 256`,
+    help: 'peak learning rate (LARS, warm-up then cosine)',
+  },
+  'weight-decay': {
+    key: 'weightDecay',
+    kind: 'number',
+    min: 0,
+    defaultText: String(BYOL_RECIPE.weightDecay),
+    help: 'LARS weight decay (bias and BN excluded)',
+  },
+  'base-tau': {
+    key: 'baseTau',
+    kind: 'number',
+    min: 0,
+    defaultText: String(BYOL_RECIPE.baseTau),
+    help: 'target EMA rate at step 0 (rises to 1 on a cosine)',
+  },
+  'warmup-fraction': {
+    key: 'warmupFraction',
+    kind: 'number',
+    min: 0,
+    defaultText: String(BYOL_RECIPE.warmupFraction),
+    help: 'fraction of steps with linear lr warm-up',
+  },
   seed: { key: 'seed', kind: 'int', min: 0, defaultText: '0', help: 'seed for weights, data order and augmentations' },
-  out: { key: 'out', kind: 'string', help: 'run folder: config.json, metrics.jsonl, checkpoint.safetensors, encoder.safetensors' },
+  out: {
+    key: 'out',
+    kind: 'string',
+    help: 'run folder: config.json, metrics.jsonl, checkpoint.safetensors, encoder.safetensors',
+  },
   resume: { key: 'resume', kind: 'bool', defaultText: 'off', help: 'continue from <out>/checkpoint.safetensors' },
-  'checkpoint-every': { key: 'checkpointEvery', kind: 'int', min: 1, defaultText: 'one epoch of steps', help: 'steps between checkpoints' },
-  'monitor-split': { key: 'monitorSplit', kind: 'string', defaultText: 'none', help: 'labelled split for the online kNN monitor (e.g. test)' },
-  'monitor-every': { key: 'monitorEvery', kind: 'int', min: 1, defaultText: '1', help: 'epochs between kNN monitor runs' },
-  'monitor-limit': { key: 'monitorLimit', kind: 'int', min: 10, defaultText: '1000', help: 'images of the monitor split (half bank, half queries)' },
+  'checkpoint-every': {
+    key: 'checkpointEvery',
+    kind: 'int',
+    min: 1,
+    defaultText: 'one epoch of steps',
+    help: 'steps between checkpoints',
+  },
+  'monitor-split': {
+    key: 'monitorSplit',
+    kind: 'string',
+    defaultText: 'none',
+    help: 'labelled split for the online kNN monitor (e.g. test)',
+  },
+  'monitor-every': {
+    key: 'monitorEvery',
+    kind: 'int',
+    min: 1,
+    defaultText: '1',
+    help: 'epochs between kNN monitor runs',
+  },
+  'monitor-limit': {
+    key: 'monitorLimit',
+    kind: 'int',
+    min: 10,
+    defaultText: '1000',
+    help: 'images of the monitor split (half bank, half queries)',
+  },
   backend: { key: 'backend', kind: 'string', choices: BACKENDS, defaultText: 'auto', help: 'tfjs backend' },
-  threads: { key: 'threads', kind: 'int', min: 1, defaultText: 'all cores', help: 'threads of the wasm backend (results do not depend on it)' },
+  threads: {
+    key: 'threads',
+    kind: 'int',
+    min: 1,
+    defaultText: 'all cores',
+    help: 'threads of the wasm backend (results do not depend on it)',
+  },
 };
 
 const DEFAULTS: Partial<TrainCliConfig> = {
@@ -100,7 +175,12 @@ const DEFAULTS: Partial<TrainCliConfig> = {
 /** The text of `selfsup-byol --help`: every flag with its default. */
 export function helpText(): string {
   const rows = Object.entries(FLAGS).map(([flag, spec]) => {
-    const value = spec.kind === 'bool' ? '' : spec.choices ? ` ${spec.choices.join('|')}` : ` <${spec.kind === 'string' ? 'value' : spec.kind}>`;
+    const value =
+      spec.kind === 'bool'
+        ? ''
+        : spec.choices
+          ? ` ${spec.choices.join('|')}`
+          : ` <${spec.kind === 'string' ? 'value' : spec.kind}>`;
     const dflt = spec.defaultText === undefined ? 'required' : `default: ${spec.defaultText}`;
     return [`  --${flag}${value}`, `${spec.help} (${dflt})`];
   });
@@ -142,7 +222,10 @@ function convert(flag: string, spec: FlagSpec, raw: string | boolean): unknown {
 /** Parse `train` flags (argv after the subcommand) into a checked config; throws `UsageError`. */
 export function parseTrainArgs(argv: string[]): TrainCliConfig {
   const options = Object.fromEntries(
-    Object.entries(FLAGS).map(([flag, spec]) => [flag, { type: spec.kind === 'bool' ? ('boolean' as const) : ('string' as const) }]),
+    Object.entries(FLAGS).map(([flag, spec]) => [
+      flag,
+      { type: spec.kind === 'bool' ? ('boolean' as const) : ('string' as const) },
+    ]),
   );
   let values: Record<string, string | boolean | undefined>;
   try {
@@ -160,7 +243,10 @@ export function parseTrainArgs(argv: string[]): TrainCliConfig {
     config[spec.key] = convert(flag, spec, raw);
   }
   const checked = config as unknown as TrainCliConfig;
-  for (const [flag, key] of [['base-tau', 'baseTau'], ['warmup-fraction', 'warmupFraction']] as const) {
+  for (const [flag, key] of [
+    ['base-tau', 'baseTau'],
+    ['warmup-fraction', 'warmupFraction'],
+  ] as const) {
     if (checked[key] > 1) throw new UsageError(`--${flag} must be in [0, 1], got ${checked[key]}`);
   }
   if (checked.width <= 0) throw new UsageError(`--width must be > 0, got ${checked.width}`);

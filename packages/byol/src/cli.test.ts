@@ -15,14 +15,40 @@ async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
 const root = mkdtempSync(join(tmpdir(), 'byol-cli-'));
 
 describe('selfsup-byol usage errors', () => {
-  const base = (out: string, data = root) => ['train', '--data', data, '--format', 'imagefolder', '--backbone', 'convnet', '--epochs', '1', '--batch-size', '4', '--out', out];
+  const base = (out: string, data = root) => [
+    'train',
+    '--data',
+    data,
+    '--format',
+    'imagefolder',
+    '--backbone',
+    'convnet',
+    '--epochs',
+    '1',
+    '--batch-size',
+    '4',
+    '--out',
+    out,
+  ];
 
   it.each([
     ['an unknown flag', [...base(join(root, 'a')), '--colour', 'red'], /^selfsup-byol: Unknown option '--colour'/],
-    ['a bad value', [...base(join(root, 'a')), '--width', 'wide'], /^selfsup-byol: --width must be a number >= 0, got 'wide'$/],
+    [
+      'a bad value',
+      [...base(join(root, 'a')), '--width', 'wide'],
+      /^selfsup-byol: --width must be a number >= 0, got 'wide'$/,
+    ],
     ['an unknown command', ['pretrain'], /^selfsup-byol: unknown command 'pretrain'/],
-    ['a missing dataset', base(join(root, 'a'), join(root, 'no-such-data')), /^selfsup-byol: --data .*no-such-data does not exist$/],
-    ['an unwritable --out', base(join(root, 'file', 'run')), /^selfsup-byol: --out .* cannot be created: .*file is not a writable folder$/],
+    [
+      'a missing dataset',
+      base(join(root, 'a'), join(root, 'no-such-data')),
+      /^selfsup-byol: --data .*no-such-data does not exist$/,
+    ],
+    [
+      'an unwritable --out',
+      base(join(root, 'file', 'run')),
+      /^selfsup-byol: --out .* cannot be created: .*file is not a writable folder$/,
+    ],
   ])('%s: one line, exit 2, nothing written', async (_what, argv, message) => {
     writeFileSync(join(root, 'file'), '');
     const { code, lines } = await run(argv as string[]);
@@ -42,17 +68,49 @@ describe('selfsup-byol usage errors', () => {
 describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
   it('pretrains, writes the run folder, and refuses to overwrite it without --resume', async () => {
     const out = join(root, 'run');
-    const argv = ['train', '--data', dataPath('cifar10'), '--format', 'imagefolder', '--split', 'test', '--limit', '20', '--image-size', '8',
-      '--backbone', 'convnet', '--width', '0.125', '--epochs', '1', '--batch-size', '10', '--out', out, '--backend', 'wasm', '--threads', '2'];
+    const argv = [
+      'train',
+      '--data',
+      dataPath('cifar10'),
+      '--format',
+      'imagefolder',
+      '--split',
+      'test',
+      '--limit',
+      '20',
+      '--image-size',
+      '8',
+      '--backbone',
+      'convnet',
+      '--width',
+      '0.125',
+      '--epochs',
+      '1',
+      '--batch-size',
+      '10',
+      '--out',
+      out,
+      '--backend',
+      'wasm',
+      '--threads',
+      '2',
+    ];
     const { code, lines } = await run(argv);
     expect(code).toBe(0);
     expect(lines[0]).toBe('backend: wasm on 2 threads (requested explicitly)');
     expect(lines).toContain(`data: 20 images of 8x8x3 from ${dataPath('cifar10')} (test)`);
-    expect(readdirSync(out).sort()).toEqual(['checkpoint.safetensors', 'config.json', 'encoder.safetensors', 'metrics.jsonl']);
+    expect(readdirSync(out).sort()).toEqual([
+      'checkpoint.safetensors',
+      'config.json',
+      'encoder.safetensors',
+      'metrics.jsonl',
+    ]);
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');
     const again = await run(argv);
     expect(again.code).toBe(2);
-    expect(again.lines).toEqual([`selfsup-byol: --out ${out} already holds a run; pass --resume to continue it or choose another folder`]);
+    expect(again.lines).toEqual([
+      `selfsup-byol: --out ${out} already holds a run; pass --resume to continue it or choose another folder`,
+    ]);
     expect(existsSync(join(out, 'encoder.safetensors'))).toBe(true);
   });
 });

@@ -26,10 +26,22 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
   const { data: path, format, split, limit, imageSize, seed } = config;
   const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed });
   const monitorData = config.monitorSplit
-    ? await loadOrUsageError({ data: path, format, split: config.monitorSplit, limit: config.monitorLimit, imageSize, seed })
+    ? await loadOrUsageError({
+        data: path,
+        format,
+        split: config.monitorSplit,
+        limit: config.monitorLimit,
+        imageSize,
+        seed,
+      })
     : undefined;
   log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path} (${split})`);
-  const encoder = createBackbone({ arch: config.backbone, stem: config.stem, widthMultiplier: config.width, seed: config.seed });
+  const encoder = createBackbone({
+    arch: config.backbone,
+    stem: config.stem,
+    widthMultiplier: config.width,
+    seed: config.seed,
+  });
   const result = await trainByol({
     data,
     encoder,
@@ -57,9 +69,17 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
 }
 
 /** `selfsup-byol <command> [flags]`; resolves to the process exit code. */
-export async function main(argv: string[], log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function main(
+  argv: string[],
+  log: (line: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
   try {
-    if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || (argv[0] === 'train' && argv.includes('--help'))) {
+    if (
+      argv.length === 0 ||
+      argv[0] === '--help' ||
+      argv[0] === '-h' ||
+      (argv[0] === 'train' && argv.includes('--help'))
+    ) {
       if (argv.length === 0) {
         log(helpText());
         return 2;
@@ -67,7 +87,8 @@ export async function main(argv: string[], log: (line: string) => void = (l) => 
       process.stdout.write(`${helpText()}\n`);
       return 0;
     }
-    if (argv[0] !== 'train') throw new UsageError(`unknown command '${argv[0]}' (expected 'train'; see selfsup-byol --help)`);
+    if (argv[0] !== 'train')
+      throw new UsageError(`unknown command '${argv[0]}' (expected 'train'; see selfsup-byol --help)`);
     return await train(argv.slice(1), log);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -24,6 +24,8 @@ describe('projectionStd', () => {
   });
 
   it('names the bad shape', () => {
-    expect(() => projectionStd(tf.zeros([1, 4]) as tf.Tensor2D)).toThrow('projectionStd: z must be [N >= 2, D], got shape [1,4]');
+    expect(() => projectionStd(tf.zeros([1, 4]) as tf.Tensor2D)).toThrow(
+      'projectionStd: z must be [N >= 2, D], got shape [1,4]',
+    );
   });
 });

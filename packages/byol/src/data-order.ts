@@ -6,13 +6,15 @@ import { createRng, type Rng } from '@selfsup/runtime';
  * earlier epoch, so a resumed run sees exactly the order the first run did.
  */
 export function createDataOrder(count: number, seed: number): { at(epoch: number): Int32Array } {
-  if (!Number.isInteger(count) || count < 1) throw new Error(`createDataOrder: count must be a positive integer, got ${count}`);
+  if (!Number.isInteger(count) || count < 1)
+    throw new Error(`createDataOrder: count must be a positive integer, got ${count}`);
   let rng: Rng = createRng(seed);
   let epoch = -1;
   let order: Int32Array = new Int32Array(0);
   return {
     at(wanted) {
-      if (!Number.isInteger(wanted) || wanted < 0) throw new Error(`dataOrder.at: epoch must be a non-negative integer, got ${wanted}`);
+      if (!Number.isInteger(wanted) || wanted < 0)
+        throw new Error(`dataOrder.at: epoch must be a non-negative integer, got ${wanted}`);
       if (wanted < epoch) {
         rng = createRng(seed);
         epoch = -1;

@@ -27,7 +27,10 @@ export function knnMonitor(data: ImageDataset, options: KnnMonitorOptions = {}):
   return {
     everyEpochs,
     async run(byol: Byol) {
-      const [bankFeatures, queryFeatures] = [await extractFeatures(byol.encoder, bank), await extractFeatures(byol.encoder, queries)];
+      const [bankFeatures, queryFeatures] = [
+        await extractFeatures(byol.encoder, bank),
+        await extractFeatures(byol.encoder, queries),
+      ];
       const { predictions } = knnClassify({
         trainFeatures: bankFeatures,
         trainLabels: bank.labels,

@@ -24,8 +24,10 @@ function idxFile(dir: string, prefix: string, kind: 'images-idx3' | 'labels-idx1
 async function loadFormat({ data, format, split, imageSize }: LoadDataOptions): Promise<ImageDataset> {
   switch (format) {
     case 'cifar': {
-      if (split !== 'train' && split !== 'test') throw new Error(`--split must be train or test for --format cifar, got '${split}'`);
-      const variant = existsSync(join(data, 'cifar-100-binary')) || existsSync(join(data, 'train.bin')) ? 'cifar100' : 'cifar10';
+      if (split !== 'train' && split !== 'test')
+        throw new Error(`--split must be train or test for --format cifar, got '${split}'`);
+      const variant =
+        existsSync(join(data, 'cifar-100-binary')) || existsSync(join(data, 'train.bin')) ? 'cifar100' : 'cifar10';
       return loadCifar(data, { variant, split });
     }
     case 'idx': {
@@ -46,7 +48,8 @@ export async function loadData(options: LoadDataOptions): Promise<ImageDataset> 
   let ds = await loadFormat(options);
   if (options.limit != null) {
     const perClass = Math.floor(options.limit / ds.classes.length);
-    if (perClass < 1) throw new Error(`--limit ${options.limit} is below one image per class (${ds.classes.length} classes)`);
+    if (perClass < 1)
+      throw new Error(`--limit ${options.limit} is below one image per class (${ds.classes.length} classes)`);
     ds = subset(ds, perClass, options.seed ?? 0);
   }
   return toRgb(ds);

@@ -2,7 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { createProgress, formatDuration, type StepReport } from './progress';
 
 const report = (step: number): StepReport => ({
-  step, totalSteps: 20, epoch: 1, loss: 1.23456, tau: 0.9961, lr: 0.0125, imagesPerSecond: 321.04, etaSeconds: 125,
+  step,
+  totalSteps: 20,
+  epoch: 1,
+  loss: 1.23456,
+  tau: 0.9961,
+  lr: 0.0125,
+  imagesPerSecond: 321.04,
+  etaSeconds: 125,
 });
 
 function sink(isTTY: boolean) {
@@ -27,6 +34,7 @@ describe('createProgress', () => {
     p.update(report(5));
     p.message('warning: collapse');
     p.close();
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the progress line is drawn with ANSI escapes
     expect(chunks[0]).toMatch(/^\r\x1b\[2K\[######\.{18}\] step 5\/20 .*ETA 2m05s$/);
     expect(chunks[1]).toBe('\r\x1b[2Kwarning: collapse\n');
     expect(chunks).toHaveLength(2);
@@ -35,6 +43,11 @@ describe('createProgress', () => {
 
 describe('formatDuration', () => {
   it('uses the largest sensible units', () => {
-    expect([formatDuration(7), formatDuration(65), formatDuration(3720), formatDuration(Infinity)]).toEqual(['7s', '1m05s', '1h02m', '?']);
+    expect([formatDuration(7), formatDuration(65), formatDuration(3720), formatDuration(Infinity)]).toEqual([
+      '7s',
+      '1m05s',
+      '1h02m',
+      '?',
+    ]);
   });
 });

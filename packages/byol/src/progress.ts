@@ -44,7 +44,10 @@ function describe(r: StepReport): string {
 const BAR_WIDTH = 24;
 
 /** Progress on a terminal (a bar with loss, τ, lr, images/s, ETA) or as plain log lines. */
-export function createProgress(stream: { write(text: string): unknown; isTTY?: boolean }, options: ProgressOptions = {}): Progress {
+export function createProgress(
+  stream: { write(text: string): unknown; isTTY?: boolean },
+  options: ProgressOptions = {},
+): Progress {
   const tty = options.tty ?? Boolean(stream.isTTY);
   const every = options.every ?? 10;
   let barShown = false;

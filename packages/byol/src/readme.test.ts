@@ -35,6 +35,11 @@ describeWithData('README example', () => {
     images.dispose();
     features.dispose();
     result.byol.dispose({ all: true });
-    expect(readdirSync(out).sort()).toEqual(['checkpoint.safetensors', 'config.json', 'encoder.safetensors', 'metrics.jsonl']);
+    expect(readdirSync(out).sort()).toEqual([
+      'checkpoint.safetensors',
+      'config.json',
+      'encoder.safetensors',
+      'metrics.jsonl',
+    ]);
   });
 });

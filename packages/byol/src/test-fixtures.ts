@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { convnet } from '@selfsup/backbones';
 import { mlpHead } from '@selfsup/heads';
 import type { CreateByolOptions } from './byol';

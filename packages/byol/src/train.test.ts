@@ -40,7 +40,9 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
 
     const stopAt = new AbortController();
     const out = join(root, 'resumed');
-    const first = await trainByol(options(out, { signal: stopAt.signal, checkpointEvery: 2, onStep: (r) => r.step === 3 && stopAt.abort() }));
+    const first = await trainByol(
+      options(out, { signal: stopAt.signal, checkpointEvery: 2, onStep: (r) => r.step === 3 && stopAt.abort() }),
+    );
     expect(first).toMatchObject({ status: 'interrupted', steps: 3, message: 'aborted' });
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('3');
     first.byol.dispose({ all: true });
@@ -58,9 +60,17 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     }
 
     // One metrics line per step, none repeated by the resume; encoder file in torchvision layout.
-    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l).step);
+    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).step);
     expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ images: 40, batchSize: 8, totalSteps: 10, seed: 11 });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({
+      images: 40,
+      batchSize: 8,
+      totalSteps: 10,
+      seed: 11,
+    });
     const encoderFile = await readSafetensorsHeader(join(out, 'encoder.safetensors'));
     expect(encoderFile.metadata).toMatchObject({ layout: 'torchvision', step: '10' });
     expect(encoderFile.entries.get('stages.0.conv.weight')!.shape).toEqual([4, 3, 3, 3]);
@@ -71,12 +81,16 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     const out = join(root, 'other');
     const run = await trainByol(options(out, { epochs: 1 }));
     run.byol.dispose({ all: true });
-    await expect(trainByol(options(out, { resume: true }))).rejects.toThrow(/belongs to another run .*"epochs":1.*this one is .*"epochs":2/);
+    await expect(trainByol(options(out, { resume: true }))).rejects.toThrow(
+      /belongs to another run .*"epochs":1.*this one is .*"epochs":2/,
+    );
   });
 
   it('checkpoints and stops on SIGINT, and stops on a non-finite loss keeping the last good checkpoint', async () => {
     const out = join(root, 'signal');
-    const interrupted = await trainByol(options(out, { handleSignals: true, onStep: (r) => r.step === 2 && process.emit('SIGINT', 'SIGINT') }));
+    const interrupted = await trainByol(
+      options(out, { handleSignals: true, onStep: (r) => r.step === 2 && process.emit('SIGINT', 'SIGINT') }),
+    );
     expect(interrupted).toMatchObject({ status: 'interrupted', signal: 'SIGINT', steps: 2 });
     expect(process.listenerCount('SIGINT')).toBe(0);
     interrupted.byol.dispose({ all: true });
@@ -85,7 +99,9 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     const before = tf.memory().numTensors;
     const diverged = await trainByol(options(divergedOut, { optimizer: tf.train.sgd(1e30), checkpointEvery: 1 }));
     expect(diverged.status).toBe('diverged');
-    expect(diverged.message).toMatch(/^loss is (NaN|Infinity) at step \d+ \(epoch 1\); training stopped\. The last good checkpoint \(step \d+\) is kept in .*checkpoint\.safetensors/);
+    expect(diverged.message).toMatch(
+      /^loss is (NaN|Infinity) at step \d+ \(epoch 1\); training stopped\. The last good checkpoint \(step \d+\) is kept in .*checkpoint\.safetensors/,
+    );
     const kept = Number((await readSafetensorsHeader(join(divergedOut, 'checkpoint.safetensors'))).metadata.step);
     expect(kept).toBe(diverged.steps - 1);
     expect(existsSync(join(divergedOut, 'encoder.safetensors'))).toBe(true);

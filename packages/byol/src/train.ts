@@ -57,13 +57,20 @@ export interface TrainByolResult {
 }
 
 function checkPositiveInt(name: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) < 1) throw new Error(`trainByol: ${name} must be a positive integer, got ${String(value)}`);
+  if (!Number.isInteger(value) || (value as number) < 1)
+    throw new Error(`trainByol: ${name} must be a positive integer, got ${String(value)}`);
   return value as number;
 }
 
 // Identity of the run: a checkpoint only resumes a run with the same schedule and data.
 function runIdentity(options: TrainByolOptions, totalSteps: number): Record<string, number> {
-  return { images: options.data.shape[0], batchSize: options.batchSize, epochs: options.epochs, totalSteps, seed: options.seed };
+  return {
+    images: options.data.shape[0],
+    batchSize: options.batchSize,
+    epochs: options.epochs,
+    totalSteps,
+    seed: options.seed,
+  };
 }
 
 function keepMetricsUpTo(path: string, step: number): string {
@@ -85,14 +92,21 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   const batchSize = checkPositiveInt('batchSize', options.batchSize);
   const count = options.data?.shape?.[0];
   if (!(options.data?.images instanceof Uint8Array) || !Number.isInteger(count)) {
-    throw new Error('trainByol: data must be an ImageDataset { images: Uint8Array, shape: [N, H, W, C], ... } (see @selfsup/datasets)');
+    throw new Error(
+      'trainByol: data must be an ImageDataset { images: Uint8Array, shape: [N, H, W, C], ... } (see @selfsup/datasets)',
+    );
   }
   const stepsPerEpoch = Math.floor(count / batchSize);
-  if (stepsPerEpoch < 1) throw new Error(`trainByol: batchSize ${batchSize} is larger than the ${count} images of data`);
+  if (stepsPerEpoch < 1)
+    throw new Error(`trainByol: batchSize ${batchSize} is larger than the ${count} images of data`);
   const totalSteps = stepsPerEpoch * epochs;
-  const checkpointEvery = options.checkpointEvery === undefined ? stepsPerEpoch : checkPositiveInt('checkpointEvery', options.checkpointEvery);
+  const checkpointEvery =
+    options.checkpointEvery === undefined
+      ? stepsPerEpoch
+      : checkPositiveInt('checkpointEvery', options.checkpointEvery);
   const paths = options.out === undefined ? undefined : runPaths(options.out);
-  if (options.resume && !paths) throw new Error('trainByol: resume needs out (the run folder holding checkpoint.safetensors)');
+  if (options.resume && !paths)
+    throw new Error('trainByol: resume needs out (the run folder holding checkpoint.safetensors)');
   const identity = runIdentity(options, totalSteps);
 
   const byol = createByol({ ...options, totalSteps, batchSize });
@@ -104,7 +118,9 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
       const step = byol.steps;
       const stored = metadata.run ?? 'null';
       if (stored !== JSON.stringify(identity)) {
-        throw new Error(`trainByol: ${paths.checkpoint} belongs to another run (${stored}); this one is ${JSON.stringify(identity)}`);
+        throw new Error(
+          `trainByol: ${paths.checkpoint} belongs to another run (${stored}); this one is ${JSON.stringify(identity)}`,
+        );
       }
       await writeFileAtomic(paths.metrics, keepMetricsUpTo(paths.metrics, step));
       say(`resumed from ${paths.checkpoint} at step ${step}/${totalSteps}`);
@@ -155,19 +171,45 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
           'Try a lower learning rate.';
         break;
       }
-      const imagesPerSecond = ((result.step - startStep) * batchSize * 1000) / Math.max(1e-9, performance.now() - startTime);
+      const imagesPerSecond =
+        ((result.step - startStep) * batchSize * 1000) / Math.max(1e-9, performance.now() - startTime);
       const ratio = collapseRatio(result.projectionStd, byol.online.projector.outputDim);
-      record({ step: result.step, epoch: epoch + 1, loss: result.loss, tau: result.tau, lr: result.lr, projectionStd: result.projectionStd, collapseRatio: ratio, imagesPerSecond });
-      progress?.update({ ...result, totalSteps, epoch: epoch + 1, imagesPerSecond, etaSeconds: ((totalSteps - result.step) * batchSize) / imagesPerSecond });
+      record({
+        step: result.step,
+        epoch: epoch + 1,
+        loss: result.loss,
+        tau: result.tau,
+        lr: result.lr,
+        projectionStd: result.projectionStd,
+        collapseRatio: ratio,
+        imagesPerSecond,
+      });
+      progress?.update({
+        ...result,
+        totalSteps,
+        epoch: epoch + 1,
+        imagesPerSecond,
+        etaSeconds: ((totalSteps - result.step) * batchSize) / imagesPerSecond,
+      });
       options.onStep?.({ ...result, epoch: epoch + 1, imagesPerSecond });
       const endOfEpoch = result.step % stepsPerEpoch === 0;
       if (endOfEpoch && ratio < COLLAPSE_WARNING_RATIO) {
-        say(`warning: the projections are collapsing (std ${result.projectionStd.toExponential(2)} = ${ratio.toFixed(3)} × the healthy 1/√d); try a lower lr or a higher base tau`);
+        say(
+          `warning: the projections are collapsing (std ${result.projectionStd.toExponential(2)} = ${ratio.toFixed(3)} × the healthy 1/√d); try a lower lr or a higher base tau`,
+        );
       }
-      if (endOfEpoch && options.monitor && ((epoch + 1) % options.monitor.everyEpochs === 0 || result.step === totalSteps)) {
+      if (
+        endOfEpoch &&
+        options.monitor &&
+        ((epoch + 1) % options.monitor.everyEpochs === 0 || result.step === totalSteps)
+      ) {
         const values = await options.monitor.run(byol);
         record({ step: result.step, epoch: epoch + 1, monitor: values });
-        say(`epoch ${epoch + 1}: ${Object.entries(values).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+        say(
+          `epoch ${epoch + 1}: ${Object.entries(values)
+            .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+            .join(', ')}`,
+        );
       }
       if (result.step % checkpointEvery === 0 && result.step < totalSteps) {
         await save();

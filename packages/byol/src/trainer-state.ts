@@ -107,6 +107,7 @@ export async function restoreState(
   weights.forEach((w) => w.tensor.dispose());
   parts.rng.setState(JSON.parse(metadata.rng) as RngState);
   const step = Number(metadata.step);
-  if (!Number.isInteger(step) || step < 0) throw new Error(`trainer state: metadata.step must be a non-negative integer, got ${metadata.step}`);
+  if (!Number.isInteger(step) || step < 0)
+    throw new Error(`trainer state: metadata.step must be a non-negative integer, got ${metadata.step}`);
   return step;
 }

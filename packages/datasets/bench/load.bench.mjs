@@ -18,15 +18,33 @@ await initBackend(process.argv[2] ?? 'wasm');
 
 async function imagesPerSecond(name, load, extra = {}) {
   let n = 0;
-  const seconds = await timeIt(async () => {
-    n = (await load()).shape[0];
-  }, { warmup: 1, iterations: 2 });
-  return report({ bench: name, images: n, seconds: +seconds.toFixed(3), imagesPerSecond: Math.round(n / seconds), ...extra });
+  const seconds = await timeIt(
+    async () => {
+      n = (await load()).shape[0];
+    },
+    { warmup: 1, iterations: 2 },
+  );
+  return report({
+    bench: name,
+    images: n,
+    seconds: +seconds.toFixed(3),
+    imagesPerSecond: Math.round(n / seconds),
+    ...extra,
+  });
 }
 
-const pooled = await imagesPerSecond('load-imagefolder-cifar10', () => loadImageFolder(data('cifar10', 'train')), { concurrency: 8 });
-const serial = await imagesPerSecond('load-imagefolder-cifar10', () => loadImageFolder(data('cifar10', 'train'), { concurrency: 1 }), { concurrency: 1 });
-report({ bench: 'load-imagefolder-cifar10-pool-speedup', ratio: +(pooled.imagesPerSecond / serial.imagesPerSecond).toFixed(2) });
+const pooled = await imagesPerSecond('load-imagefolder-cifar10', () => loadImageFolder(data('cifar10', 'train')), {
+  concurrency: 8,
+});
+const serial = await imagesPerSecond(
+  'load-imagefolder-cifar10',
+  () => loadImageFolder(data('cifar10', 'train'), { concurrency: 1 }),
+  { concurrency: 1 },
+);
+report({
+  bench: 'load-imagefolder-cifar10-pool-speedup',
+  ratio: +(pooled.imagesPerSecond / serial.imagesPerSecond).toFixed(2),
+});
 await imagesPerSecond('load-imagefolder-dtd10-resize64', () => loadImageFolder(data('dtd10', 'train'), { size: 64 }));
 await imagesPerSecond('load-idx-fashion-mnist-train', () =>
   loadIdx(data('fashion-mnist', 'train-images-idx3-ubyte.gz'), data('fashion-mnist', 'train-labels-idx1-ubyte.gz')),
@@ -55,9 +73,22 @@ async function epochDirect() {
 }
 let perEpoch = 0;
 const results = {};
-for (const [name, run] of [['direct imagesToTensor', epochDirect], ['batches prefetch=false', () => epochOfBatches(false)], ['batches prefetch=true', () => epochOfBatches(true)]]) {
+for (const [name, run] of [
+  ['direct imagesToTensor', epochDirect],
+  ['batches prefetch=false', () => epochOfBatches(false)],
+  ['batches prefetch=true', () => epochOfBatches(true)],
+]) {
   const seconds = await timeIt(async () => (perEpoch = await run()), { warmup: 1, iterations: 3 });
   results[name] = perEpoch / seconds;
-  report({ bench: 'batches-cifar10', variant: name, batchSize: 256, batchesPerSecond: +(perEpoch / seconds).toFixed(1), imagesPerSecond: Math.round((perEpoch * 256) / seconds) });
+  report({
+    bench: 'batches-cifar10',
+    variant: name,
+    batchSize: 256,
+    batchesPerSecond: +(perEpoch / seconds).toFixed(1),
+    imagesPerSecond: Math.round((perEpoch * 256) / seconds),
+  });
 }
-report({ bench: 'batches-cifar10-vs-direct', ratio: +(results['batches prefetch=true'] / results['direct imagesToTensor']).toFixed(2) });
+report({
+  bench: 'batches-cifar10-vs-direct',
+  ratio: +(results['batches prefetch=true'] / results['direct imagesToTensor']).toFixed(2),
+});

@@ -6,7 +6,9 @@ await initBackend('wasm');
 const data = process.env.SELFSUP_DATA ?? './data'; // holds cifar10/test/<class>/<image>.jpg
 
 // Decode an ImageFolder (sharp, 8 files at a time); classes are the sorted folder names.
-const train = await loadImageFolder(`${data}/cifar10/test`, { onProgress: (done, total) => done === total && console.log(`decoded ${total} images`) });
+const train = await loadImageFolder(`${data}/cifar10/test`, {
+  onProgress: (done, total) => done === total && console.log(`decoded ${total} images`),
+});
 console.log(train.shape, train.classes.length); // [1000, 32, 32, 3] 10
 
 // Seeded, class-balanced: 50 images per class, then 20% of each class held out.

@@ -45,18 +45,30 @@ describe('archive readers', () => {
   });
 
   it('tar: refuses entries that escape the folder, corrupt headers and truncation', async () => {
-    const escape = join(temp.dir, 'escape.tar.gz');
-    writeFileSync(escape, gzipSync(Buffer.concat([tarHeader('../evil.txt', 2), Buffer.alloc(512), Buffer.alloc(1024)])));
-    await expect(extractTarGz(escape, join(temp.dir, 'x'))).rejects.toThrow(/entry '\.\.\/evil\.txt' would be written outside the destination folder/);
+    const escaping = join(temp.dir, 'escaping.tar.gz');
+    writeFileSync(
+      escaping,
+      gzipSync(Buffer.concat([tarHeader('../evil.txt', 2), Buffer.alloc(512), Buffer.alloc(1024)])),
+    );
+    await expect(extractTarGz(escaping, join(temp.dir, 'x'))).rejects.toThrow(
+      /entry '\.\.\/evil\.txt' would be written outside the destination folder/,
+    );
     expect(existsSync(join(temp.dir, 'evil.txt'))).toBe(false);
 
     const bad = tarHeader('ok.txt', 2);
     bad[0] = 'p'.charCodeAt(0);
     writeFileSync(join(temp.dir, 'bad.tar.gz'), gzipSync(Buffer.concat([bad, Buffer.alloc(1536)])));
-    await expect(extractTarGz(join(temp.dir, 'bad.tar.gz'), join(temp.dir, 'y'))).rejects.toThrow(/corrupt tar header after 0 entries \(checksum/);
+    await expect(extractTarGz(join(temp.dir, 'bad.tar.gz'), join(temp.dir, 'y'))).rejects.toThrow(
+      /corrupt tar header after 0 entries \(checksum/,
+    );
 
-    writeFileSync(join(temp.dir, 'short.tar.gz'), gzipSync(Buffer.concat([tarHeader('big.bin', 5000), Buffer.alloc(512)])));
-    await expect(extractTarGz(join(temp.dir, 'short.tar.gz'), join(temp.dir, 'z'))).rejects.toThrow(/truncated tar archive inside entry 'big\.bin'/);
+    writeFileSync(
+      join(temp.dir, 'short.tar.gz'),
+      gzipSync(Buffer.concat([tarHeader('big.bin', 5000), Buffer.alloc(512)])),
+    );
+    await expect(extractTarGz(join(temp.dir, 'short.tar.gz'), join(temp.dir, 'z'))).rejects.toThrow(
+      /truncated tar archive inside entry 'big\.bin'/,
+    );
   });
 
   it('zip: stored and deflated entries; a corrupt entry is named', async () => {
@@ -77,8 +89,12 @@ describe('archive readers', () => {
     const at = zip.indexOf(Buffer.from('compressible'));
     zip[at] ^= 0xff;
     writeFileSync(join(temp.dir, 'corrupt.zip'), zip);
-    await expect(extractZip(join(temp.dir, 'corrupt.zip'), join(temp.dir, 'c'))).rejects.toThrow(/corrupt\.zip: entry 'a\/text\.txt' is corrupt \(CRC-32 mismatch\)/);
+    await expect(extractZip(join(temp.dir, 'corrupt.zip'), join(temp.dir, 'c'))).rejects.toThrow(
+      /corrupt\.zip: entry 'a\/text\.txt' is corrupt \(CRC-32 mismatch\)/,
+    );
     writeFileSync(join(temp.dir, 'cut.zip'), readFileSync(join(temp.dir, 'z.zip')).subarray(0, 100));
-    await expect(extractZip(join(temp.dir, 'cut.zip'), join(temp.dir, 'd'))).rejects.toThrow(/cut\.zip: not a zip file or truncated/);
+    await expect(extractZip(join(temp.dir, 'cut.zip'), join(temp.dir, 'd'))).rejects.toThrow(
+      /cut\.zip: not a zip file or truncated/,
+    );
   });
 });

@@ -80,7 +80,10 @@ describeWithData('batches on Fashion-MNIST test (10,000 images)', () => {
     // Observable without timing: change image 10's bytes after batch 0 was handed
     // out and the consumer awaited a macrotask; a prefetched batch 1 still holds the old bytes.
     const firstPixelOfBatch1 = async (prefetch: boolean) => {
-      const copy = select(ds, Array.from({ length: 20 }, (_, i) => i));
+      const copy = select(
+        ds,
+        Array.from({ length: 20 }, (_, i) => i),
+      );
       const iterator = batches(copy, { batchSize: 10, shuffle: false, prefetch });
       const batch0 = (await iterator.next()).value as Batch;
       tf.dispose([batch0.images, batch0.labels]);
@@ -99,6 +102,8 @@ describeWithData('batches on Fashion-MNIST test (10,000 images)', () => {
 
   it('bad options name the value', async () => {
     await expect(collect(ds, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 0/);
-    await expect(collect(ds, { batchSize: 2, epochs: 1.5 })).rejects.toThrow(/epochs must be a non-negative integer, got 1.5/);
+    await expect(collect(ds, { batchSize: 2, epochs: 1.5 })).rejects.toThrow(
+      /epochs must be a non-negative integer, got 1.5/,
+    );
   });
 });

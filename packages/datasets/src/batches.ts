@@ -46,7 +46,10 @@ interface PreparedBatch {
 // read-back, file I/O, a timer), so that is where the next batch gets ready.
 const later: (fn: () => void) => void = globalThis.setImmediate ?? ((fn) => setTimeout(fn, 0));
 
-function* batchPlan(n: number, opts: Required<Omit<BatchOptions, 'prefetch'>>): Generator<{ indices: Int32Array; epoch: number }> {
+function* batchPlan(
+  n: number,
+  opts: Required<Omit<BatchOptions, 'prefetch'>>,
+): Generator<{ indices: Int32Array; epoch: number }> {
   for (let epoch = opts.startEpoch; epoch < opts.startEpoch + opts.epochs; epoch++) {
     const order = epochOrder(n, opts.seed, epoch, opts.shuffle);
     for (let start = 0; start < n; start += opts.batchSize) {
@@ -64,11 +67,23 @@ function* batchPlan(n: number, opts: Required<Omit<BatchOptions, 'prefetch'>>): 
  */
 export async function* batches(ds: ImageDataset, options: BatchOptions): AsyncGenerator<Batch> {
   assertDataset(ds, 'batches');
-  const { batchSize, seed = 0, shuffle = true, dropLast = false, prefetch = true, epochs = 1, startEpoch = 0 } = options ?? ({} as BatchOptions);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(epochs) || epochs < 0) throw new Error(`batches: epochs must be a non-negative integer, got ${epochs}`);
-  if (!Number.isInteger(startEpoch) || startEpoch < 0) throw new Error(`batches: startEpoch must be a non-negative integer, got ${startEpoch}`);
-  if (typeof seed !== 'number' || !Number.isFinite(seed)) throw new Error(`batches: seed must be a finite number, got ${seed}`);
+  const {
+    batchSize,
+    seed = 0,
+    shuffle = true,
+    dropLast = false,
+    prefetch = true,
+    epochs = 1,
+    startEpoch = 0,
+  } = options ?? ({} as BatchOptions);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(epochs) || epochs < 0)
+    throw new Error(`batches: epochs must be a non-negative integer, got ${epochs}`);
+  if (!Number.isInteger(startEpoch) || startEpoch < 0)
+    throw new Error(`batches: startEpoch must be a non-negative integer, got ${startEpoch}`);
+  if (typeof seed !== 'number' || !Number.isFinite(seed))
+    throw new Error(`batches: seed must be a finite number, got ${seed}`);
 
   const [, h, w, c] = ds.shape;
   const prepare = (plan: { indices: Int32Array; epoch: number }): PreparedBatch => ({

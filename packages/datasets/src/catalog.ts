@@ -56,10 +56,26 @@ export const DOWNLOADS: Record<DownloadName, DownloadSpec> = {
   },
   'fashion-mnist': {
     files: [
-      { file: 'train-images-idx3-ubyte.gz', url: `${FASHION_MNIST}/train-images-idx3-ubyte.gz`, sha256: '08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc' },
-      { file: 'train-labels-idx1-ubyte.gz', url: `${FASHION_MNIST}/train-labels-idx1-ubyte.gz`, sha256: 'b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc' },
-      { file: 't10k-images-idx3-ubyte.gz', url: `${FASHION_MNIST}/t10k-images-idx3-ubyte.gz`, sha256: '78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229' },
-      { file: 't10k-labels-idx1-ubyte.gz', url: `${FASHION_MNIST}/t10k-labels-idx1-ubyte.gz`, sha256: '42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf' },
+      {
+        file: 'train-images-idx3-ubyte.gz',
+        url: `${FASHION_MNIST}/train-images-idx3-ubyte.gz`,
+        sha256: '08dc20ab1689590a0bcd66e874647b6ee8464e2d501b5a3f1f78831db19a3fdc',
+      },
+      {
+        file: 'train-labels-idx1-ubyte.gz',
+        url: `${FASHION_MNIST}/train-labels-idx1-ubyte.gz`,
+        sha256: 'b0197879cbda89f3dc7b894f9fd52b858e68ea4182b6947c9d8c2b67e5f18dcc',
+      },
+      {
+        file: 't10k-images-idx3-ubyte.gz',
+        url: `${FASHION_MNIST}/t10k-images-idx3-ubyte.gz`,
+        sha256: '78dcbbfb5a27efaf1b6c1d616caca68560be8766c5bffcb2791df9273a534229',
+      },
+      {
+        file: 't10k-labels-idx1-ubyte.gz',
+        url: `${FASHION_MNIST}/t10k-labels-idx1-ubyte.gz`,
+        sha256: '42bd18137a62d5998cdeae52bf3a0676ac6b706f5cf8439b47bb5b151ae3dccf',
+      },
     ],
     root: '',
   },
@@ -77,4 +93,15 @@ export const DOWNLOADS: Record<DownloadName, DownloadSpec> = {
 };
 
 /** Fashion-MNIST class names in label order (from its README), for `loadIdx(..., { classes })`. */
-export const FASHION_MNIST_CLASSES = ['T-shirt/top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle boot'];
+export const FASHION_MNIST_CLASSES = [
+  'T-shirt/top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle boot',
+];

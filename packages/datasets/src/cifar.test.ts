@@ -21,12 +21,25 @@ describeWithData('loadCifar on files in the official binary layout', () => {
     source = await loadImageFolder(dataPath('cifar10', 'test'));
     mkdirSync(cifar10Dir);
     // Five train batches of 200 and a test batch of the first 300.
-    for (let b = 0; b < 5; b++) writeFileSync(join(cifar10Dir, `data_batch_${b + 1}.bin`), cifarRecords(source, b * 200, (b + 1) * 200, (l) => [l]));
-    writeFileSync(join(cifar10Dir, 'test_batch.bin'), cifarRecords(source, 0, 300, (l) => [l]));
+    for (let b = 0; b < 5; b++)
+      writeFileSync(
+        join(cifar10Dir, `data_batch_${b + 1}.bin`),
+        cifarRecords(source, b * 200, (b + 1) * 200, (l) => [l]),
+      );
+    writeFileSync(
+      join(cifar10Dir, 'test_batch.bin'),
+      cifarRecords(source, 0, 300, (l) => [l]),
+    );
     writeFileSync(join(cifar10Dir, 'batches.meta.txt'), `${source.classes.join('\n')}\n\n`);
     mkdirSync(cifar100Dir);
-    writeFileSync(join(cifar100Dir, 'train.bin'), cifarRecords(source, 0, 1000, (l) => [coarseOf(l), l]));
-    writeFileSync(join(cifar100Dir, 'test.bin'), cifarRecords(source, 0, 10, (l) => [coarseOf(l), l]));
+    writeFileSync(
+      join(cifar100Dir, 'train.bin'),
+      cifarRecords(source, 0, 1000, (l) => [coarseOf(l), l]),
+    );
+    writeFileSync(
+      join(cifar100Dir, 'test.bin'),
+      cifarRecords(source, 0, 10, (l) => [coarseOf(l), l]),
+    );
     writeFileSync(join(cifar100Dir, 'coarse_label_names.txt'), ['c0', 'c1', 'c2', 'c3', 'c4'].join('\n'));
   });
   afterAll(() => temp.remove());
@@ -46,7 +59,10 @@ describeWithData('loadCifar on files in the official binary layout', () => {
     expect(Buffer.from(test.images).equals(Buffer.from(source.images.subarray(0, 300 * 3072)))).toBe(true);
     const bare = join(temp.dir, 'bare');
     mkdirSync(bare);
-    writeFileSync(join(bare, 'test_batch.bin'), cifarRecords(source, 0, 2, (l) => [l]));
+    writeFileSync(
+      join(bare, 'test_batch.bin'),
+      cifarRecords(source, 0, 2, (l) => [l]),
+    );
     expect((await loadCifar(bare, { variant: 'cifar10', split: 'test' })).classes).toEqual(source.classes);
   });
 
@@ -75,14 +91,27 @@ describeWithData('loadCifar on files in the official binary layout', () => {
   it('a label byte outside the classes names the file and the record', async () => {
     const dir = join(temp.dir, 'badlabel');
     mkdirSync(dir);
-    writeFileSync(join(dir, 'test_batch.bin'), cifarRecords(source, 0, 4, (l, i) => [i === 3 ? 12 : l]));
-    await expect(loadCifar(dir, { variant: 'cifar10', split: 'test' })).rejects.toThrow(/test_batch\.bin: record 3 has label 12, outside \[0, 10\)/);
+    writeFileSync(
+      join(dir, 'test_batch.bin'),
+      cifarRecords(source, 0, 4, (l, i) => [i === 3 ? 12 : l]),
+    );
+    await expect(loadCifar(dir, { variant: 'cifar10', split: 'test' })).rejects.toThrow(
+      /test_batch\.bin: record 3 has label 12, outside \[0, 10\)/,
+    );
   });
 
   it('a missing batch and bad options are clear errors', async () => {
-    await expect(loadCifar(join(temp.dir, 'badlabel'), { variant: 'cifar10', split: 'train' })).rejects.toThrow(/data_batch_1\.bin not found/);
-    await expect(loadCifar(temp.dir, { variant: 'cifar20' as 'cifar10', split: 'train' })).rejects.toThrow(/variant must be 'cifar10' or 'cifar100', got "cifar20"/);
-    await expect(loadCifar(temp.dir, { variant: 'cifar10', split: 'val' as 'test' })).rejects.toThrow(/split must be 'train' or 'test', got "val"/);
-    await expect(loadCifar(temp.dir, { variant: 'cifar10', split: 'test', labels: 'coarse' })).rejects.toThrow(/'coarse' exists only for cifar100/);
+    await expect(loadCifar(join(temp.dir, 'badlabel'), { variant: 'cifar10', split: 'train' })).rejects.toThrow(
+      /data_batch_1\.bin not found/,
+    );
+    await expect(loadCifar(temp.dir, { variant: 'cifar20' as 'cifar10', split: 'train' })).rejects.toThrow(
+      /variant must be 'cifar10' or 'cifar100', got "cifar20"/,
+    );
+    await expect(loadCifar(temp.dir, { variant: 'cifar10', split: 'val' as 'test' })).rejects.toThrow(
+      /split must be 'train' or 'test', got "val"/,
+    );
+    await expect(loadCifar(temp.dir, { variant: 'cifar10', split: 'test', labels: 'coarse' })).rejects.toThrow(
+      /'coarse' exists only for cifar100/,
+    );
   });
 });

@@ -22,7 +22,10 @@ const PIXELS = SIDE * SIDE;
 const LAYOUT = {
   cifar10: {
     folder: 'cifar-10-batches-bin',
-    files: { train: ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'], test: ['test_batch.bin'] },
+    files: {
+      train: ['data_batch_1.bin', 'data_batch_2.bin', 'data_batch_3.bin', 'data_batch_4.bin', 'data_batch_5.bin'],
+      test: ['test_batch.bin'],
+    },
     labelBytes: 1,
   },
   cifar100: {
@@ -38,7 +41,10 @@ const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog',
 /** Read a name list (one per line, blank lines dropped), or undefined when the file is absent. */
 async function readNames(path: string): Promise<string[] | undefined> {
   if (!existsSync(path)) return undefined;
-  return (await readFile(path, 'utf8')).split(/\r?\n/).map((s) => s.trim()).filter((s) => s.length > 0);
+  return (await readFile(path, 'utf8'))
+    .split(/\r?\n/)
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
 }
 
 /**
@@ -49,14 +55,19 @@ async function readNames(path: string): Promise<string[] | undefined> {
  */
 export async function loadCifar(dir: string, options: LoadCifarOptions): Promise<ImageDataset> {
   const layout = LAYOUT[options?.variant];
-  if (!layout) throw new Error(`loadCifar: options.variant must be 'cifar10' or 'cifar100', got ${JSON.stringify(options?.variant)}`);
+  if (!layout)
+    throw new Error(
+      `loadCifar: options.variant must be 'cifar10' or 'cifar100', got ${JSON.stringify(options?.variant)}`,
+    );
   const files = layout.files[options.split];
-  if (!files) throw new Error(`loadCifar: options.split must be 'train' or 'test', got ${JSON.stringify(options.split)}`);
+  if (!files)
+    throw new Error(`loadCifar: options.split must be 'train' or 'test', got ${JSON.stringify(options.split)}`);
   const labelKind = options.labels ?? 'fine';
   if (labelKind !== 'fine' && labelKind !== 'coarse') {
     throw new Error(`loadCifar: options.labels must be 'fine' or 'coarse', got ${JSON.stringify(options.labels)}`);
   }
-  if (options.variant === 'cifar10' && labelKind === 'coarse') throw new Error(`loadCifar: options.labels 'coarse' exists only for cifar100`);
+  if (options.variant === 'cifar10' && labelKind === 'coarse')
+    throw new Error(`loadCifar: options.labels 'coarse' exists only for cifar100`);
   const root = existsSync(join(dir, layout.folder)) ? join(dir, layout.folder) : dir;
 
   const classes =
@@ -71,7 +82,10 @@ export async function loadCifar(dir: string, options: LoadCifarOptions): Promise
   const contents = await Promise.all(
     files.map(async (name) => {
       const path = join(root, name);
-      if (!existsSync(path)) throw new Error(`loadCifar: ${path} not found (expected the official ${options.variant} ${options.split} batch)`);
+      if (!existsSync(path))
+        throw new Error(
+          `loadCifar: ${path} not found (expected the official ${options.variant} ${options.split} batch)`,
+        );
       const bytes = await readFile(path);
       if (bytes.length === 0 || bytes.length % recordBytes !== 0) {
         throw new Error(
@@ -91,7 +105,9 @@ export async function loadCifar(dir: string, options: LoadCifarOptions): Promise
       const record = r * recordBytes;
       const label = bytes[record + labelOffset];
       if (label >= classes.length) {
-        throw new Error(`${path}: record ${r} has label ${label}, outside [0, ${classes.length}) for ${options.variant} ${labelKind} labels`);
+        throw new Error(
+          `${path}: record ${r} has label ${label}, outside [0, ${classes.length}) for ${options.variant} ${labelKind} labels`,
+        );
       }
       labels[i] = label;
       // Planar CHW on disk -> interleaved HWC in memory.

@@ -15,7 +15,9 @@ export function concat(...datasets: ImageDataset[]): ImageDataset {
       throw new Error(`concat: dataset ${k} has images ${hk}x${wk}x${ck}, expected ${h}x${w}x${c} like dataset 0`);
     }
     if (ds.classes.length !== classes.length || ds.classes.some((name, j) => name !== classes[j])) {
-      throw new Error(`concat: dataset ${k} has classes ${JSON.stringify(ds.classes)}, expected ${JSON.stringify(classes)} like dataset 0`);
+      throw new Error(
+        `concat: dataset ${k} has classes ${JSON.stringify(ds.classes)}, expected ${JSON.stringify(classes)} like dataset 0`,
+      );
     }
   });
   const n = datasets.reduce((sum, ds) => sum + ds.shape[0], 0);

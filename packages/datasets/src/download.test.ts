@@ -24,20 +24,34 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
   let zipSpec: DownloadSpec;
   const specFor = async (file: string, extract: 'tar.gz' | 'zip' | undefined, root: string): Promise<DownloadSpec> => {
     writeFileSync(join(temp.dir, 'fixtures', file), fixtures[file]);
-    return { files: [{ file, url: 'http://unused.invalid/', sha256: await sha256File(join(temp.dir, 'fixtures', file)), extract }], root };
+    return {
+      files: [
+        { file, url: 'http://unused.invalid/', sha256: await sha256File(join(temp.dir, 'fixtures', file)), extract },
+      ],
+      root,
+    };
   };
 
   beforeAll(async () => {
     mkdirSync(join(temp.dir, 'fixtures', 'build', 'cifar-10-batches-bin'), { recursive: true });
     for (const file of [IMAGES, LABELS]) fixtures[file] = readFileSync(dataPath('fashion-mnist', file));
     fashionSpec = {
-      files: await Promise.all([IMAGES, LABELS].map(async (file) => ({ file, url: 'http://unused.invalid/', sha256: await sha256File(dataPath('fashion-mnist', file)) }))),
+      files: await Promise.all(
+        [IMAGES, LABELS].map(async (file) => ({
+          file,
+          url: 'http://unused.invalid/',
+          sha256: await sha256File(dataPath('fashion-mnist', file)),
+        })),
+      ),
       root: '',
     };
 
     const build = join(temp.dir, 'fixtures', 'build');
     const cifar = await loadImageFolder(dataPath('cifar10', 'test'));
-    writeFileSync(join(build, 'cifar-10-batches-bin', 'test_batch.bin'), cifarRecords(cifar, 0, 1000, (l) => [l]));
+    writeFileSync(
+      join(build, 'cifar-10-batches-bin', 'test_batch.bin'),
+      cifarRecords(cifar, 0, 1000, (l) => [l]),
+    );
     writeFileSync(join(build, 'cifar-10-batches-bin', 'batches.meta.txt'), cifar.classes.join('\n'));
     execFileSync('tar', ['czf', '../cifar.tar.gz', 'cifar-10-batches-bin'], { cwd: build });
     fixtures['cifar.tar.gz'] = readFileSync(join(temp.dir, 'fixtures', 'cifar.tar.gz'));
@@ -45,7 +59,8 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
 
     for (const cls of ['airplane', 'ship']) {
       mkdirSync(join(build, '2750', cls), { recursive: true });
-      for (const name of readdirSync(dataPath('cifar10', 'test', cls)).slice(0, 5)) copyFileSync(dataPath('cifar10', 'test', cls, name), join(build, '2750', cls, name));
+      for (const name of readdirSync(dataPath('cifar10', 'test', cls)).slice(0, 5))
+        copyFileSync(dataPath('cifar10', 'test', cls, name), join(build, '2750', cls, name));
     }
     execFileSync('zip', ['-qr', '../sat.zip', '2750'], { cwd: build });
     fixtures['sat.zip'] = readFileSync(join(temp.dir, 'fixtures', 'sat.zip'));
@@ -57,7 +72,10 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
     const dir = join(temp.dir, 'resume');
     const progress: number[] = [];
     await withServer(fixtures, { [IMAGES]: 1 << 20 }, async (server) => {
-      const result = await download(fashionSpec, dir, { baseUrl: server.baseUrl, onProgress: (p) => p.file === IMAGES && progress.push(p.received) });
+      const result = await download(fashionSpec, dir, {
+        baseUrl: server.baseUrl,
+        onProgress: (p) => p.file === IMAGES && progress.push(p.received),
+      });
       const imageRequests = server.requests.filter((r) => r.path === IMAGES);
       expect(imageRequests).toHaveLength(2);
       expect(imageRequests[0].headers.range).toBeUndefined();
@@ -73,7 +91,9 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
   it('keeps the .part when retries run out and resumes from it on the next call', async () => {
     const dir = join(temp.dir, 'later');
     await withServer(fixtures, { [IMAGES]: 300_000 }, async (server) => {
-      await expect(download(fashionSpec, dir, { baseUrl: server.baseUrl, retries: 0 })).rejects.toThrow(/partial download kept in .*\.part for resuming/);
+      await expect(download(fashionSpec, dir, { baseUrl: server.baseUrl, retries: 0 })).rejects.toThrow(
+        /partial download kept in .*\.part for resuming/,
+      );
       const partSize = statSync(join(dir, `${IMAGES}.part`)).size;
       expect(partSize).toBeGreaterThan(0);
       expect(existsSync(join(dir, IMAGES))).toBe(false);
@@ -99,7 +119,9 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
   });
 
   it('a checksum mismatch is an error and leaves nothing in place (the Debian .gz are not byte-identical to the official ones)', async () => {
-    const debian = Object.fromEntries(DOWNLOADS['fashion-mnist'].files.map((f) => [f.file, readFileSync(dataPath('fashion-mnist', f.file))]));
+    const debian = Object.fromEntries(
+      DOWNLOADS['fashion-mnist'].files.map((f) => [f.file, readFileSync(dataPath('fashion-mnist', f.file))]),
+    );
     const dir = join(temp.dir, 'mismatch');
     await withServer(debian, {}, async (server) => {
       await expect(download('fashion-mnist', dir, { baseUrl: `${server.baseUrl}/` })).rejects.toThrow(
@@ -112,9 +134,13 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
   it('an HTTP error is not retried and leaves nothing', async () => {
     const dir = join(temp.dir, 'missing');
     await withServer({}, {}, async (server) => {
-      await expect(download(fashionSpec, dir, { baseUrl: server.baseUrl })).rejects.toThrow(/HTTP 404 .*after 1 attempt\(s\); nothing saved/);
+      await expect(download(fashionSpec, dir, { baseUrl: server.baseUrl })).rejects.toThrow(
+        /HTTP 404 .*after 1 attempt\(s\); nothing saved/,
+      );
       expect(readdirSync(dir)).toEqual([]);
-      await expect(download('mnist' as 'cifar10', dir)).rejects.toThrow(/unknown dataset "mnist", expected one of cifar10, cifar100, fashion-mnist, eurosat/);
+      await expect(download('mnist' as 'cifar10', dir)).rejects.toThrow(
+        /unknown dataset "mnist", expected one of cifar10, cifar100, fashion-mnist, eurosat/,
+      );
     });
   });
 
@@ -141,7 +167,11 @@ describeWithData('download from a local HTTP server (127.0.0.1)', () => {
       expect(ds.shape).toEqual([10, 32, 32, 3]);
       expect(ds.classes).toEqual(['airplane', 'ship']);
       const original = readdirSync(dataPath('cifar10', 'test', 'ship'))[0];
-      expect(readFileSync(join(result.path, 'ship', original)).equals(readFileSync(dataPath('cifar10', 'test', 'ship', original)))).toBe(true);
+      expect(
+        readFileSync(join(result.path, 'ship', original)).equals(
+          readFileSync(dataPath('cifar10', 'test', 'ship', original)),
+        ),
+      ).toBe(true);
     });
   });
 });

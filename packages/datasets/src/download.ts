@@ -51,10 +51,16 @@ async function extractOnce(archive: string, kind: NonNullable<RemoteFile['extrac
  * connection, and archives are unpacked. `spec` is a name from `DOWNLOADS` or
  * your own `DownloadSpec`.
  */
-export async function download(spec: DownloadName | DownloadSpec, dir: string, options: DownloadOptions = {}): Promise<DownloadResult> {
+export async function download(
+  spec: DownloadName | DownloadSpec,
+  dir: string,
+  options: DownloadOptions = {},
+): Promise<DownloadResult> {
   const resolved = typeof spec === 'string' ? DOWNLOADS[spec] : spec;
   if (!resolved || !Array.isArray(resolved.files)) {
-    throw new Error(`download: unknown dataset ${JSON.stringify(spec)}, expected one of ${Object.keys(DOWNLOADS).join(', ')} or a DownloadSpec`);
+    throw new Error(
+      `download: unknown dataset ${JSON.stringify(spec)}, expected one of ${Object.keys(DOWNLOADS).join(', ')} or a DownloadSpec`,
+    );
   }
   const files: string[] = [];
   for (const remote of resolved.files) {

@@ -35,14 +35,22 @@ describeWithData('few-shot episodes on Fashion-MNIST test labels', () => {
   it('same seed same episodes, other seed other episodes', () => {
     const opts = { ways: 3, shots: 1, queries: 2, episodes: 20 };
     expect(sampleEpisodes(ds.labels, { ...opts, seed: 4 })).toEqual(sampleEpisodes(ds.labels, { ...opts, seed: 4 }));
-    expect(sampleEpisodes(ds.labels, { ...opts, seed: 5 })).not.toEqual(sampleEpisodes(ds.labels, { ...opts, seed: 4 }));
+    expect(sampleEpisodes(ds.labels, { ...opts, seed: 5 })).not.toEqual(
+      sampleEpisodes(ds.labels, { ...opts, seed: 4 }),
+    );
   });
 
   it('a class too small for shots + queries, or too few classes, is an error', () => {
     const labels = Int32Array.from([0, 0, 0, 1, 1, 2, 2, 2]);
-    expect(() => sampleEpisodes(labels, { ways: 2, shots: 2, queries: 1, episodes: 1, seed: 0 })).toThrow(/classes 1 \(2\) have fewer than shots \+ queries = 3 images/);
-    expect(() => sampleEpisodes(labels, { ways: 4, shots: 1, queries: 1, episodes: 1, seed: 0 })).toThrow(/ways = 4 but the labels hold only 3 classes/);
-    expect(() => sampleEpisodes(labels, { shots: 0, episodes: 1, seed: 0 })).toThrow(/shots must be a positive integer, got 0/);
+    expect(() => sampleEpisodes(labels, { ways: 2, shots: 2, queries: 1, episodes: 1, seed: 0 })).toThrow(
+      /classes 1 \(2\) have fewer than shots \+ queries = 3 images/,
+    );
+    expect(() => sampleEpisodes(labels, { ways: 4, shots: 1, queries: 1, episodes: 1, seed: 0 })).toThrow(
+      /ways = 4 but the labels hold only 3 classes/,
+    );
+    expect(() => sampleEpisodes(labels, { shots: 0, episodes: 1, seed: 0 })).toThrow(
+      /shots must be a positive integer, got 0/,
+    );
   });
 
   it('episodes() yields the sampled images as tensors, lazily, without leaks', () => {

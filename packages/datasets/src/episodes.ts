@@ -38,7 +38,8 @@ function drawWithoutReplacement(pool: number[], k: number, rng: Rng): number[] {
 }
 
 function positiveInteger(value: unknown, name: string): number {
-  if (!Number.isInteger(value) || (value as number) < 1) throw new Error(`sampleEpisodes: ${name} must be a positive integer, got ${value}`);
+  if (!Number.isInteger(value) || (value as number) < 1)
+    throw new Error(`sampleEpisodes: ${name} must be a positive integer, got ${value}`);
   return value as number;
 }
 
@@ -64,7 +65,8 @@ export function sampleEpisodes(labels: Int32Array, options: EpisodeOptions): Epi
     const detail = short.map((label) => `${label} (${byClass[label].length})`).join(', ');
     throw new Error(`sampleEpisodes: classes ${detail} have fewer than shots + queries = ${shots + queries} images`);
   }
-  if (present.length < ways) throw new Error(`sampleEpisodes: ways = ${ways} but the labels hold only ${present.length} classes`);
+  if (present.length < ways)
+    throw new Error(`sampleEpisodes: ways = ${ways} but the labels hold only ${present.length} classes`);
 
   const rng = createRng(options.seed);
   return Array.from({ length: count }, () => {

@@ -40,7 +40,12 @@ function describe(err: unknown): string {
 class HttpStatusError extends Error {}
 
 /** One GET that appends to `part` from its current size (HTTP Range), or restarts it when the server ignores the range; a stalled connection is aborted. */
-async function fetchInto(url: string, part: string, stallTimeoutMs: number, onProgress?: (p: DownloadProgress) => void): Promise<void> {
+async function fetchInto(
+  url: string,
+  part: string,
+  stallTimeoutMs: number,
+  onProgress?: (p: DownloadProgress) => void,
+): Promise<void> {
   const offset = existsSync(part) ? statSync(part).size : 0;
   const abort = new AbortController();
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -67,7 +72,8 @@ async function fetchWithWatchdog(
   const response = await fetch(url, { headers: offset > 0 ? { Range: `bytes=${offset}-` } : {}, signal });
   // 416: the .part already holds the whole file; the checksum decides.
   if (response.status === 416 && offset > 0) return;
-  const resumed = response.status === 206 && (response.headers.get('content-range') ?? '').startsWith(`bytes ${offset}-`);
+  const resumed =
+    response.status === 206 && (response.headers.get('content-range') ?? '').startsWith(`bytes ${offset}-`);
   if (!resumed && response.status !== 200) {
     throw new HttpStatusError(`GET ${url}: HTTP ${response.status} ${response.statusText}`);
   }
@@ -91,7 +97,8 @@ async function fetchWithWatchdog(
     // resumes from it).
     if (!file.closed) await once(file, 'close');
   }
-  if (total !== undefined && received !== total) throw new Error(`GET ${url}: connection closed after ${received} of ${total} bytes`);
+  if (total !== undefined && received !== total)
+    throw new Error(`GET ${url}: connection closed after ${received} of ${total} bytes`);
 }
 
 /**
@@ -103,7 +110,8 @@ async function fetchWithWatchdog(
  */
 export async function fetchFile(url: string, dest: string, options: FetchFileOptions): Promise<void> {
   const expected = options.sha256?.toLowerCase();
-  if (!/^[0-9a-f]{64}$/.test(expected ?? '')) throw new Error(`fetchFile: sha256 must be 64 hex digits, got ${JSON.stringify(options.sha256)}`);
+  if (!/^[0-9a-f]{64}$/.test(expected ?? ''))
+    throw new Error(`fetchFile: sha256 must be 64 hex digits, got ${JSON.stringify(options.sha256)}`);
   const retries = options.retries ?? 3;
   const stallTimeoutMs = options.stallTimeoutMs ?? 60_000;
   if (existsSync(dest)) {
@@ -118,7 +126,9 @@ export async function fetchFile(url: string, dest: string, options: FetchFileOpt
       break;
     } catch (err) {
       if (err instanceof HttpStatusError || attempt >= retries) {
-        throw new Error(`${url}: ${describe(err)} (after ${attempt + 1} attempt(s); ${existsSync(part) ? `partial download kept in ${part} for resuming` : 'nothing saved'})`);
+        throw new Error(
+          `${url}: ${describe(err)} (after ${attempt + 1} attempt(s); ${existsSync(part) ? `partial download kept in ${part} for resuming` : 'nothing saved'})`,
+        );
       }
     }
   }

@@ -17,7 +17,9 @@ describeWithData('loadIdx on Fashion-MNIST (../shared/data/fashion-mnist)', () =
   afterAll(() => temp.remove());
 
   it('loads train and test with the counts and balanced classes of SOURCE.md', async () => {
-    const train = await loadIdx(fashion('train-images-idx3-ubyte.gz'), fashion('train-labels-idx1-ubyte.gz'), { classes: FASHION_MNIST_CLASSES });
+    const train = await loadIdx(fashion('train-images-idx3-ubyte.gz'), fashion('train-labels-idx1-ubyte.gz'), {
+      classes: FASHION_MNIST_CLASSES,
+    });
     expect(train.shape).toEqual([60000, 28, 28, 1]);
     expect(classCounts(train)).toEqual(new Array(10).fill(6000));
     expect(train.classes[9]).toBe('Ankle boot');
@@ -42,13 +44,17 @@ describeWithData('loadIdx on Fashion-MNIST (../shared/data/fashion-mnist)', () =
   });
 
   it('names the file on a wrong magic number (labels passed as images)', async () => {
-    await expect(loadIdx(TEST_LABELS, TEST_IMAGES)).rejects.toThrow(/t10k-labels-idx1-ubyte\.gz: wrong IDX magic number 0x00000801, expected 0x00000803/);
+    await expect(loadIdx(TEST_LABELS, TEST_IMAGES)).rejects.toThrow(
+      /t10k-labels-idx1-ubyte\.gz: wrong IDX magic number 0x00000801, expected 0x00000803/,
+    );
   });
 
   it('names the file and the first incomplete image of a truncated file', async () => {
     const truncated = join(temp.dir, 'truncated');
     writeFileSync(truncated, gunzipSync(readFileSync(TEST_IMAGES)).subarray(0, 16 + 784 * 3 + 100));
-    await expect(loadIdx(truncated, TEST_LABELS)).rejects.toThrow(/truncated.*declares 10000 items.*item 3 is the first incomplete one/);
+    await expect(loadIdx(truncated, TEST_LABELS)).rejects.toThrow(
+      /truncated.*declares 10000 items.*item 3 is the first incomplete one/,
+    );
   });
 
   it('rejects a label count that differs from the image count', async () => {
@@ -57,7 +63,9 @@ describeWithData('loadIdx on Fashion-MNIST (../shared/data/fashion-mnist)', () =
     fewer.writeUInt32BE(9999, 4);
     const path = join(temp.dir, 'labels-9999');
     writeFileSync(path, fewer);
-    await expect(loadIdx(TEST_IMAGES, path)).rejects.toThrow(/labels-9999 has 9999 labels but .*t10k-images-idx3-ubyte\.gz has 10000 images/);
+    await expect(loadIdx(TEST_IMAGES, path)).rejects.toThrow(
+      /labels-9999 has 9999 labels but .*t10k-images-idx3-ubyte\.gz has 10000 images/,
+    );
   });
 
   it('names the file of a corrupt gzip stream', async () => {
@@ -69,6 +77,8 @@ describeWithData('loadIdx on Fashion-MNIST (../shared/data/fashion-mnist)', () =
   });
 
   it('rejects a label outside the given classes, naming file and index', async () => {
-    await expect(loadIdx(TEST_IMAGES, TEST_LABELS, { classes: ['a', 'b'] })).rejects.toThrow(/t10k-labels-idx1-ubyte\.gz: label \d at index \d+ is outside \[0, 2\)/);
+    await expect(loadIdx(TEST_IMAGES, TEST_LABELS, { classes: ['a', 'b'] })).rejects.toThrow(
+      /t10k-labels-idx1-ubyte\.gz: label \d at index \d+ is outside \[0, 2\)/,
+    );
   });
 });

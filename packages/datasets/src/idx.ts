@@ -26,7 +26,8 @@ export function parseIdx(bytes: Uint8Array, expectedDims: number, source: string
     );
   }
   const headerBytes = 4 + 4 * expectedDims;
-  if (bytes.length < headerBytes) throw new Error(`${source}: truncated IDX header (${bytes.length} of ${headerBytes} bytes)`);
+  if (bytes.length < headerBytes)
+    throw new Error(`${source}: truncated IDX header (${bytes.length} of ${headerBytes} bytes)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const dims = Array.from({ length: expectedDims }, (_, d) => view.getUint32(4 + 4 * d, false));
   const itemBytes = dims.slice(1).reduce((a, b) => a * b, 1);
@@ -38,7 +39,9 @@ export function parseIdx(bytes: Uint8Array, expectedDims: number, source: string
     );
   }
   if (bytes.length > expected) {
-    throw new Error(`${source}: ${bytes.length - expected} unexpected bytes after the ${dims[0]} items the IDX header declares`);
+    throw new Error(
+      `${source}: ${bytes.length - expected} unexpected bytes after the ${dims[0]} items the IDX header declares`,
+    );
   }
   return { dims, data: bytes.subarray(headerBytes) };
 }
@@ -52,7 +55,11 @@ export interface LoadIdxOptions {
  * Load an MNIST-family pair of IDX files (gzipped or raw) as a 1-channel
  * ImageDataset, e.g. Fashion-MNIST's `train-images-idx3-ubyte.gz` + `train-labels-idx1-ubyte.gz`.
  */
-export async function loadIdx(imagesPath: string, labelsPath: string, options: LoadIdxOptions = {}): Promise<ImageDataset> {
+export async function loadIdx(
+  imagesPath: string,
+  labelsPath: string,
+  options: LoadIdxOptions = {},
+): Promise<ImageDataset> {
   const [imageBytes, labelBytes] = await Promise.all([readMaybeGzip(imagesPath), readMaybeGzip(labelsPath)]);
   const images = parseIdx(imageBytes, 3, imagesPath);
   const labels = parseIdx(labelBytes, 1, labelsPath);
@@ -61,7 +68,8 @@ export async function loadIdx(imagesPath: string, labelsPath: string, options: L
     throw new Error(`loadIdx: ${labelsPath} has ${labels.dims[0]} labels but ${imagesPath} has ${n} images`);
   }
   const labelArray = Int32Array.from(labels.data);
-  const classes = options.classes ?? Array.from({ length: labelArray.reduce((m, v) => Math.max(m, v + 1), 0) }, (_, i) => String(i));
+  const classes =
+    options.classes ?? Array.from({ length: labelArray.reduce((m, v) => Math.max(m, v + 1), 0) }, (_, i) => String(i));
   assertLabelsInRange(labelArray, classes.length, labelsPath);
   // A view, not a copy: Fashion-MNIST train is 47 MB.
   const pixels = new Uint8Array(images.data.buffer, images.data.byteOffset, images.data.byteLength);

@@ -21,10 +21,14 @@ export function assertDataset(ds: ImageDataset, where: string): void {
   }
   const [n, h, w, c] = ds.shape;
   if (ds.shape.length !== 4 || ![n, h, w, c].every((d) => Number.isInteger(d) && d >= 0)) {
-    throw new Error(`${where}: dataset shape must be [N, H, W, C] of non-negative integers, got ${JSON.stringify(ds.shape)}`);
+    throw new Error(
+      `${where}: dataset shape must be [N, H, W, C] of non-negative integers, got ${JSON.stringify(ds.shape)}`,
+    );
   }
   if (ds.images.length !== n * h * w * c) {
-    throw new Error(`${where}: dataset images hold ${ds.images.length} bytes, expected N*H*W*C = ${n * h * w * c} for shape ${JSON.stringify(ds.shape)}`);
+    throw new Error(
+      `${where}: dataset images hold ${ds.images.length} bytes, expected N*H*W*C = ${n * h * w * c} for shape ${JSON.stringify(ds.shape)}`,
+    );
   }
   if (ds.labels.length !== n) {
     throw new Error(`${where}: dataset has ${ds.labels.length} labels for ${n} images`);

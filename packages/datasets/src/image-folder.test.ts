@@ -8,14 +8,27 @@ import { classCounts } from './image-dataset';
 import { loadImageFolder } from './image-folder';
 
 const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
-const DTD10_CLASSES = ['banded', 'blotchy', 'braided', 'bubbly', 'bumpy', 'chequered', 'cobwebbed', 'cracked', 'crosshatched', 'crystalline'];
+const DTD10_CLASSES = [
+  'banded',
+  'blotchy',
+  'braided',
+  'bubbly',
+  'bumpy',
+  'chequered',
+  'cobwebbed',
+  'cracked',
+  'crosshatched',
+  'crystalline',
+];
 const DIGITS = ['0', '1', '2', '3', '4', '5', '6', '7', '8', '9'];
 const firstFile = (...parts: string[]) => join(dataPath(...parts), readdirSync(dataPath(...parts)).sort()[0]);
 
 describeWithData('loadImageFolder on ../shared/data (counts and histograms of each SOURCE.md)', () => {
   it('cifar10: 32x32 RGB JPEG, 500/100 per class', async () => {
     let progressCalls = 0;
-    const train = await loadImageFolder(dataPath('cifar10', 'train'), { onProgress: (done, total) => (progressCalls = done === total ? progressCalls + 1 : progressCalls) });
+    const train = await loadImageFolder(dataPath('cifar10', 'train'), {
+      onProgress: (done, total) => (progressCalls = done === total ? progressCalls + 1 : progressCalls),
+    });
     expect(train.shape).toEqual([5000, 32, 32, 3]);
     expect(train.classes).toEqual(CIFAR10_CLASSES);
     expect(classCounts(train)).toEqual(new Array(10).fill(500));
@@ -24,7 +37,9 @@ describeWithData('loadImageFolder on ../shared/data (counts and histograms of ea
     expect(test.shape).toEqual([1000, 32, 32, 3]);
     expect(classCounts(test)).toEqual(new Array(10).fill(100));
     // Image 0 is the first file of the first class, decoded as sharp decodes it.
-    const { data } = await sharp(firstFile('cifar10', 'test', 'airplane')).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(firstFile('cifar10', 'test', 'airplane'))
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(Buffer.from(test.images.subarray(0, 3072)).equals(data)).toBe(true);
   });
 
@@ -37,7 +52,10 @@ describeWithData('loadImageFolder on ../shared/data (counts and histograms of ea
     expect(test.shape).toEqual([1000, 28, 28, 1]);
     expect(classCounts(test)).toEqual(new Array(10).fill(100));
     // Lossless PNGs: the bytes are the file's gray values exactly.
-    const { data } = await sharp(firstFile('mnist', 'test', '0')).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+    const { data } = await sharp(firstFile('mnist', 'test', '0'))
+      .extractChannel(0)
+      .raw()
+      .toBuffer({ resolveWithObject: true });
     expect(Buffer.from(test.images.subarray(0, 784)).equals(data)).toBe(true);
   });
 
@@ -50,7 +68,6 @@ describeWithData('loadImageFolder on ../shared/data (counts and histograms of ea
     expect(test.shape).toEqual([200, 48, 40, 3]);
     expect(classCounts(test)).toEqual(new Array(10).fill(20));
   });
-
 });
 
 describeWithData('loadImageFolder resize rule and channels', () => {
@@ -102,14 +119,19 @@ describeWithData('loadImageFolder resize rule and channels', () => {
     const few = join(temp.dir, 'few');
     for (const digit of ['3', '7']) {
       mkdirSync(join(few, digit), { recursive: true });
-      for (const name of readdirSync(dataPath('mnist', 'test', digit)).slice(0, 10)) copyFileSync(dataPath('mnist', 'test', digit, name), join(few, digit, name));
+      for (const name of readdirSync(dataPath('mnist', 'test', digit)).slice(0, 10))
+        copyFileSync(dataPath('mnist', 'test', digit, name), join(few, digit, name));
     }
     const gray = await loadImageFolder(few, { channels: 1, concurrency: 4 });
     const rgb = await loadImageFolder(few, { channels: 3 });
     expect(rgb.shape).toEqual([20, 28, 28, 3]);
     expect(Array.from(rgb.labels)).toEqual([...new Array(10).fill(0), ...new Array(10).fill(1)]);
     for (const p of [0, 300, 500, 783, 20 * 784 - 1]) {
-      expect([rgb.images[3 * p], rgb.images[3 * p + 1], rgb.images[3 * p + 2]]).toEqual([gray.images[p], gray.images[p], gray.images[p]]);
+      expect([rgb.images[3 * p], rgb.images[3 * p + 1], rgb.images[3 * p + 2]]).toEqual([
+        gray.images[p],
+        gray.images[p],
+        gray.images[p],
+      ]);
     }
     const dtdGray = await loadImageFolder(dataPath('dtd10', 'test'), { channels: 1, size: 16 });
     expect(dtdGray.shape).toEqual([200, 16, 16, 1]);
@@ -120,7 +142,10 @@ describe('loadImageFolder bad input', () => {
   const temp = makeTempDir();
   afterAll(() => temp.remove());
   const root = join(temp.dir, 'bad');
-  const png = (value: number) => sharp({ create: { width: 4, height: 4, channels: 3, background: { r: value, g: 0, b: 0 } } }).png().toBuffer();
+  const png = (value: number) =>
+    sharp({ create: { width: 4, height: 4, channels: 3, background: { r: value, g: 0, b: 0 } } })
+      .png()
+      .toBuffer();
 
   it('names a non-image and a truncated image, and skips them when asked', async () => {
     mkdirSync(join(root, 'b'), { recursive: true });

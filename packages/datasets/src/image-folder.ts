@@ -1,3 +1,4 @@
+import type { Dirent } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { assertResizeSpec, decodeImage, nativeChannels, type DecodedImage, type ResizeSpec } from './decode-image';
@@ -27,15 +28,19 @@ interface ImageFile {
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
 async function listFiles(dir: string): Promise<{ classes: string[]; files: ImageFile[] }> {
-  let entries;
+  let entries: Dirent[];
   try {
     entries = await readdir(dir, { withFileTypes: true });
   } catch (err) {
     throw new Error(`loadImageFolder: cannot read dir ${dir}: ${(err as Error).message}`);
   }
   // Sorted by code point, as Python's sorted() in torchvision's ImageFolder, so labels agree.
-  const classes = entries.filter((e) => e.isDirectory() && !e.name.startsWith('.')).map((e) => e.name).sort(byCodePoint);
-  if (classes.length === 0) throw new Error(`loadImageFolder: dir ${dir} has no class sub-folders (expected dir/<class>/<image>)`);
+  const classes = entries
+    .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
+    .map((e) => e.name)
+    .sort(byCodePoint);
+  if (classes.length === 0)
+    throw new Error(`loadImageFolder: dir ${dir} has no class sub-folders (expected dir/<class>/<image>)`);
   const files: ImageFile[] = [];
   for (const [label, name] of classes.entries()) {
     for (const path of await filesBelow(join(dir, name))) files.push({ path, label });
@@ -47,7 +52,9 @@ async function listFiles(dir: string): Promise<{ classes: string[]; files: Image
 async function filesBelow(dir: string): Promise<string[]> {
   const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
   entries.sort((a, b) => byCodePoint(a.name, b.name));
-  const nested = await Promise.all(entries.map((e) => (e.isDirectory() ? filesBelow(join(dir, e.name)) : [join(dir, e.name)])));
+  const nested = await Promise.all(
+    entries.map((e) => (e.isDirectory() ? filesBelow(join(dir, e.name)) : [join(dir, e.name)])),
+  );
   return nested.flat();
 }
 
@@ -64,12 +71,16 @@ export async function loadImageFolder(dir: string, options: LoadImageFolderOptio
   if (options.channels !== undefined && options.channels !== 1 && options.channels !== 3) {
     throw new Error(`loadImageFolder: channels must be 1 or 3, got ${JSON.stringify(options.channels)}`);
   }
-  if (onError !== 'throw' && onError !== 'skip') throw new Error(`loadImageFolder: onError must be 'throw' or 'skip', got ${JSON.stringify(onError)}`);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new Error(`loadImageFolder: concurrency must be a positive integer, got ${concurrency}`);
+  if (onError !== 'throw' && onError !== 'skip')
+    throw new Error(`loadImageFolder: onError must be 'throw' or 'skip', got ${JSON.stringify(onError)}`);
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new Error(`loadImageFolder: concurrency must be a positive integer, got ${concurrency}`);
 
   const { classes, files } = await listFiles(dir);
   const failed = (file: ImageFile, index: number, err: unknown) =>
-    new Error(`loadImageFolder: cannot decode ${file.path} (file ${index}, class '${classes[file.label]}'): ${(err as Error).message}`);
+    new Error(
+      `loadImageFolder: cannot decode ${file.path} (file ${index}, class '${classes[file.label]}'): ${(err as Error).message}`,
+    );
   const skipOrThrow = (error: Error): undefined => {
     if (onError === 'throw') throw error;
     log(`${error.message}; skipped`);
@@ -90,11 +101,21 @@ export async function loadImageFolder(dir: string, options: LoadImageFolderOptio
     onProgress?.(++done, files.length);
     return image;
   });
-  return assemble(decoded.map((d) => (d instanceof Error ? skipOrThrow(d) : d)), files, classes, dir);
+  return assemble(
+    decoded.map((d) => (d instanceof Error ? skipOrThrow(d) : d)),
+    files,
+    classes,
+    dir,
+  );
 }
 
 /** Pack the decoded images (undefined = skipped) into one NHWC buffer; all must share one size. */
-function assemble(decoded: (DecodedImage | undefined)[], files: ImageFile[], classes: string[], dir: string): ImageDataset {
+function assemble(
+  decoded: (DecodedImage | undefined)[],
+  files: ImageFile[],
+  classes: string[],
+  dir: string,
+): ImageDataset {
   const kept = decoded.flatMap((image, index) => (image ? [{ image, index }] : []));
   if (kept.length === 0) throw new Error(`loadImageFolder: no decodable image in ${dir}`);
   const { height, width, channels } = kept[0].image;

@@ -11,7 +11,9 @@ describeWithData('README example', () => {
     const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
     expect(readme).toContain(example.trim());
     const printed: string[] = [];
-    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => void printed.push(args.map((a) => JSON.stringify(a)).join(' ')));
+    vi.spyOn(console, 'log').mockImplementation(
+      (...args: unknown[]) => void printed.push(args.map((a) => JSON.stringify(a)).join(' ')),
+    );
     process.env.SELFSUP_DATA = DATA_DIR;
     await import('../examples/readme');
     expect(printed[0]).toBe('"decoded 1000 images"');

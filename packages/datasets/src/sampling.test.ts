@@ -10,7 +10,9 @@ import { subset } from './subset';
 /** Whether image i of `a` has the same bytes as image j of `b`. */
 function sameImage(a: ImageDataset, i: number, b: ImageDataset, j: number): boolean {
   const size = imageSize(a);
-  return Buffer.from(a.images.subarray(i * size, (i + 1) * size)).equals(Buffer.from(b.images.subarray(j * size, (j + 1) * size)));
+  return Buffer.from(a.images.subarray(i * size, (i + 1) * size)).equals(
+    Buffer.from(b.images.subarray(j * size, (j + 1) * size)),
+  );
 }
 
 describeWithData('subset, split, select and concat on Fashion-MNIST test', () => {
@@ -64,7 +66,12 @@ describeWithData('subset, split, select and concat on Fashion-MNIST test', () =>
     expect(joined.labels[3]).toBe(ds.labels[5]);
     const renamed = { ...picked, classes: picked.classes.map((c) => `class ${c}`) };
     expect(() => concat(picked, renamed)).toThrow(/dataset 1 has classes .*"class 0".* expected .* like dataset 0/);
-    const wider: ImageDataset = { images: new Uint8Array(28 * 29), labels: new Int32Array(1), shape: [1, 28, 29, 1], classes: picked.classes };
+    const wider: ImageDataset = {
+      images: new Uint8Array(28 * 29),
+      labels: new Int32Array(1),
+      shape: [1, 28, 29, 1],
+      classes: picked.classes,
+    };
     expect(() => concat(picked, wider)).toThrow(/dataset 1 has images 28x29x1, expected 28x28x1/);
     expect(() => concat()).toThrow(/at least one dataset/);
   });
@@ -72,7 +79,12 @@ describeWithData('subset, split, select and concat on Fashion-MNIST test', () =>
 
 describe('dataset checks', () => {
   it('an inconsistent dataset is rejected with its numbers', () => {
-    const bad: ImageDataset = { images: new Uint8Array(10), labels: new Int32Array(2), shape: [2, 2, 2, 1], classes: ['a'] };
+    const bad: ImageDataset = {
+      images: new Uint8Array(10),
+      labels: new Int32Array(2),
+      shape: [2, 2, 2, 1],
+      classes: ['a'],
+    };
     expect(() => select(bad, [0])).toThrow(/select: dataset images hold 10 bytes, expected N\*H\*W\*C = 8/);
   });
 });

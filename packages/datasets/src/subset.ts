@@ -18,9 +18,14 @@ export function subset(ds: ImageDataset, perClass: number, seed: number): ImageD
   const picked: number[] = [];
   indicesByClass(ds.labels, ds.classes.length).forEach((indices, label) => {
     if (indices.length < perClass) {
-      throw new Error(`subset: class ${label} ('${ds.classes[label]}') has ${indices.length} images, fewer than perClass = ${perClass}`);
+      throw new Error(
+        `subset: class ${label} ('${ds.classes[label]}') has ${indices.length} images, fewer than perClass = ${perClass}`,
+      );
     }
     picked.push(...rng.shuffle(indices).slice(0, perClass));
   });
-  return select(ds, picked.sort((a, b) => a - b));
+  return select(
+    ds,
+    picked.sort((a, b) => a - b),
+  );
 }

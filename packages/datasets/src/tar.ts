@@ -63,7 +63,8 @@ export async function extractTarGz(archive: string, dest: string): Promise<strin
     const stored = octal(header, 148, 8, 'checksum', archive);
     let sum = 0;
     for (let i = 0; i < BLOCK; i++) sum += i >= 148 && i < 156 ? 0x20 : header[i];
-    if (sum !== stored) throw new Error(`${archive}: corrupt tar header after ${written.length} entries (checksum ${sum} != ${stored})`);
+    if (sum !== stored)
+      throw new Error(`${archive}: corrupt tar header after ${written.length} entries (checksum ${sum} != ${stored})`);
 
     const size = octal(header, 124, 12, 'size', archive);
     const type = String.fromCharCode(header[156] || 0x30);

@@ -35,7 +35,9 @@ describeWithData('imagesToTensor / labelsToTensor on Fashion-MNIST test', () => 
     const all = imagesToTensor(ds);
     expect(all.shape).toEqual([10000, 28, 28, 1]);
     all.dispose();
-    expect(() => imagesToTensor(ds, [0, -1])).toThrow(/imagesToTensor: indices\[1\] = -1 is not an image index in \[0, 10000\)/);
+    expect(() => imagesToTensor(ds, [0, -1])).toThrow(
+      /imagesToTensor: indices\[1\] = -1 is not an image index in \[0, 10000\)/,
+    );
     expect(() => labelsToTensor(ds, [1.5])).toThrow(/labelsToTensor: indices\[0\] = 1.5 is not an image index/);
   });
 });

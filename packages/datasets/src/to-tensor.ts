@@ -35,5 +35,8 @@ export function labelsToTensor(ds: ImageDataset, indices?: ArrayLike<number>): t
   assertDataset(ds, 'labelsToTensor');
   if (!indices) return tf.tensor1d(ds.labels.slice(), 'int32');
   assertIndices(indices, ds.shape[0], 'labelsToTensor');
-  return tf.tensor1d(Int32Array.from(indices, (i) => ds.labels[i]), 'int32');
+  return tf.tensor1d(
+    Int32Array.from(indices, (i) => ds.labels[i]),
+    'int32',
+  );
 }

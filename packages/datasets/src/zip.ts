@@ -35,7 +35,8 @@ export async function extractZip(archive: string, dest: string): Promise<string[
 
     const written: string[] = [];
     for (let p = 0, k = 0; k < entries; k++) {
-      if (directory.readUInt32LE(p) !== CENTRAL_ENTRY) throw new Error(`${archive}: corrupt central directory at entry ${k}`);
+      if (directory.readUInt32LE(p) !== CENTRAL_ENTRY)
+        throw new Error(`${archive}: corrupt central directory at entry ${k}`);
       const method = directory.readUInt16LE(p + 10);
       const crc = directory.readUInt32LE(p + 16);
       const compressedSize = directory.readUInt32LE(p + 20);
@@ -52,10 +53,14 @@ export async function extractZip(archive: string, dest: string): Promise<string[
         continue;
       }
       const local = await read(localOffset, 30);
-      if (local.readUInt32LE(0) !== LOCAL_HEADER) throw new Error(`${archive}: corrupt local header of entry '${name}'`);
+      if (local.readUInt32LE(0) !== LOCAL_HEADER)
+        throw new Error(`${archive}: corrupt local header of entry '${name}'`);
       const dataStart = localOffset + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
       const stored = await read(dataStart, compressedSize);
-      if (method !== 0 && method !== 8) throw new Error(`${archive}: entry '${name}' uses compression method ${method}; only stored (0) and deflate (8) are supported`);
+      if (method !== 0 && method !== 8)
+        throw new Error(
+          `${archive}: entry '${name}' uses compression method ${method}; only stored (0) and deflate (8) are supported`,
+        );
       let content = stored;
       try {
         if (method === 8) content = inflateRawSync(stored);

@@ -16,7 +16,12 @@ export function makeTempDir(): { dir: string; remove: () => void } {
 }
 
 /** Records `<label bytes><R plane><G plane><B plane>` for 32x32 RGB images `from..to` of `ds`. */
-export function cifarRecords(ds: ImageDataset, from: number, to: number, labelBytes: (label: number, index: number) => number[]): Buffer {
+export function cifarRecords(
+  ds: ImageDataset,
+  from: number,
+  to: number,
+  labelBytes: (label: number, index: number) => number[],
+): Buffer {
   const plane = 32 * 32;
   const parts: Buffer[] = [];
   for (let i = from; i < to; i++) {
@@ -85,7 +90,10 @@ export async function serveFiles(files: Record<string, Buffer>, cutAfter: Record
 
 /** Fashion-MNIST test (10,000 real 28x28 images) from ../shared/data, the small real set most tests share. */
 export function loadFashionMnistTest(): Promise<ImageDataset> {
-  return loadIdx(dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'), dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+  return loadIdx(
+    dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'),
+    dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'),
+  );
 }
 
 /** Run `fn` against a fresh `serveFiles` server and always close it. */

@@ -29,7 +29,9 @@ const emaSeconds = await timeIt(
   },
   { warmup: 1, iterations: 5 },
 );
-const grads = Object.fromEntries(online.variables.map((v, i) => [v.name, tf.randomNormal(v.shape, 0, 1e-3, 'float32', i)]));
+const grads = Object.fromEntries(
+  online.variables.map((v, i) => [v.name, tf.randomNormal(v.shape, 0, 1e-3, 'float32', i)]),
+);
 const momentum = tf.train.momentum(0.1, 0.9);
 const momentumSeconds = await timeIt(
   async () => {

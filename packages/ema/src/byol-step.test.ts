@@ -53,7 +53,11 @@ describeWithData('a BYOL step with LARS and emaUpdate on MNIST', () => {
     const initialWeight = flat(online, '0.weight');
     const initialTargetMean = flat(target, '1.running_mean');
     const lars = new LARS({
-      learningRate: warmupCosineSchedule({ baseLr: scaleLearningRate(0.2, images.shape[0]), warmupSteps: 2, totalSteps: STEPS }),
+      learningRate: warmupCosineSchedule({
+        baseLr: scaleLearningRate(0.2, images.shape[0]),
+        warmupSteps: 2,
+        totalSteps: STEPS,
+      }),
     });
     const trainable = [...online.parameters().values(), ...predictor.parameters().values()];
 

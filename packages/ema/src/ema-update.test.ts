@@ -16,8 +16,14 @@ describe('emaUpdate', () => {
     online = VariableModule.mlp({ input: 5, hidden: 4, output: 3 }, 1);
     target = VariableModule.mlp({ input: 5, hidden: 4, output: 3 }, 2);
     // Distinct buffers, as after the two networks ran on different batches.
-    online.state().get('1.running_mean')!.assign(tf.fill([4], 3));
-    target.state().get('1.running_mean')!.assign(tf.fill([4], 1));
+    online
+      .state()
+      .get('1.running_mean')!
+      .assign(tf.fill([4], 3));
+    target
+      .state()
+      .get('1.running_mean')!
+      .assign(tf.fill([4], 1));
   });
   afterEach(() => {
     online.dispose();
@@ -59,7 +65,9 @@ describe('emaUpdate', () => {
       expect(() => emaUpdate(fewer, online, 0.9)).toThrow(
         /extra is in target but not in online[\s\S]*0\.bias is in online but not in target/,
       );
-      expect(() => emaUpdate(fewer, online, 0.9, { buffers: 'copy' })).toThrow(/buffer 1\.running_mean is in online but not in target/);
+      expect(() => emaUpdate(fewer, online, 0.9, { buffers: 'copy' })).toThrow(
+        /buffer 1\.running_mean is in online but not in target/,
+      );
     } finally {
       other.dispose();
       fewer.dispose();

@@ -53,9 +53,12 @@ export function emaUpdate(target: Module, online: Module, tau: number, options: 
   }
   const policy = options.buffers ?? 'keep';
   if (!POLICIES.includes(policy)) {
-    throw new Error(`emaUpdate: options.buffers must be 'keep', 'copy' or 'ema', got ${JSON.stringify(options.buffers)}`);
+    throw new Error(
+      `emaUpdate: options.buffers must be 'keep', 'copy' or 'ema', got ${JSON.stringify(options.buffers)}`,
+    );
   }
-  if (target === online) throw new Error('emaUpdate: target and online are the same module; pass online.clone() as target');
+  if (target === online)
+    throw new Error('emaUpdate: target and online are the same module; pass online.clone() as target');
   const targetParams = target.parameters();
   const onlineParams = online.parameters();
   const problems = mismatches('parameter', targetParams, onlineParams);

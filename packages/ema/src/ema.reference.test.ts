@@ -17,7 +17,9 @@ interface EmaReference {
 }
 
 const moduleOf = (params: Params) =>
-  VariableModule.fromValues(Object.fromEntries(Object.entries(params).map(([n, t]) => [n, tf.tensor(t.data, t.shape)])));
+  VariableModule.fromValues(
+    Object.fromEntries(Object.entries(params).map(([n, t]) => [n, tf.tensor(t.data, t.shape)])),
+  );
 
 /** Elementwise `|ours - ref| <= rtol |ref| + atol` (the README's form). */
 function worstRatio(ours: ArrayLike<number>, ref: RefTensor, rtol: number, atol: number): number {
@@ -33,7 +35,10 @@ describeWithReference('EMA matches the reference (lars.json, ema)', () => {
   it('cosineTau reproduces every tau_table entry (atol 1e-6)', () => {
     for (const table of ref.tau_table) {
       table.k.forEach((k, i) => {
-        expect(Math.abs(cosineTau(k, table.K, table.tau_base) - table.tau[i]), `K=${table.K} k=${k}`).toBeLessThanOrEqual(1e-6);
+        expect(
+          Math.abs(cosineTau(k, table.K, table.tau_base) - table.tau[i]),
+          `K=${table.K} k=${k}`,
+        ).toBeLessThanOrEqual(1e-6);
       });
     }
   });
@@ -57,7 +62,10 @@ describeWithReference('EMA matches the reference (lars.json, ema)', () => {
           const now = variable.dataSync();
           expect(worstRatio(now, step.target_params[name], 1e-5, 1e-7), `k=${step.k} ${name}`).toBeLessThanOrEqual(1);
           const delta = now.map((x, i) => x - old.get(name)![i]);
-          expect(worstRatio(delta, step.target_delta[name], 1e-4, 3e-7), `k=${step.k} ${name} delta`).toBeLessThanOrEqual(1);
+          expect(
+            worstRatio(delta, step.target_delta[name], 1e-4, 3e-7),
+            `k=${step.k} ${name} delta`,
+          ).toBeLessThanOrEqual(1);
         }
       }
       expect(tf.memory().numTensors, 'emaUpdate leaked tensors').toBe(before);

@@ -3,14 +3,25 @@
 import { expect, it } from 'vitest';
 import { describeReadmeExample } from '../../../tooling/readme-example';
 
-describeReadmeExample(new URL('../README.md', import.meta.url), new URL('./readme-example.ts', import.meta.url), (log) => {
-  it('runs: tau rises from 0.99 and the target lags behind the online network', async () => {
-    await import('./readme-example');
-    const rows = log.mock.calls.filter(([label]) => label === 'step') as [string, number, string, string, string, number][];
-    expect(rows.map((r) => r[1])).toEqual([0, 10, 20, 30, 40]);
-    const taus = rows.map((r) => Number(r[3]));
-    expect(taus[0]).toBe(0.99);
-    taus.slice(1).forEach((tau, i) => expect(tau).toBeGreaterThan(taus[i]));
-    rows.forEach((r) => expect(r[5]).toBeGreaterThan(0));
-  });
-});
+describeReadmeExample(
+  new URL('../README.md', import.meta.url),
+  new URL('./readme-example.ts', import.meta.url),
+  (log) => {
+    it('runs: tau rises from 0.99 and the target lags behind the online network', async () => {
+      await import('./readme-example');
+      const rows = log.mock.calls.filter(([label]) => label === 'step') as [
+        string,
+        number,
+        string,
+        string,
+        string,
+        number,
+      ][];
+      expect(rows.map((r) => r[1])).toEqual([0, 10, 20, 30, 40]);
+      const taus = rows.map((r) => Number(r[3]));
+      expect(taus[0]).toBe(0.99);
+      taus.slice(1).forEach((tau, i) => expect(tau).toBeGreaterThan(taus[i]));
+      rows.forEach((r) => expect(r[5]).toBeGreaterThan(0));
+    });
+  },
+);

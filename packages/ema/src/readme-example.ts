@@ -36,7 +36,9 @@ for (let step = 0; step < totalSteps; step++) {
   const tau = cosineTau(step, totalSteps, 0.99);
   emaUpdate(target, online, tau); // target ← tau·target + (1 − tau)·online, in place
   if (step % 10 === 0) {
-    const gap = tf.tidy(() => tf.norm(tf.sub(online.parameters().get('weight')!, target.parameters().get('weight')!)).dataSync()[0]);
+    const gap = tf.tidy(
+      () => tf.norm(tf.sub(online.parameters().get('weight')!, target.parameters().get('weight')!)).dataSync()[0],
+    );
     console.log('step', step, 'tau', tau.toFixed(5), '|online − target|', gap);
   }
 }

@@ -8,7 +8,8 @@ import { report, timeIt } from '../../../tooling/bench.mjs';
 
 // Every core on wasm (BENCH_THREADS=1 for the single-threaded figures).
 const requested = process.env.SELFSUP_BACKEND ?? 'wasm';
-if (requested === 'wasm') await enableWasmThreads(process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined);
+if (requested === 'wasm')
+  await enableWasmThreads(process.env.BENCH_THREADS ? Number(process.env.BENCH_THREADS) : undefined);
 const backend = await initBackend(requested);
 
 /** n rows: class c = i % classes, features = mean_c + N(0, 1), means ~ N(0, spread^2). */
@@ -31,7 +32,11 @@ function mixture(n, dim, classes, seed, means) {
   const a = tf.randomNormal([50_000, 512]);
   const b = tf.randomNormal([512, 256]);
   const seconds = await timeIt(() => tf.tidy(() => tf.matMul(a, b)).dispose(), { warmup: 1, iterations: 3 });
-  report({ bench: 'baseline tf.matMul [50000, 512] x [512, 256]', seconds: +seconds.toFixed(4), gflops: +((2 * 50_000 * 512 * 256) / seconds / 1e9).toFixed(2) });
+  report({
+    bench: 'baseline tf.matMul [50000, 512] x [512, 256]',
+    seconds: +seconds.toFixed(4),
+    gflops: +((2 * 50_000 * 512 * 256) / seconds / 1e9).toFixed(2),
+  });
   tf.dispose([a, b]);
 }
 
@@ -43,9 +48,12 @@ const means = createRng(1).fillNormal(new Float32Array(classes * dim), 0, 0.15);
   const train = mixture(10_000, dim, classes, 2, means);
   const test = mixture(2_000, dim, classes, 3, means);
   let result;
-  const seconds = await timeIt(() => {
-    result = linearProbe({ train, test, cGrid: paperCGrid(), metric: 'top1', seed: 0 });
-  }, { warmup: 0, iterations: 1 });
+  const seconds = await timeIt(
+    () => {
+      result = linearProbe({ train, test, cGrid: paperCGrid(), metric: 'top1', seed: 0 });
+    },
+    { warmup: 0, iterations: 1 },
+  );
   report({
     bench: 'linearProbe sweep (45 C values, 10,000 x 512, 10 classes, 20% val holdout)',
     seconds: +seconds.toFixed(2),
@@ -60,9 +68,18 @@ const means = createRng(1).fillNormal(new Float32Array(classes * dim), 0, 0.15);
   const train = mixture(50_000, dim, classes, 4, means);
   const test = mixture(10_000, dim, classes, 5, means);
   let result;
-  const seconds = await timeIt(() => {
-    result = knnClassify({ trainFeatures: train.features, trainLabels: train.labels, testFeatures: test.features, k: 200, temperature: 0.1 });
-  }, { warmup: 0, iterations: 1 });
+  const seconds = await timeIt(
+    () => {
+      result = knnClassify({
+        trainFeatures: train.features,
+        trainLabels: train.labels,
+        testFeatures: test.features,
+        k: 200,
+        temperature: 0.1,
+      });
+    },
+    { warmup: 0, iterations: 1 },
+  );
   report({
     bench: 'knnClassify (50,000 x 512 train, 10,000 test, k 200)',
     seconds: +seconds.toFixed(2),

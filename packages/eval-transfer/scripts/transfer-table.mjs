@@ -15,7 +15,11 @@ const dataDir = resolve(process.env.SELFSUP_DATA ?? join(import.meta.dirname, '.
 const cacheDir = join(tmpdir(), 'selfsup-eval-transfer-features');
 await initBackend('wasm');
 
-const pixels = (ds) => ({ data: Float32Array.from(ds.images, (v) => v / 255), n: ds.shape[0], dim: ds.shape[1] * ds.shape[2] * ds.shape[3] });
+const pixels = (ds) => ({
+  data: Float32Array.from(ds.images, (v) => v / 255),
+  n: ds.shape[0],
+  dim: ds.shape[1] * ds.shape[2] * ds.shape[3],
+});
 
 async function resnetFeatures(ds, channels) {
   // ImageNet stem (7x7/2 conv + max-pool) at the native 28-32 px, so a CPU run stays in minutes.
@@ -30,17 +34,33 @@ for (const name of process.argv.slice(2).length ? process.argv.slice(2) : ['cifa
   const train = await loadImageFolder(join(dataDir, name, 'train'));
   const test = await loadImageFolder(join(dataDir, name, 'test'));
   const channels = train.shape[3];
-  for (const [kind, featurize] of [['raw pixels', async (ds) => pixels(ds)], ['random-init ResNet-18', (ds) => resnetFeatures(ds, channels)]]) {
+  for (const [kind, featurize] of [
+    ['raw pixels', async (ds) => pixels(ds)],
+    ['random-init ResNet-18', (ds) => resnetFeatures(ds, channels)],
+  ]) {
     const started = performance.now();
     const trainFeatures = await featurize(train);
     const testFeatures = await featurize(test);
-    const probe = linearProbe({ train: { features: trainFeatures, labels: train.labels }, test: { features: testFeatures, labels: test.labels }, seed: 0 });
+    const probe = linearProbe({
+      train: { features: trainFeatures, labels: train.labels },
+      test: { features: testFeatures, labels: test.labels },
+      seed: 0,
+    });
     const knn = knnClassify({ trainFeatures, trainLabels: train.labels, testFeatures, k: 200, temperature: 0.1 });
-    const shots = [5, 20].map((s) => fewShot({ features: testFeatures, labels: test.labels, ways: 5, shots: s, queries: 15, episodes: 600, seed: 0 }));
+    const shots = [5, 20].map((s) =>
+      fewShot({ features: testFeatures, labels: test.labels, ways: 5, shots: s, queries: 15, episodes: 600, seed: 0 }),
+    );
     const row = {
-      dataset: name, features: kind, dim: trainFeatures.dim,
-      linearTop1: probe.testScore, chosenC: probe.C, knnTop1: top1(knn.predictions, test.labels),
-      fiveShot: shots[0].accuracy, fiveShotCi95: shots[0].ci95, twentyShot: shots[1].accuracy, twentyShotCi95: shots[1].ci95,
+      dataset: name,
+      features: kind,
+      dim: trainFeatures.dim,
+      linearTop1: probe.testScore,
+      chosenC: probe.C,
+      knnTop1: top1(knn.predictions, test.labels),
+      fiveShot: shots[0].accuracy,
+      fiveShotCi95: shots[0].ci95,
+      twentyShot: shots[1].accuracy,
+      twentyShotCi95: shots[1].ci95,
       seconds: (performance.now() - started) / 1000,
     };
     console.log(JSON.stringify(row));

@@ -22,7 +22,9 @@ describe('ContentHash', () => {
   });
 
   it('hashes float arrays by their bit patterns and strings by UTF-8', () => {
-    expect(new ContentHash().update(Float32Array.of(0)).digest()).not.toBe(new ContentHash().update(Float32Array.of(-0)).digest());
+    expect(new ContentHash().update(Float32Array.of(0)).digest()).not.toBe(
+      new ContentHash().update(Float32Array.of(-0)).digest(),
+    );
     expect(new ContentHash().update('é').digest()).toBe(new ContentHash().update(Uint8Array.of(0xc3, 0xa9)).digest());
   });
 });

@@ -10,10 +10,15 @@ export class ContentHash {
 
   /** Feed the bytes of any typed array (its exact byte image). */
   update(view: ArrayBufferView | string): this {
-    const bytes = typeof view === 'string' ? new TextEncoder().encode(view) : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
+    const bytes =
+      typeof view === 'string'
+        ? new TextEncoder().encode(view)
+        : new Uint8Array(view.buffer, view.byteOffset, view.byteLength);
     const words = bytes.length >>> 2;
     const aligned = bytes.byteOffset % 4 === 0;
-    const data = aligned ? new Uint32Array(bytes.buffer, bytes.byteOffset, words) : new Uint32Array(bytes.slice(0, words * 4).buffer);
+    const data = aligned
+      ? new Uint32Array(bytes.buffer, bytes.byteOffset, words)
+      : new Uint32Array(bytes.slice(0, words * 4).buffer);
     for (let i = 0; i < words; i++) this.mix(data[i]);
     let tail = 0;
     for (let i = words * 4; i < bytes.length; i++) tail = (tail << 8) | bytes[i];

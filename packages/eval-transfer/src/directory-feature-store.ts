@@ -10,7 +10,8 @@ import type { FeatureStore } from './extract-features';
  * an entry is never used for a different key; writes are atomic (temp file + rename).
  */
 export function directoryFeatureStore(dir: string): FeatureStore {
-  const pathFor = (key: string) => join(dir, `features-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.safetensors`);
+  const pathFor = (key: string) =>
+    join(dir, `features-${createHash('sha256').update(key).digest('hex').slice(0, 32)}.safetensors`);
   return {
     async get(key) {
       const path = pathFor(key);

@@ -35,7 +35,10 @@ describeWithData('extractFeatures on CIFAR-10 with a random-init ResNet-18', () 
   let encoder: ReturnType<typeof resnet18>;
   beforeAll(async () => {
     const all = await loadImageFolder(dataPath('cifar10', 'test'));
-    images = select(all, Array.from({ length: 24 }, (_, i) => i * 41));
+    images = select(
+      all,
+      Array.from({ length: 24 }, (_, i) => i * 41),
+    );
     encoder = resnet18({ stem: 'cifar', widthMultiplier: 0.125, seed: 3 });
   });
 
@@ -43,15 +46,23 @@ describeWithData('extractFeatures on CIFAR-10 with a random-init ResNet-18', () 
     const transform = evalTransform({ crop: 24, resize: 28 });
     const before = tf.memory().numTensors;
     const progress: number[] = [];
-    const batched = await extractFeatures(encoder, images, { transform, batchSize: 10, onProgress: (done) => progress.push(done) });
+    const batched = await extractFeatures(encoder, images, {
+      transform,
+      batchSize: 10,
+      onProgress: (done) => progress.push(done),
+    });
     expect(tf.memory().numTensors).toBe(before);
     expect(progress).toEqual([10, 20, 24]);
     expect([batched.n, batched.dim]).toEqual([24, encoder.outputDim]);
     const direct = tf.tidy(() => {
-      const x = tf.tensor4d(Float32Array.from(images.images, (v) => v / 255), images.shape);
+      const x = tf.tensor4d(
+        Float32Array.from(images.images, (v) => v / 255),
+        images.shape,
+      );
       return encoder.apply(transform(x, undefined as never), { training: false }).dataSync();
     });
-    for (let i = 0; i < direct.length; i++) expect(Math.abs(batched.data[i] - direct[i])).toBeLessThan(1e-4 * (1 + Math.abs(direct[i])));
+    for (let i = 0; i < direct.length; i++)
+      expect(Math.abs(batched.data[i] - direct[i])).toBeLessThan(1e-4 * (1 + Math.abs(direct[i])));
   });
 
   it('answers from the cache only for the same weights, data and transform id', async () => {
@@ -89,14 +100,20 @@ describeWithData('extractFeatures on CIFAR-10 with a random-init ResNet-18', () 
     const files = readdirSync(dir);
     expect(files.filter((f) => f.endsWith('.tmp'))).toEqual([]);
     // Overwrite the entry with other features under another key: it must be recomputed.
-    await writeSafetensors(join(dir, files[0]), { features: { dtype: 'F32', shape: [first.n, first.dim], data: new Float32Array(first.data.length) } }, { key: 'other' });
+    await writeSafetensors(
+      join(dir, files[0]),
+      { features: { dtype: 'F32', shape: [first.n, first.dim], data: new Float32Array(first.data.length) } },
+      { key: 'other' },
+    );
     const recomputed = await extractCached(counted, images, opts);
     expect(counted.calls).toBe(2);
     expect(Array.from(recomputed.data)).toEqual(Array.from(first.data));
   });
 
   it('rejects a bad batch size and a non-encoder', async () => {
-    await expect(extractFeatures(encoder, images, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 0/);
+    await expect(extractFeatures(encoder, images, { batchSize: 0 })).rejects.toThrow(
+      /batchSize must be a positive integer, got 0/,
+    );
     await expect(extractFeatures({} as Encoder, images)).rejects.toThrow(/encoder must be an Encoder/);
   });
 });

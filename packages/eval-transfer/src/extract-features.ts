@@ -44,17 +44,31 @@ export function featureCacheKey(encoder: Encoder, dataset: ImageDataset, transfo
  * Features of every image of `dataset` from a frozen encoder in eval mode
  * (BatchNorm uses its running statistics), batched, optionally cached.
  */
-export async function extractFeatures(encoder: Encoder, dataset: ImageDataset, options: ExtractFeaturesOptions = {}): Promise<FeatureMatrix> {
+export async function extractFeatures(
+  encoder: Encoder,
+  dataset: ImageDataset,
+  options: ExtractFeaturesOptions = {},
+): Promise<FeatureMatrix> {
   const { transform, transformId, batchSize = 256, cache, onProgress } = options;
   if (!encoder || typeof encoder.apply !== 'function' || !Number.isInteger(encoder.outputDim)) {
     throw new Error(`extractFeatures: encoder must be an Encoder (apply, state, outputDim), got ${encoder}`);
   }
-  if (!dataset || !(dataset.images instanceof Uint8Array) || !Array.isArray(dataset.shape) || dataset.shape.length !== 4) {
-    throw new Error('extractFeatures: dataset must be an ImageDataset { images: Uint8Array, labels, shape: [N, H, W, C] }');
+  if (
+    !dataset ||
+    !(dataset.images instanceof Uint8Array) ||
+    !Array.isArray(dataset.shape) ||
+    dataset.shape.length !== 4
+  ) {
+    throw new Error(
+      'extractFeatures: dataset must be an ImageDataset { images: Uint8Array, labels, shape: [N, H, W, C] }',
+    );
   }
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`extractFeatures: batchSize must be a positive integer, got ${batchSize}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1)
+    throw new Error(`extractFeatures: batchSize must be a positive integer, got ${batchSize}`);
   if (cache && transform && !transformId) {
-    throw new Error('extractFeatures: options.transformId is required with a cache and a transform (a function cannot be hashed)');
+    throw new Error(
+      'extractFeatures: options.transformId is required with a cache and a transform (a function cannot be hashed)',
+    );
   }
   const key = cache ? featureCacheKey(encoder, dataset, transform ? transformId! : 'none') : '';
   const cached = cache ? await cache.get(key) : undefined;

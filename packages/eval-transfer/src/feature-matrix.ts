@@ -28,7 +28,9 @@ export function toFeatureMatrix(input: FeatureInput, name: string): FeatureMatri
     }
     matrix = { data, n, dim };
   } else {
-    throw new Error(`${name} must be number[][], a tf.Tensor2D or { data: Float32Array, n, dim }, got ${describe(input)}`);
+    throw new Error(
+      `${name} must be number[][], a tf.Tensor2D or { data: Float32Array, n, dim }, got ${describe(input)}`,
+    );
   }
   assertFinite(matrix, name);
   return matrix;

@@ -27,10 +27,14 @@ describe('fewShot', () => {
     expect(() => fewShot({ features: rows, labels, ways: 3, shots: 5, queries: 6, episodes: 2, seed: 1 })).toThrow(
       /fewer than shots \+ queries = 11/,
     );
-    expect(() => fewShot({ features: rows.slice(1), labels, shots: 1, seed: 1 })).toThrow(/labels has 30 labels but the features have 29 rows/);
+    expect(() => fewShot({ features: rows.slice(1), labels, shots: 1, seed: 1 })).toThrow(
+      /labels has 30 labels but the features have 29 rows/,
+    );
     const bad = rows.map((r) => [...r]);
     bad[4][1] = NaN;
-    expect(() => fewShot({ features: bad, labels, ways: 3, shots: 1, episodes: 1, seed: 1 })).toThrow(/non-finite value NaN at row 4/);
+    expect(() => fewShot({ features: bad, labels, ways: 3, shots: 1, episodes: 1, seed: 1 })).toThrow(
+      /non-finite value NaN at row 4/,
+    );
   });
 });
 

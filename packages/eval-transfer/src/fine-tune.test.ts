@@ -27,8 +27,14 @@ describeWithData('fineTune on MNIST with a small ConvNet', () => {
     const all = await loadImageFolder(dataPath('mnist', 'test'));
     const picked = subset(all, 30, 0); // 300 images, 30 per digit
     // Every third image to test, so both splits hold every digit (subset keeps class order).
-    train = select(picked, Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 3 !== 2));
-    test = select(picked, Array.from({ length: 100 }, (_, i) => 3 * i + 2));
+    train = select(
+      picked,
+      Array.from({ length: 300 }, (_, i) => i).filter((i) => i % 3 !== 2),
+    );
+    test = select(
+      picked,
+      Array.from({ length: 100 }, (_, i) => 3 * i + 2),
+    );
   });
 
   it('chooses (lr, wd) on val, retrains, beats chance, and leaves the encoder and memory untouched', async () => {
@@ -38,7 +44,14 @@ describeWithData('fineTune on MNIST with a small ConvNet', () => {
     const progress: number[] = [];
     const losses: number[] = [];
     const r = await fineTune({
-      encoder, train, test, steps: 40, batchSize: 20, lrGrid: [0.1, 1e-4], wdGrid: [1e-5], seed: 0,
+      encoder,
+      train,
+      test,
+      steps: 40,
+      batchSize: 20,
+      lrGrid: [0.1, 1e-4],
+      wdGrid: [1e-5],
+      seed: 0,
       progressEvery: 20,
       onProgress: (p) => {
         progress.push(p.trial * 100 + p.step);
@@ -46,11 +59,16 @@ describeWithData('fineTune on MNIST with a small ConvNet', () => {
       },
     });
     expect(tf.memory().numTensors).toBe(tensorsBefore);
-    [...encoder.state().values()].forEach((v, i) => expect(Array.from(v.dataSync())).toEqual(Array.from(weightsBefore[i])));
+    [...encoder.state().values()].forEach((v, i) =>
+      expect(Array.from(v.dataSync())).toEqual(Array.from(weightsBefore[i])),
+    );
     // 2 trials on val + the final retrain, each reporting at steps 20 and 40.
     expect(progress).toEqual([20, 40, 120, 140, 220, 240]);
     // Weight decay is wdGrid / lr, as finetune.py's grid.
-    expect(r.valCurve.map((p) => [p.lr, p.weightDecay])).toEqual([[0.1, 1e-4], [1e-4, 0.1]]);
+    expect(r.valCurve.map((p) => [p.lr, p.weightDecay])).toEqual([
+      [0.1, 1e-4],
+      [1e-4, 0.1],
+    ]);
     const best = Math.max(...r.valCurve.map((p) => p.score));
     expect(r.valCurve.find((p) => p.score === best)).toMatchObject({ lr: r.lr, weightDecay: r.weightDecay });
     expect(r.lr).toBe(0.1); // 40 steps at lr 1e-4 barely move a random network
@@ -64,8 +82,12 @@ describeWithData('fineTune on MNIST with a small ConvNet', () => {
 
   it('rejects bad settings naming the value', async () => {
     const encoder = convnet({ widths: [4], inputChannels: 1, seed: 1 });
-    await expect(fineTune({ encoder, train, test, steps: 0 })).rejects.toThrow(/steps must be a positive integer, got 0/);
-    await expect(fineTune({ encoder, train, test, lrGrid: [0.1, -1] })).rejects.toThrow(/lrGrid\[1\] must be > 0, got -1/);
+    await expect(fineTune({ encoder, train, test, steps: 0 })).rejects.toThrow(
+      /steps must be a positive integer, got 0/,
+    );
+    await expect(fineTune({ encoder, train, test, lrGrid: [0.1, -1] })).rejects.toThrow(
+      /lrGrid\[1\] must be > 0, got -1/,
+    );
     encoder.dispose();
   });
 });

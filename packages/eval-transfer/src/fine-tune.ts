@@ -36,7 +36,15 @@ export interface FineTuneOptions {
   numClasses?: number;
   valFraction?: number;
   seed?: number;
-  onProgress?: (info: { trial: number; trials: number; step: number; steps: number; lr: number; wd: number; loss: number }) => void;
+  onProgress?: (info: {
+    trial: number;
+    trials: number;
+    step: number;
+    steps: number;
+    lr: number;
+    wd: number;
+    loss: number;
+  }) => void;
   /** Steps between `onProgress` calls (each reads the loss back). Default 50. */
   progressEvery?: number;
 }
@@ -65,12 +73,26 @@ interface TrialSettings {
  */
 export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult> {
   const {
-    encoder, steps = 5000, batchSize = 64, lrGrid = logspace(-1, -4, 4), wdGrid = [0, ...logspace(-6, -3, 4)],
-    transform, metric = 'top1', valFraction = 0.2, seed = 0, onProgress, progressEvery = 50,
+    encoder,
+    steps = 5000,
+    batchSize = 64,
+    lrGrid = logspace(-1, -4, 4),
+    wdGrid = [0, ...logspace(-6, -3, 4)],
+    transform,
+    metric = 'top1',
+    valFraction = 0.2,
+    seed = 0,
+    onProgress,
+    progressEvery = 50,
   } = options;
   const augment = options.augment ?? transform;
-  for (const [name, value] of [['steps', steps], ['batchSize', batchSize], ['progressEvery', progressEvery]] as const) {
-    if (!Number.isInteger(value) || value < 1) throw new Error(`fineTune: ${name} must be a positive integer, got ${value}`);
+  for (const [name, value] of [
+    ['steps', steps],
+    ['batchSize', batchSize],
+    ['progressEvery', progressEvery],
+  ] as const) {
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`fineTune: ${name} must be a positive integer, got ${value}`);
   }
   lrGrid.forEach((lr, i) => {
     if (!(lr > 0)) throw new Error(`fineTune: lrGrid[${i}] must be > 0, got ${lr}`);
@@ -78,7 +100,8 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
   wdGrid.forEach((wd, i) => {
     if (!(wd >= 0)) throw new Error(`fineTune: wdGrid[${i}] must be >= 0, got ${wd}`);
   });
-  if (metric !== 'top1' && metric !== 'meanPerClass') throw new Error(`fineTune: metric must be 'top1' or 'meanPerClass', got ${JSON.stringify(metric)}`);
+  if (metric !== 'top1' && metric !== 'meanPerClass')
+    throw new Error(`fineTune: metric must be 'top1' or 'meanPerClass', got ${JSON.stringify(metric)}`);
   const numClasses = options.numClasses ?? options.train.classes.length;
   const head = options.head ?? linearHead(encoder.outputDim, numClasses, { seed });
   if (head.inputDim !== encoder.outputDim) {
@@ -101,10 +124,26 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     const model = classifier(encoder.clone(), head.clone());
     try {
       await trainClassifier({
-        model, data, steps, batchSize, lr: settings.lr, weightDecay: settings.weightDecay, numClasses, augment, seed: seed + settings.trial,
+        model,
+        data,
+        steps,
+        batchSize,
+        lr: settings.lr,
+        weightDecay: settings.weightDecay,
+        numClasses,
+        augment,
+        seed: seed + settings.trial,
         onStep: async (step, loss) => {
           if (onProgress && (step % progressEvery === 0 || step === steps)) {
-            onProgress({ trial: settings.trial, trials: settings.trials, step, steps, lr: settings.lr, wd: settings.weightDecay, loss: await loss() });
+            onProgress({
+              trial: settings.trial,
+              trials: settings.trials,
+              step,
+              steps,
+              lr: settings.lr,
+              wd: settings.weightDecay,
+              loss: await loss(),
+            });
           }
         },
       });
@@ -124,7 +163,12 @@ export async function fineTune(options: FineTuneOptions): Promise<FineTuneResult
     // First best wins ties, as finetune.py's strict `>`.
     const best = valCurve.reduce((b, p) => (p.score > b.score ? p : b), valCurve[0]);
     const trainVal = options.val ? concat(options.train, options.val) : options.train;
-    const testScore = await trainAndScore(trainVal, options.test, { lr: best.lr, weightDecay: best.weightDecay, trial: grid.length, trials });
+    const testScore = await trainAndScore(trainVal, options.test, {
+      lr: best.lr,
+      weightDecay: best.weightDecay,
+      trial: grid.length,
+      trials,
+    });
     return { lr: best.lr, weightDecay: best.weightDecay, valCurve, testScore };
   } finally {
     if (!options.head) head.dispose();

@@ -5,7 +5,11 @@ import { createRng } from '@selfsup/runtime';
  * rows go to `val`, the rest to `train`, both in ascending order. With a single
  * stratum it is the paper's plain random split (linear.py holds out 20% of train).
  */
-export function holdoutSplit(strata: Int32Array, fraction: number, seed: number): { train: Int32Array; val: Int32Array } {
+export function holdoutSplit(
+  strata: Int32Array,
+  fraction: number,
+  seed: number,
+): { train: Int32Array; val: Int32Array } {
   if (!(fraction > 0 && fraction < 1)) throw new Error(`holdoutSplit: fraction must be in (0, 1), got ${fraction}`);
   const groups = new Map<number, number[]>();
   strata.forEach((s, i) => {

@@ -28,22 +28,39 @@ describe('knnClassify', () => {
   });
 
   it('rejects bad arguments with the value and what was expected', () => {
-    const base = { trainFeatures: [[1, 0], [0, 1]], trainLabels: [0, 1], testFeatures: [[1, 1]] };
+    const base = {
+      trainFeatures: [
+        [1, 0],
+        [0, 1],
+      ],
+      trainLabels: [0, 1],
+      testFeatures: [[1, 1]],
+    };
     expect(() => knnClassify({ ...base, k: 3 })).toThrow(/k must be an integer in \[1, 2\].*got 3/);
     expect(() => knnClassify({ ...base, k: 1, temperature: 0 })).toThrow(/temperature must be > 0, got 0/);
-    expect(() => knnClassify({ ...base, k: 1, trainLabels: [0] })).toThrow(/trainLabels has 1 labels but the features have 2 rows/);
-    expect(() => knnClassify({ ...base, k: 1, testFeatures: [[1, 1, 1]] })).toThrow(/dim 3 but trainFeatures have dim 2/);
+    expect(() => knnClassify({ ...base, k: 1, trainLabels: [0] })).toThrow(
+      /trainLabels has 1 labels but the features have 2 rows/,
+    );
+    expect(() => knnClassify({ ...base, k: 1, testFeatures: [[1, 1, 1]] })).toThrow(
+      /dim 3 but trainFeatures have dim 2/,
+    );
     expect(() => knnClassify({ ...base, k: 1, testFeatures: [[NaN, 1]] })).toThrow(/non-finite value NaN/);
-    expect(() => knnClassify({ ...base, k: 1, numClasses: 1 })).toThrow(/numClasses must be an integer > the largest label 1/);
+    expect(() => knnClassify({ ...base, k: 1, numClasses: 1 })).toThrow(
+      /numClasses must be an integer > the largest label 1/,
+    );
   });
 });
 
 describeWithData('knnClassify on Fashion-MNIST raw pixels', () => {
   it('classifies far above chance, independent of the chunk size, without leaking tensors', async () => {
-    const ds = await loadIdx(dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'), dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+    const ds = await loadIdx(
+      dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'),
+      dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'),
+    );
     const dim = 28 * 28;
     const features = Float32Array.from(ds.images, (v) => v / 255);
-    const nTrain = 4000, nTest = 500;
+    const nTrain = 4000,
+      nTest = 500;
     const trainFeatures = { data: features.subarray(0, nTrain * dim), n: nTrain, dim };
     const testFeatures = { data: features.subarray(nTrain * dim, (nTrain + nTest) * dim), n: nTest, dim };
     const trainLabels = Array.from(ds.labels).slice(0, nTrain);

@@ -46,7 +46,8 @@ export function knnClassify(options: KnnOptions): KnnResult {
     throw new Error(`knnClassify: k must be an integer in [1, ${train.n}] (the number of training rows), got ${k}`);
   }
   if (!(temperature > 0)) throw new Error(`knnClassify: temperature must be > 0, got ${temperature}`);
-  if (!Number.isInteger(chunkSize) || chunkSize < 1) throw new Error(`knnClassify: chunkSize must be a positive integer, got ${chunkSize}`);
+  if (!Number.isInteger(chunkSize) || chunkSize < 1)
+    throw new Error(`knnClassify: chunkSize must be a positive integer, got ${chunkSize}`);
   const maxLabel = labels.reduce((m, v) => Math.max(m, v), 0);
   const numClasses = options.numClasses ?? maxLabel + 1;
   if (!Number.isInteger(numClasses) || numClasses <= maxLabel) {
@@ -60,7 +61,9 @@ export function knnClassify(options: KnnOptions): KnnResult {
     for (let start = 0; start < test.n; start += chunkSize) {
       const rows = Math.min(chunkSize, test.n - start);
       const block = tf.tidy(() => {
-        const queries = l2Normalize(tf.tensor2d(test.data.subarray(start * test.dim, (start + rows) * test.dim), [rows, test.dim]));
+        const queries = l2Normalize(
+          tf.tensor2d(test.data.subarray(start * test.dim, (start + rows) * test.dim), [rows, test.dim]),
+        );
         // bank [nTrain, dim] x queries^T, then transposed: on tfjs-wasm this measured ~2x faster than
         // queries x bank^T (the right operand is repacked on every call, so it should be the small one),
         // and >10x faster than matMul's transposeB flag.

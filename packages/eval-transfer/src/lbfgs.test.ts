@@ -37,7 +37,7 @@ describe('minimizeLbfgs', () => {
     };
     const r = minimizeLbfgs(quad, new Float64Array(50), { gtol: 1e-9, ftol: 0, maxIter: 5000 });
     expect(r.reason).toBe('gtol');
-    r.x.forEach((v, i) => expect(Math.abs(v - i)).toBeLessThan(1e-9 / scales[i] * 10 + 1e-12));
+    r.x.forEach((v, i) => expect(Math.abs(v - i)).toBeLessThan((1e-9 / scales[i]) * 10 + 1e-12));
   });
 
   it('reports maxIter without throwing when the budget is too small', () => {
@@ -51,8 +51,12 @@ describe('minimizeLbfgs', () => {
   });
 
   it('rejects bad options and non-finite objectives with a clear error', () => {
-    expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { maxIter: -1 })).toThrow(/maxIter must be an integer >= 0, got -1/);
-    expect(() => minimizeLbfgs(() => ({ f: NaN, g: new Float64Array(1) }), new Float64Array(1))).toThrow(/returned NaN/);
+    expect(() => minimizeLbfgs(rosenbrock, new Float64Array(2), { maxIter: -1 })).toThrow(
+      /maxIter must be an integer >= 0, got -1/,
+    );
+    expect(() => minimizeLbfgs(() => ({ f: NaN, g: new Float64Array(1) }), new Float64Array(1))).toThrow(
+      /returned NaN/,
+    );
   });
 
   it('with relativeNoise, stops at the noise level instead of burning evaluations on it', () => {

@@ -78,11 +78,20 @@ function cubicMinimizer(a: number, fa: number, da: number, b: number, fb: number
  * why it stopped (`reason`) and whether that counts as converged.
  */
 export function minimizeLbfgs(fn: ObjectiveFn, x0: Float64Array, options: LbfgsOptions = {}): LbfgsResult {
-  const { maxIter = 1000, gtol = 1e-8, ftol = 64 * 2 ** -52, memory = 10, maxLineSearch = 50, relativeNoise = 0 } = options;
-  if (!Number.isInteger(maxIter) || maxIter < 0) throw new Error(`minimizeLbfgs: maxIter must be an integer >= 0, got ${maxIter}`);
+  const {
+    maxIter = 1000,
+    gtol = 1e-8,
+    ftol = 64 * 2 ** -52,
+    memory = 10,
+    maxLineSearch = 50,
+    relativeNoise = 0,
+  } = options;
+  if (!Number.isInteger(maxIter) || maxIter < 0)
+    throw new Error(`minimizeLbfgs: maxIter must be an integer >= 0, got ${maxIter}`);
   if (!(gtol >= 0)) throw new Error(`minimizeLbfgs: gtol must be >= 0, got ${gtol}`);
   if (!(ftol >= 0)) throw new Error(`minimizeLbfgs: ftol must be >= 0, got ${ftol}`);
-  if (!Number.isInteger(memory) || memory < 1) throw new Error(`minimizeLbfgs: memory must be an integer >= 1, got ${memory}`);
+  if (!Number.isInteger(memory) || memory < 1)
+    throw new Error(`minimizeLbfgs: memory must be an integer >= 1, got ${memory}`);
 
   const n = x0.length;
   let x = Float64Array.from(x0);
@@ -107,7 +116,13 @@ export function minimizeLbfgs(fn: ObjectiveFn, x0: Float64Array, options: LbfgsO
   };
 
   const done = (iterations: number, reason: LbfgsStopReason): LbfgsResult => ({
-    x, f, g, iterations, evaluations, converged: reason === 'gtol' || reason === 'ftol', reason,
+    x,
+    f,
+    g,
+    iterations,
+    evaluations,
+    converged: reason === 'gtol' || reason === 'ftol',
+    reason,
   });
 
   if (maxAbs(g) <= gtol) return done(0, 'gtol');
@@ -189,7 +204,14 @@ function twoLoopDirection(g: Float64Array, S: Float64Array[], Y: Float64Array[],
  * still returns the best point with sufficient decrease, if any (progress beats
  * giving up); `undefined` means no decrease was found at all.
  */
-function strongWolfe(at: (alpha: number) => Point, f0: number, d0: number, firstStep: number, maxEvals: number, noise: number): Point | undefined {
+function strongWolfe(
+  at: (alpha: number) => Point,
+  f0: number,
+  d0: number,
+  firstStep: number,
+  maxEvals: number,
+  noise: number,
+): Point | undefined {
   const sufficient = (pt: Point): boolean => pt.f <= f0 + C1 * pt.alpha * d0 + 2 * noise;
   const curvatureOk = (pt: Point): boolean => Math.abs(pt.d) <= -C2 * d0;
   let prev: Point = { alpha: 0, f: f0, d: d0, g: new Float64Array(0) };

@@ -63,24 +63,42 @@ describe('linearProbe', () => {
     const { features, labels } = blobs(30, 3, 5, 6);
     // Two overlapping labels: "class 0" and "class 0 or 1".
     const targets = labels.map((c) => [c === 0 ? 1 : 0, c <= 1 ? 1 : 0]);
-    const split = (from: number, to: number) => ({ features: features.slice(from, to), labels: targets.slice(from, to) });
-    const r = linearProbe({ train: split(0, 60), val: split(60, 75), test: split(75, 90), cGrid: [10, 1, 0.1], metric: 'map11' });
+    const split = (from: number, to: number) => ({
+      features: features.slice(from, to),
+      labels: targets.slice(from, to),
+    });
+    const r = linearProbe({
+      train: split(0, 60),
+      val: split(60, 75),
+      test: split(75, 90),
+      cGrid: [10, 1, 0.1],
+      metric: 'map11',
+    });
     expect(r.models).toHaveLength(2);
     expect(r.testScore).toBeGreaterThan(0.8);
   });
 
   it('rejects C <= 0, unknown metrics and mismatched splits', () => {
     const train = blobs(5, 2, 3, 8);
-    expect(() => linearProbe({ train, test: train, cGrid: [1, 0] })).toThrow(/cGrid\[1\] must be a finite number > 0.*got 0/);
-    expect(() => linearProbe({ train, test: train, metric: 'top5' as never })).toThrow(/metric must be 'top1'.*got "top5"/);
+    expect(() => linearProbe({ train, test: train, cGrid: [1, 0] })).toThrow(
+      /cGrid\[1\] must be a finite number > 0.*got 0/,
+    );
+    expect(() => linearProbe({ train, test: train, metric: 'top5' as never })).toThrow(
+      /metric must be 'top1'.*got "top5"/,
+    );
     expect(() => linearProbe({ train, test: blobs(5, 2, 4, 9), cGrid: [1] })).toThrow(/dim 3 in train but 4 elsewhere/);
-    expect(() => linearProbe({ train: { features: train.features, labels: [0, 1] }, test: train })).toThrow(/train.labels has 2 labels but the features have 10 rows/);
+    expect(() => linearProbe({ train: { features: train.features, labels: [0, 1] }, test: train })).toThrow(
+      /train.labels has 2 labels but the features have 10 rows/,
+    );
   });
 });
 
 describeWithData('linearProbe on Fashion-MNIST raw pixels', () => {
   it('beats chance by far on the float32 path without leaking tensors', async () => {
-    const ds = await loadIdx(dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'), dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'));
+    const ds = await loadIdx(
+      dataPath('fashion-mnist', 't10k-images-idx3-ubyte.gz'),
+      dataPath('fashion-mnist', 't10k-labels-idx1-ubyte.gz'),
+    );
     const dim = 28 * 28;
     const pixels = Float32Array.from(ds.images.subarray(0, 900 * dim), (v) => v / 255);
     const part = (from: number, to: number) => ({

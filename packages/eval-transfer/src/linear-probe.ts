@@ -1,4 +1,11 @@
-import { concatRows, selectRows, toFeatureMatrix, toLabels, type FeatureInput, type FeatureMatrix } from './feature-matrix';
+import {
+  concatRows,
+  selectRows,
+  toFeatureMatrix,
+  toLabels,
+  type FeatureInput,
+  type FeatureMatrix,
+} from './feature-matrix';
 import { holdoutSplit } from './holdout-split';
 import { checkC, encodeClasses, fitSoftmax, type LogisticRegressionModel } from './logistic-regression';
 import { averagePrecision11, meanPerClassAccuracy, top1 } from './metrics';
@@ -65,14 +72,28 @@ interface Split {
 }
 
 function toSplit(data: LabeledFeatures, name: string, multiLabel: boolean, numClasses?: number): Split {
-  if (!data || typeof data !== 'object') throw new Error(`linearProbe: ${name} must be { features, labels }, got ${data}`);
+  if (!data || typeof data !== 'object')
+    throw new Error(`linearProbe: ${name} must be { features, labels }, got ${data}`);
   const features = toFeatureMatrix(data.features, `linearProbe: ${name}.features`);
-  if (!multiLabel) return { features, labels: toLabels(data.labels as ArrayLike<number>, features.n, `linearProbe: ${name}.labels`) };
+  if (!multiLabel)
+    return { features, labels: toLabels(data.labels as ArrayLike<number>, features.n, `linearProbe: ${name}.labels`) };
   const rows = data.labels as ArrayLike<number>[];
-  if (rows.length !== features.n || !rows.every((r) => r && typeof r === 'object' && r.length === (numClasses ?? rows[0].length))) {
-    throw new Error(`linearProbe: ${name}.labels must be ${features.n} multi-hot rows of equal length for metric 'map11'`);
+  if (
+    rows.length !== features.n ||
+    !rows.every((r) => r && typeof r === 'object' && r.length === (numClasses ?? rows[0].length))
+  ) {
+    throw new Error(
+      `linearProbe: ${name}.labels must be ${features.n} multi-hot rows of equal length for metric 'map11'`,
+    );
   }
-  return { features, labels: toLabels(rows.flatMap((r) => Array.from(r)), rows.length * rows[0].length, `linearProbe: ${name}.labels`) };
+  return {
+    features,
+    labels: toLabels(
+      rows.flatMap((r) => Array.from(r)),
+      rows.length * rows[0].length,
+      `linearProbe: ${name}.labels`,
+    ),
+  };
 }
 
 function column(labels: Int32Array, numClasses: number, c: number): Int32Array {
@@ -88,11 +109,21 @@ function column(labels: Int32Array, numClasses: number, c: number): Int32Array {
  * For `map11` (multi-label) one binary model per class is fitted, as linear.py does.
  */
 export function linearProbe(options: LinearProbeOptions): LinearProbeResult {
-  const { cGrid = paperCGrid(), metric = 'top1', seed = 0, valFraction = 0.2, maxIter = 100, tol = 1e-4, precision, onProgress } = options;
+  const {
+    cGrid = paperCGrid(),
+    metric = 'top1',
+    seed = 0,
+    valFraction = 0.2,
+    maxIter = 100,
+    tol = 1e-4,
+    precision,
+    onProgress,
+  } = options;
   if (!['top1', 'meanPerClass', 'map11'].includes(metric)) {
     throw new Error(`linearProbe: metric must be 'top1', 'meanPerClass' or 'map11', got ${JSON.stringify(metric)}`);
   }
-  if (!Array.isArray(cGrid) || cGrid.length === 0) throw new Error(`linearProbe: cGrid must be a non-empty array of C values, got ${cGrid}`);
+  if (!Array.isArray(cGrid) || cGrid.length === 0)
+    throw new Error(`linearProbe: cGrid must be a non-empty array of C values, got ${cGrid}`);
   cGrid.forEach((C, i) => checkC(C, `linearProbe: cGrid[${i}]`));
   const multiLabel = metric === 'map11';
   const trainAll = toSplit(options.train, 'train', multiLabel);
@@ -107,13 +138,17 @@ export function linearProbe(options: LinearProbeOptions): LinearProbeResult {
     const rows = holdoutSplit(strata, valFraction, seed);
     const pick = (idx: Int32Array): Split => ({
       features: selectRows(trainAll.features, idx),
-      labels: Int32Array.from(Array.from(idx).flatMap((i) => Array.from(trainAll.labels.subarray(i * numLabels, (i + 1) * numLabels)))),
+      labels: Int32Array.from(
+        Array.from(idx).flatMap((i) => Array.from(trainAll.labels.subarray(i * numLabels, (i + 1) * numLabels))),
+      ),
     });
     [train, val] = [pick(rows.train), pick(rows.val)];
   }
   for (const split of [val, test]) {
     if (split.features.dim !== train.features.dim) {
-      throw new Error(`linearProbe: features have dim ${train.features.dim} in train but ${split.features.dim} elsewhere; they must match`);
+      throw new Error(
+        `linearProbe: features have dim ${train.features.dim} in train but ${split.features.dim} elsewhere; they must match`,
+      );
     }
   }
   const fitOptions = { maxIter, tol, precision };
@@ -131,7 +166,10 @@ export function linearProbe(options: LinearProbeOptions): LinearProbeResult {
     if (multiLabel) {
       // Rank by logit(positive) - logit(negative), sklearn's decision_function for two classes.
       const positive = model.classes.indexOf(1);
-      return averagePrecision11(Float64Array.from({ length: X.n }, (_, i) => scores[2 * i + positive] - scores[2 * i + 1 - positive]), y);
+      return averagePrecision11(
+        Float64Array.from({ length: X.n }, (_, i) => scores[2 * i + positive] - scores[2 * i + 1 - positive]),
+        y,
+      );
     }
     const predictions = model.predict(X);
     return metric === 'top1' ? top1(predictions, y) : meanPerClassAccuracy(predictions, y);
@@ -142,7 +180,9 @@ export function linearProbe(options: LinearProbeOptions): LinearProbeResult {
   tasks.forEach((task, t) => {
     const { classes, indices } = encodeClasses(task.train);
     if (classes.length < 2) {
-      const what = multiLabel ? `class ${t} has only ${classes[0] ? 'positive' : 'negative'} examples` : `only class ${classes[0]} occurs`;
+      const what = multiLabel
+        ? `class ${t} has only ${classes[0] ? 'positive' : 'negative'} examples`
+        : `only class ${classes[0]} occurs`;
       throw new Error(`linearProbe: in the training split ${what}; a classifier needs at least two classes`);
     }
     const problem = createSoftmaxProblem(train.features, indices, classes.length, precision);
@@ -170,7 +210,11 @@ export function linearProbe(options: LinearProbeOptions): LinearProbeResult {
     const problem = createSoftmaxProblem(trainVal, indices, classes.length, precision);
     try {
       const warm = fitsPerTask[t][best];
-      const model = fitSoftmax(problem, classes, { C: cGrid[best], ...fitOptions, warmStart: warm.classes.join() === classes.join() ? warm : undefined });
+      const model = fitSoftmax(problem, classes, {
+        C: cGrid[best],
+        ...fitOptions,
+        warmStart: warm.classes.join() === classes.join() ? warm : undefined,
+      });
       testScore += scoreTask(model, test.features, task.test) / tasks.length;
       return model;
     } finally {

@@ -88,7 +88,9 @@ describeWithReference('logisticRegression vs scikit-learn (logreg.json)', () => 
 
 describe('softmax objective gradient', () => {
   // Finite differences on random data, for both arithmetic paths.
-  const n = 30, dim = 5, K = 3;
+  const n = 30,
+    dim = 5,
+    K = 3;
   const data = Float32Array.from({ length: n * dim }, (_, i) => Math.sin(i * 1.7) * 2);
   const y = Int32Array.from({ length: n }, (_, i) => (i * 7) % K);
   const x = Float64Array.from({ length: K * dim + K }, (_, i) => Math.cos(i * 0.9) * 0.5);
@@ -99,8 +101,10 @@ describe('softmax objective gradient', () => {
       const { g } = problem.evaluate(x, 0.7);
       const h = precision === 'float64' ? 1e-5 : 1e-3;
       for (let i = 0; i < x.length; i++) {
-        const xp = Float64Array.from(x); xp[i] += h;
-        const xm = Float64Array.from(x); xm[i] -= h;
+        const xp = Float64Array.from(x);
+        xp[i] += h;
+        const xm = Float64Array.from(x);
+        xm[i] -= h;
         const fd = (problem.evaluate(xp, 0.7).f - problem.evaluate(xm, 0.7).f) / (2 * h);
         expect(Math.abs(fd - g[i])).toBeLessThan(precision === 'float64' ? 1e-6 : 1e-3);
       }
@@ -111,12 +115,25 @@ describe('softmax objective gradient', () => {
 });
 
 describe('logisticRegression input checks', () => {
-  const X = [[0, 1], [1, 0], [1, 1]];
+  const X = [
+    [0, 1],
+    [1, 0],
+    [1, 1],
+  ];
   it('names the bad argument and value', () => {
     expect(() => logisticRegression(X, [0, 1, 0], { C: 0 })).toThrow(/options.C must be a finite number > 0.*got 0/);
     expect(() => logisticRegression(X, [0, 1, 0], { C: -1 })).toThrow(/got -1/);
     expect(() => logisticRegression(X, [0, 1], { C: 1 })).toThrow(/y has 2 labels but the features have 3 rows/);
-    expect(() => logisticRegression([[0, NaN], [1, 0]], [0, 1], { C: 1 })).toThrow(/non-finite value NaN at row 0, column 1/);
+    expect(() =>
+      logisticRegression(
+        [
+          [0, NaN],
+          [1, 0],
+        ],
+        [0, 1],
+        { C: 1 },
+      ),
+    ).toThrow(/non-finite value NaN at row 0, column 1/);
     expect(() => logisticRegression([[0, 1], [1]], [0, 1], { C: 1 })).toThrow(/X\[1\] has 1 values, expected 2/);
     expect(() => logisticRegression(X, [1, 1, 1], { C: 1 })).toThrow(/1 distinct class/);
     expect(() => logisticRegression(X, [0, 1.5, 0], { C: 1 })).toThrow(/y\[1\] is 1.5/);

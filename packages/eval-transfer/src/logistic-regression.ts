@@ -73,7 +73,9 @@ export function logisticRegression(
   const labels = toLabels(y, features.n, 'logisticRegression: y');
   const { classes, indices } = encodeClasses(labels);
   if (classes.length < 2) {
-    throw new Error(`logisticRegression: y has ${classes.length} distinct class(es) [${classes}]; at least 2 are needed`);
+    throw new Error(
+      `logisticRegression: y has ${classes.length} distinct class(es) [${classes}]; at least 2 are needed`,
+    );
   }
   const problem = createSoftmaxProblem(features, indices, classes.length, options.precision);
   try {
@@ -84,7 +86,11 @@ export function logisticRegression(
 }
 
 /** Fit on a prepared problem (a C sweep builds the problem, and uploads the features, once). */
-export function fitSoftmax(problem: SoftmaxProblem, classes: Int32Array, options: LogisticRegressionOptions): LogisticRegressionModel {
+export function fitSoftmax(
+  problem: SoftmaxProblem,
+  classes: Int32Array,
+  options: LogisticRegressionOptions,
+): LogisticRegressionModel {
   const { C, maxIter = 1000, tol = 1e-8, warmStart } = options;
   checkC(C, 'logisticRegression: options.C');
   const { dim, numClasses: K } = problem;
@@ -99,7 +105,11 @@ export function fitSoftmax(problem: SoftmaxProblem, classes: Int32Array, options
     x0.set(warmStart.coef, 0);
     x0.set(warmStart.intercept, K * dim);
   }
-  const result = minimizeLbfgs((x) => problem.evaluate(x, C), x0, { maxIter, gtol: tol, relativeNoise: problem.relativeNoise });
+  const result = minimizeLbfgs((x) => problem.evaluate(x, C), x0, {
+    maxIter,
+    gtol: tol,
+    relativeNoise: problem.relativeNoise,
+  });
   const coef = result.x.slice(0, K * dim);
   const intercept = result.x.slice(K * dim);
   const decisionFunction = (Xnew: FeatureInput): Float64Array =>

@@ -34,10 +34,31 @@ describe('averagePrecision11', () => {
   });
 
   it('map11 averages the per-class APs', () => {
-    const scores = [[0.9, 0.1], [0.8, 0.9], [0.7, 0.2], [0.6, 0.3]];
-    const targets = [[1, 0], [0, 1], [1, 0], [0, 1]];
-    const perClass = [averagePrecision11([0.9, 0.8, 0.7, 0.6], [1, 0, 1, 0]), averagePrecision11([0.1, 0.9, 0.2, 0.3], [0, 1, 0, 1])];
+    const scores = [
+      [0.9, 0.1],
+      [0.8, 0.9],
+      [0.7, 0.2],
+      [0.6, 0.3],
+    ];
+    const targets = [
+      [1, 0],
+      [0, 1],
+      [1, 0],
+      [0, 1],
+    ];
+    const perClass = [
+      averagePrecision11([0.9, 0.8, 0.7, 0.6], [1, 0, 1, 0]),
+      averagePrecision11([0.1, 0.9, 0.2, 0.3], [0, 1, 0, 1]),
+    ];
     expect(map11(scores, targets)).toBeCloseTo((perClass[0] + perClass[1]) / 2, 12);
-    expect(() => map11([[1, 2], [1]], [[1, 0], [0, 1]])).toThrow(/row 1 has 1 classes, expected 2/);
+    expect(() =>
+      map11(
+        [[1, 2], [1]],
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ),
+    ).toThrow(/row 1 has 1 classes, expected 2/);
   });
 });

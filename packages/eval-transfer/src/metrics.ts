@@ -5,7 +5,8 @@
  */
 
 function checkSameLength(a: ArrayLike<unknown>, b: ArrayLike<unknown>, names: string): void {
-  if (a.length !== b.length) throw new Error(`${names}: ${a.length} predictions but ${b.length} labels; they must match`);
+  if (a.length !== b.length)
+    throw new Error(`${names}: ${a.length} predictions but ${b.length} labels; they must match`);
   if (a.length === 0) throw new Error(`${names}: no predictions to score`);
 }
 
@@ -76,10 +77,12 @@ export function map11(scores: ArrayLike<number>[], targets: ArrayLike<number | b
   const numClasses = targets[0].length;
   let sum = 0;
   for (let c = 0; c < numClasses; c++) {
-    const column = (rows: ArrayLike<number | boolean>[]) => rows.map((row, i) => {
-      if (row.length !== numClasses) throw new Error(`map11: row ${i} has ${row.length} classes, expected ${numClasses}`);
-      return Number(row[c]);
-    });
+    const column = (rows: ArrayLike<number | boolean>[]) =>
+      rows.map((row, i) => {
+        if (row.length !== numClasses)
+          throw new Error(`map11: row ${i} has ${row.length} classes, expected ${numClasses}`);
+        return Number(row[c]);
+      });
     sum += averagePrecision11(column(scores), column(targets));
   }
   return sum / numClasses;

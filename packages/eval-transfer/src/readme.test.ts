@@ -6,7 +6,9 @@ import { describeWithData } from '../../../tooling/test-data';
 // Runs the README's example as written, so the documentation stays true.
 describeWithData('README', () => {
   it('the example runs on MNIST and prints far-above-chance scores', async () => {
-    const printed = await runReadmeSection(new URL('../README.md', import.meta.url), '## Example', (args) => args.join(' '));
+    const printed = await runReadmeSection(new URL('../README.md', import.meta.url), '## Example', (args) =>
+      args.join(' '),
+    );
     expect(printed).toHaveLength(3);
     const [probe, knn, shot] = printed;
     expect(Number(probe.match(/^linear probe: C = [\d.e+-]+, top-1 ([\d.]+)$/)![1])).toBeGreaterThan(0.8);

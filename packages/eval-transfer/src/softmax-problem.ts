@@ -77,7 +77,11 @@ export function createSoftmaxProblem(
 function float64Problem({ data, n, dim }: FeatureMatrix, y: Int32Array, K: number): SoftmaxProblem {
   const z = new Float64Array(K);
   return {
-    n, dim, numClasses: K, precision: 'float64', relativeNoise: 0,
+    n,
+    dim,
+    numClasses: K,
+    precision: 'float64',
+    relativeNoise: 0,
     evaluate(x, C) {
       const g = new Float64Array(x.length);
       const bOffset = K * dim;
@@ -114,7 +118,11 @@ function float32Problem(X: FeatureMatrix, y: Int32Array, K: number): SoftmaxProb
   const residual = new Float32Array(n * K);
   const z = new Float64Array(K);
   return {
-    n, dim, numClasses: K, precision: 'float32', relativeNoise: FLOAT32_RELATIVE_NOISE,
+    n,
+    dim,
+    numClasses: K,
+    precision: 'float32',
+    relativeNoise: FLOAT32_RELATIVE_NOISE,
     evaluate(x, C) {
       const bOffset = K * dim;
       for (let i = 0; i < bOffset; i++) weights[i] = x[i];
@@ -161,7 +169,9 @@ export function linearScores(X: FeatureMatrix, coef: Float64Array, intercept: Fl
     }
     return out;
   }
-  const scoresT = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(coef), [K, dim]), tf.transpose(tf.tensor2d(data, [n, dim]))));
+  const scoresT = tf.tidy(() =>
+    tf.matMul(tf.tensor2d(Float32Array.from(coef), [K, dim]), tf.transpose(tf.tensor2d(data, [n, dim]))),
+  );
   const values = scoresT.dataSync();
   scoresT.dispose();
   for (let i = 0; i < n; i++) for (let k = 0; k < K; k++) out[i * K + k] = values[k * n + i] + intercept[k];

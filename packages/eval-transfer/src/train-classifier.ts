@@ -8,7 +8,8 @@ export function classifier(encoder: Encoder, head: Head): Encoder {
   return {
     outputDim: head.outputDim,
     apply: (x, options) => tf.tidy(() => head.apply(encoder.apply(x, options), options)),
-    parameters: () => new Map([...encoder.parameters(), ...[...head.parameters()].map(([k, v]) => [`head.${k}`, v] as const)]),
+    parameters: () =>
+      new Map([...encoder.parameters(), ...[...head.parameters()].map(([k, v]) => [`head.${k}`, v] as const)]),
     state: () => new Map([...encoder.state(), ...[...head.state()].map(([k, v]) => [`head.${k}`, v] as const)]),
     clone: () => classifier(encoder.clone(), head.clone()),
     dispose: () => {
@@ -60,11 +61,18 @@ export async function trainClassifier(options: TrainClassifierOptions): Promise<
       const loss = tf.tidy(() => {
         const images = augment ? augment(batch.images, rng) : batch.images;
         const { value, grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(tf.oneHot(batch.labels, numClasses), model.apply(images, { training: true })) as tf.Scalar,
+          () =>
+            tf.losses.softmaxCrossEntropy(
+              tf.oneHot(batch.labels, numClasses),
+              model.apply(images, { training: true }),
+            ) as tf.Scalar,
           variables,
         );
         const decayed = Object.fromEntries(
-          variables.map((v) => [v.name, weightDecay > 0 ? tf.add(grads[v.name], tf.mul(v, weightDecay)) : grads[v.name]]),
+          variables.map((v) => [
+            v.name,
+            weightDecay > 0 ? tf.add(grads[v.name], tf.mul(v, weightDecay)) : grads[v.name],
+          ]),
         );
         optimizer.applyGradients(decayed);
         return value;

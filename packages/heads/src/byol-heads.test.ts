@@ -9,7 +9,9 @@ describe('BYOL heads', () => {
 
   it("have the paper's sizes by default (4096 hidden, 256 out, BatchNorm) and accept overrides", () => {
     const projector = byolProjector(2048);
-    expect([projector.inputDim, projector.options.hiddenDim, projector.outputDim, projector.options.batchNorm]).toEqual([2048, 4096, 256, true]);
+    expect([projector.inputDim, projector.options.hiddenDim, projector.outputDim, projector.options.batchNorm]).toEqual(
+      [2048, 4096, 256, true],
+    );
     const predictor = byolPredictor();
     expect([predictor.inputDim, predictor.options.hiddenDim, predictor.outputDim]).toEqual([256, 4096, 256]);
     const small = byolPredictor({ inputDim: 32, hiddenDim: 64, outputDim: 32, seed: 4 });

@@ -12,5 +12,10 @@ export function byolProjector(inputDim: number, options: Omit<MlpHeadOptions, 'i
 
 /** BYOL's predictor q: projection (256 by default) -> 256, same MLP shape as the projector. */
 export function byolPredictor(options: Partial<MlpHeadOptions> = {}): MlpHead {
-  return mlpHead({ inputDim: BYOL_PROJECTION_DIM, hiddenDim: BYOL_HIDDEN_DIM, outputDim: BYOL_PROJECTION_DIM, ...options });
+  return mlpHead({
+    inputDim: BYOL_PROJECTION_DIM,
+    hiddenDim: BYOL_HIDDEN_DIM,
+    outputDim: BYOL_PROJECTION_DIM,
+    ...options,
+  });
 }

@@ -34,8 +34,12 @@ describeWithData('a BYOL training step (encoder + projector + predictor, LARS, E
 
     const step = (): number => {
       const { value, grads } = tf.variableGrads(() => {
-        const predict = (v: tf.Tensor4D) => predictor.apply(projector.apply(encoder.apply(v, { training: true }), { training: true }), { training: true });
-        const project = (v: tf.Tensor4D) => targetProjector.apply(targetEncoder.apply(v, { training: true }), { training: true });
+        const predict = (v: tf.Tensor4D) =>
+          predictor.apply(projector.apply(encoder.apply(v, { training: true }), { training: true }), {
+            training: true,
+          });
+        const project = (v: tf.Tensor4D) =>
+          targetProjector.apply(targetEncoder.apply(v, { training: true }), { training: true });
         return symmetricByolLoss(predict(view1), project(view2), predict(view2), project(view1));
       }, online);
       expect(Object.keys(grads)).toHaveLength(online.length);
@@ -58,7 +62,9 @@ describeWithData('a BYOL training step (encoder + projector + predictor, LARS, E
     expect(losses[9]).toBeLessThan(losses[0]);
     const maxDiff = (a: tf.Tensor, b: tf.Tensor) => tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
     expect(maxDiff(targetEncoder.state().get('conv1.weight')!, initialTarget)).toBeGreaterThan(0);
-    expect(maxDiff(targetEncoder.state().get('conv1.weight')!, encoder.state().get('conv1.weight')!)).toBeGreaterThan(0);
+    expect(maxDiff(targetEncoder.state().get('conv1.weight')!, encoder.state().get('conv1.weight')!)).toBeGreaterThan(
+      0,
+    );
 
     [encoder, projector, predictor, targetEncoder, targetProjector].forEach((m) => m.dispose());
     tf.dispose([images, crop, view1, view2, initialTarget]);

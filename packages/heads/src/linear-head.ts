@@ -1,4 +1,4 @@
-import * as tf from '@tensorflow/tfjs-core';
+import type * as tf from '@tensorflow/tfjs-core';
 import { createRng, type Head } from '@selfsup/runtime';
 import { checkPositiveInteger, checkSeed, StoreModule, VariableStore } from '@selfsup/backbones';
 import { checkFeatures } from './check-features';

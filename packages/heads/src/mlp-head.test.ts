@@ -4,7 +4,11 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { mlpHead } from './mlp-head';
 
 /** Float64 eval-mode forward of the head from its own variables: the hand computation tfjs is checked against. */
-function referenceForward(head: ReturnType<typeof mlpHead>, x: number[][], override?: { name: string; index: number; delta: number }) {
+function referenceForward(
+  head: ReturnType<typeof mlpHead>,
+  x: number[][],
+  override?: { name: string; index: number; delta: number },
+) {
   const v = (name: string) => {
     const values = Float64Array.from(head.state().get(name)!.dataSync());
     if (override?.name === name) values[override.index] += override.delta;
@@ -12,7 +16,16 @@ function referenceForward(head: ReturnType<typeof mlpHead>, x: number[][], overr
   };
   const { inputDim: i, outputDim: o } = head;
   const h = head.options.hiddenDim;
-  const [w0, b0, g, beta, rm, rv, w3, b3] = ['0.weight', '0.bias', '1.weight', '1.bias', '1.running_mean', '1.running_var', '3.weight', '3.bias'].map(v);
+  const [w0, b0, g, beta, rm, rv, w3, b3] = [
+    '0.weight',
+    '0.bias',
+    '1.weight',
+    '1.bias',
+    '1.running_mean',
+    '1.running_var',
+    '3.weight',
+    '3.bias',
+  ].map(v);
   return x.map((row) => {
     const hidden = Array.from({ length: h }, (_, k) => {
       let s = b0[k];
@@ -49,7 +62,12 @@ describe('mlpHead', () => {
 
   it("initialises Linear layers as torch's nn.Linear: U(-1/sqrt(in), 1/sqrt(in)), seeded", () => {
     const head = mlpHead({ inputDim: 64, hiddenDim: 256, outputDim: 32, seed: 9 });
-    for (const [name, fanIn] of [['0.weight', 64], ['0.bias', 64], ['3.weight', 256], ['3.bias', 256]] as const) {
+    for (const [name, fanIn] of [
+      ['0.weight', 64],
+      ['0.bias', 64],
+      ['3.weight', 256],
+      ['3.bias', 256],
+    ] as const) {
       const values = head.state().get(name)!.dataSync();
       const bound = 1 / Math.sqrt(fanIn);
       const max = Array.from(values).reduce((m, x) => Math.max(m, Math.abs(x)), 0);
@@ -64,19 +82,34 @@ describe('mlpHead', () => {
   it('computes Linear -> BN -> ReLU -> Linear (checked by hand in eval mode) and matches finite-difference gradients', () => {
     const head = mlpHead({ inputDim: 3, hiddenDim: 4, outputDim: 2, seed: 1 });
     tf.tidy(() => {
-      head.state().get('1.running_mean')!.assign(tf.tensor1d([0.1, -0.2, 0.05, 0]));
-      head.state().get('1.running_var')!.assign(tf.tensor1d([0.5, 1.5, 2, 0.8]));
+      head
+        .state()
+        .get('1.running_mean')!
+        .assign(tf.tensor1d([0.1, -0.2, 0.05, 0]));
+      head
+        .state()
+        .get('1.running_var')!
+        .assign(tf.tensor1d([0.5, 1.5, 2, 0.8]));
     });
-    const rows = [[0.5, -1, 2], [1.5, 0.25, -0.5]];
+    const rows = [
+      [0.5, -1, 2],
+      [1.5, 0.25, -0.5],
+    ];
     const x = tf.tensor2d(rows);
     const y = head.apply(x);
     expect(y.shape).toEqual([2, 2]);
     const ref = referenceForward(head, rows).flat();
     y.dataSync().forEach((v, i) => expect(v).toBeCloseTo(ref[i], 5));
 
-    const loss = (d?: { name: string; index: number; delta: number }) => referenceForward(head, rows, d).flat().reduce((s, v) => s + v * v, 0);
+    const loss = (d?: { name: string; index: number; delta: number }) =>
+      referenceForward(head, rows, d)
+        .flat()
+        .reduce((s, v) => s + v * v, 0);
     const before = tf.memory().numTensors;
-    const { value, grads } = tf.variableGrads(() => tf.sum(tf.square(head.apply(x))) as tf.Scalar, [...head.parameters().values()]);
+    const { value, grads } = tf.variableGrads(
+      () => tf.sum(tf.square(head.apply(x))) as tf.Scalar,
+      [...head.parameters().values()],
+    );
     expect(value.dataSync()[0]).toBeCloseTo(loss(), 4);
     for (const [name, variable] of head.parameters()) {
       const g = grads[variable.name].dataSync();
@@ -102,8 +135,20 @@ describe('mlpHead', () => {
     // A batch normalised by its own statistics has zero mean per hidden unit, so outputs differ from eval.
     const diff = tf.tidy(() => tf.max(tf.abs(tf.sub(evalOut, trainOut))).dataSync()[0]);
     expect(diff).toBeGreaterThan(1e-4);
-    expect(head.state().get('1.running_mean')!.dataSync().some((v) => v !== 0)).toBe(true);
-    expect(copy.state().get('1.running_mean')!.dataSync().every((v) => v === 0)).toBe(true);
+    expect(
+      head
+        .state()
+        .get('1.running_mean')!
+        .dataSync()
+        .some((v) => v !== 0),
+    ).toBe(true);
+    expect(
+      copy
+        .state()
+        .get('1.running_mean')!
+        .dataSync()
+        .every((v) => v === 0),
+    ).toBe(true);
     const copyOut = copy.apply(x);
     expect(copyOut.dataSync()).toEqual(evalOut.dataSync());
     tf.dispose([x, evalOut, trainOut, copyOut]);
@@ -113,13 +158,21 @@ describe('mlpHead', () => {
 
   it('explains bad options and inputs', () => {
     expect(() => mlpHead({ inputDim: 0 })).toThrow(/mlpHead: options.inputDim must be a positive integer, got 0/);
-    expect(() => mlpHead({ inputDim: 4, hiddenDim: 2.5 })).toThrow(/options.hiddenDim must be a positive integer, got 2.5/);
-    expect(() => mlpHead({ inputDim: 4, batchNorm: 'yes' as never })).toThrow(/options.batchNorm must be a boolean, got yes/);
+    expect(() => mlpHead({ inputDim: 4, hiddenDim: 2.5 })).toThrow(
+      /options.hiddenDim must be a positive integer, got 2.5/,
+    );
+    expect(() => mlpHead({ inputDim: 4, batchNorm: 'yes' as never })).toThrow(
+      /options.batchNorm must be a boolean, got yes/,
+    );
     expect(() => mlpHead(undefined as never)).toThrow(/options must be an object/);
     const head = mlpHead({ inputDim: 4, hiddenDim: 8, outputDim: 2 });
     tf.tidy(() => {
-      expect(() => head.apply(tf.zeros([2, 5]) as tf.Tensor2D)).toThrow(/mlpHead.apply: x must have shape \[N, 4\], got \[2,5\]/);
-      expect(() => head.apply(tf.zeros([1, 4]) as tf.Tensor2D, { training: true })).toThrow(/more than one value per channel/);
+      expect(() => head.apply(tf.zeros([2, 5]) as tf.Tensor2D)).toThrow(
+        /mlpHead.apply: x must have shape \[N, 4\], got \[2,5\]/,
+      );
+      expect(() => head.apply(tf.zeros([1, 4]) as tf.Tensor2D, { training: true })).toThrow(
+        /more than one value per channel/,
+      );
     });
     head.dispose();
   });

@@ -65,6 +65,7 @@ export function mlpHead(options: MlpHeadOptions): MlpHead {
   checkPositiveInteger('mlpHead', 'options.hiddenDim', hiddenDim);
   checkPositiveInteger('mlpHead', 'options.outputDim', outputDim);
   checkSeed('mlpHead', seed);
-  if (typeof batchNorm !== 'boolean') throw new Error(`mlpHead: options.batchNorm must be a boolean, got ${String(batchNorm)}`);
+  if (typeof batchNorm !== 'boolean')
+    throw new Error(`mlpHead: options.batchNorm must be a boolean, got ${String(batchNorm)}`);
   return new MlpHead({ inputDim, hiddenDim, outputDim, batchNorm, seed });
 }

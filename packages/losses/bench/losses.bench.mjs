@@ -14,7 +14,7 @@ const D = 256;
 const a = tf.randomNormal([N, D], 0, 1, 'float32', 1);
 const b = tf.randomNormal([N, D], 0, 1, 'float32', 2);
 
-async function measure(name, loss) {
+async function measure(_name, loss) {
   const valueAndGrads = tf.valueAndGrads(loss);
   const seconds = await timeIt(
     async () => {
@@ -38,5 +38,11 @@ let baseline;
 for (const [name, loss] of Object.entries(losses)) {
   const seconds = await measure(name, loss);
   baseline ??= seconds;
-  report({ bench: `losses/${name}`, batch: N, dim: D, msValueAndGrad: +(seconds * 1e3).toFixed(2), ratioToByol: +(seconds / baseline).toFixed(2) });
+  report({
+    bench: `losses/${name}`,
+    batch: N,
+    dim: D,
+    msValueAndGrad: +(seconds * 1e3).toFixed(2),
+    ratioToByol: +(seconds / baseline).toFixed(2),
+  });
 }

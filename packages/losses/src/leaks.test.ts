@@ -29,7 +29,9 @@ describe('no tensor leaks', () => {
   };
 
   it('covers every exported function', () => {
-    const exported = Object.entries(losses).filter(([, v]) => typeof v === 'function').map(([k]) => k);
+    const exported = Object.entries(losses)
+      .filter(([, v]) => typeof v === 'function')
+      .map(([k]) => k);
     expect(exported.sort()).toEqual(Object.keys(calls).sort());
   });
 

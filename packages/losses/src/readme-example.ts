@@ -18,4 +18,11 @@ console.log('max |dL/dp|', tf.max(tf.abs(dp)).dataSync()[0], 'max |dL/dz|', tf.m
 // SimCLR and Barlow Twins on the same batch; Barlow Twins also returns its two terms.
 console.log('NT-Xent', ntXentLoss(z1, z2, 0.5).dataSync()[0]);
 const { loss: bt, onDiag, offDiag } = barlowTwinsTerms(z1, z2);
-console.log('Barlow Twins', bt.dataSync()[0], 'on-diagonal', onDiag.dataSync()[0], 'off-diagonal', offDiag.dataSync()[0]);
+console.log(
+  'Barlow Twins',
+  bt.dataSync()[0],
+  'on-diagonal',
+  onDiag.dataSync()[0],
+  'off-diagonal',
+  offDiag.dataSync()[0],
+);

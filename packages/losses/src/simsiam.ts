@@ -20,7 +20,13 @@ export function negativeCosineSimilarity(p: tf.Tensor, z: tf.Tensor, eps = 1e-8)
 }
 
 /** The official SimSiam objective `0.5 D(p1, z2) + 0.5 D(p2, z1)`. */
-export function symmetricSimSiamLoss(p1: tf.Tensor, z2: tf.Tensor, p2: tf.Tensor, z1: tf.Tensor, eps = 1e-8): tf.Scalar {
+export function symmetricSimSiamLoss(
+  p1: tf.Tensor,
+  z2: tf.Tensor,
+  p2: tf.Tensor,
+  z1: tf.Tensor,
+  eps = 1e-8,
+): tf.Scalar {
   return tf.tidy(() =>
     tf.mul(0.5, tf.add(negativeCosineSimilarity(p1, z2, eps), negativeCosineSimilarity(p2, z1, eps))),
   );

@@ -33,6 +33,8 @@ describe('stopGradient', () => {
   });
 
   it('rejects a non-tensor', () => {
-    expect(() => stopGradient([1, 2] as unknown as tf.Tensor)).toThrow('stopGradient: x must be a tf.Tensor, got object');
+    expect(() => stopGradient([1, 2] as unknown as tf.Tensor)).toThrow(
+      'stopGradient: x must be a tf.Tensor, got object',
+    );
   });
 });

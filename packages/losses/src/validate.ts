@@ -50,5 +50,5 @@ export function assertNumber(fn: string, arg: string, value: unknown, { min = -I
 function describeValue(value: unknown): string {
   if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
   if (typeof value === 'number') return String(value);
-  return value === undefined ? 'undefined' : JSON.stringify(value) ?? typeof value;
+  return value === undefined ? 'undefined' : (JSON.stringify(value) ?? typeof value);
 }

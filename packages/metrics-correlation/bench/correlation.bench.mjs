@@ -41,12 +41,21 @@ for (const n of [1_000, 10_000]) {
   const { x, y } = sample(n, n);
   const fast = await timeIt(() => kendall(x, y), { iterations: 5 });
   const baseline = await timeIt(() => kendallPairLoop(x, y), { iterations: 2 });
-  report({ bench: 'kendall tau-b + p', n, ms: +(fast * 1e3).toFixed(3), pairLoopMs: +(baseline * 1e3).toFixed(2), speedup: +(baseline / fast).toFixed(1) });
+  report({
+    bench: 'kendall tau-b + p',
+    n,
+    ms: +(fast * 1e3).toFixed(3),
+    pairLoopMs: +(baseline * 1e3).toFixed(2),
+    speedup: +(baseline / fast).toFixed(1),
+  });
 }
 
 for (const n of [14, 100_000]) {
   const { x, y } = sample(n, 7);
-  for (const [name, fn] of [['pearson', pearson], ['spearman', spearman]]) {
+  for (const [name, fn] of [
+    ['pearson', pearson],
+    ['spearman', spearman],
+  ]) {
     const seconds = await timeIt(() => fn(x, y), { iterations: n < 100 ? 2000 : 5 });
     report({ bench: name, n, ms: +(seconds * 1e3).toFixed(4) });
   }
@@ -58,6 +67,8 @@ report({ bench: 'kendall exact p (n=33)', ms: +(exact * 1e3).toFixed(4) });
 // The paper's setting: 14 models, 10,000 resamples.
 const paper = sample(14, 3);
 for (const method of ['pearson', 'spearman', 'kendall']) {
-  const seconds = await timeIt(() => bootstrapCI(paper.x, paper.y, method, { iterations: 10_000, seed: 0 }), { iterations: 3 });
+  const seconds = await timeIt(() => bootstrapCI(paper.x, paper.y, method, { iterations: 10_000, seed: 0 }), {
+    iterations: 3,
+  });
   report({ bench: 'bootstrapCI', method, n: 14, iterations: 10_000, ms: +(seconds * 1e3).toFixed(1) });
 }

@@ -54,15 +54,24 @@ describe('bootstrapCI', () => {
 
   it('is [1, 1] on exactly linear data', () => {
     const line = [0, 1, 2, 3, 4, 5, 6, 7];
-    const result = bootstrapCI(line, line.map((v) => 2 * v - 1), 'spearman', { iterations: 200, seed: 4 });
+    const result = bootstrapCI(
+      line,
+      line.map((v) => 2 * v - 1),
+      'spearman',
+      { iterations: 200, seed: 4 },
+    );
     expect(result.low).toBeCloseTo(1, 12);
     expect(result.high).toBeCloseTo(1, 12);
   });
 
   it('rejects bad options with their values', () => {
-    expect(() => bootstrapCI(x, y, 'pearsn' as never, { seed: 1 })).toThrow(`method must be one of 'pearson', 'spearman', 'kendall', got "pearsn"`);
+    expect(() => bootstrapCI(x, y, 'pearsn' as never, { seed: 1 })).toThrow(
+      `method must be one of 'pearson', 'spearman', 'kendall', got "pearsn"`,
+    );
     expect(() => bootstrapCI(x, y, 'pearson', { seed: 1, level: 1.5 })).toThrow('level must be in (0, 1), got 1.5');
-    expect(() => bootstrapCI(x, y, 'pearson', { seed: 1, iterations: 0 })).toThrow('iterations must be a positive integer, got 0');
+    expect(() => bootstrapCI(x, y, 'pearson', { seed: 1, iterations: 0 })).toThrow(
+      'iterations must be a positive integer, got 0',
+    );
     expect(() => bootstrapCI(x, y, 'pearson', {} as never)).toThrow('options.seed must be a number');
   });
 });

@@ -38,7 +38,12 @@ function percentile(sorted: Float64Array, q: number): number {
  * take the (1 - level)/2 and (1 + level)/2 percentiles. Useful where the
  * parametric p-values' assumptions are doubtful, e.g. 14 models of one paper.
  */
-export function bootstrapCI(x: Sample, y: Sample, method: CorrelationMethod, options: BootstrapOptions): BootstrapInterval {
+export function bootstrapCI(
+  x: Sample,
+  y: Sample,
+  method: CorrelationMethod,
+  options: BootstrapOptions,
+): BootstrapInterval {
   checkPairedSamples('bootstrapCI', x, y);
   const coefficient = coefficientFunction('bootstrapCI', method);
   const { iterations = 10_000, level = 0.95, seed } = options ?? ({} as BootstrapOptions);
@@ -46,7 +51,8 @@ export function bootstrapCI(x: Sample, y: Sample, method: CorrelationMethod, opt
     throw new Error(`bootstrapCI: iterations must be a positive integer, got ${iterations}`);
   }
   if (!(level > 0 && level < 1)) throw new Error(`bootstrapCI: level must be in (0, 1), got ${level}`);
-  if (typeof seed !== 'number') throw new Error(`bootstrapCI: options.seed must be a number (resampling is always seeded), got ${String(seed)}`);
+  if (typeof seed !== 'number')
+    throw new Error(`bootstrapCI: options.seed must be a number (resampling is always seeded), got ${String(seed)}`);
 
   const random = seededRandom(seed);
   const n = x.length;
@@ -64,7 +70,10 @@ export function bootstrapCI(x: Sample, y: Sample, method: CorrelationMethod, opt
     const value = coefficient(xs, ys);
     if (!Number.isNaN(value)) estimates[kept++] = value;
   }
-  if (kept === 0) throw new Error(`bootstrapCI: every one of the ${iterations} resamples was constant; the sample is too small to bootstrap`);
+  if (kept === 0)
+    throw new Error(
+      `bootstrapCI: every one of the ${iterations} resamples was constant; the sample is too small to bootstrap`,
+    );
   const sorted = estimates.subarray(0, kept).sort();
   return {
     estimate: coefficient(x, y),

@@ -14,7 +14,9 @@ export const CORRELATION_METHODS = Object.keys(COEFFICIENTS) as CorrelationMetho
 /** The coefficient function of a method, with a clear error for an unknown name. */
 export function coefficientFunction(fn: string, method: unknown): (x: Sample, y: Sample) => number {
   if (!CORRELATION_METHODS.includes(method as CorrelationMethod)) {
-    throw new Error(`${fn}: method must be one of ${CORRELATION_METHODS.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(method)}`);
+    throw new Error(
+      `${fn}: method must be one of ${CORRELATION_METHODS.map((m) => `'${m}'`).join(', ')}, got ${JSON.stringify(method)}`,
+    );
   }
   return COEFFICIENTS[method as CorrelationMethod];
 }

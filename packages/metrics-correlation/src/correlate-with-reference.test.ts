@@ -61,7 +61,13 @@ describe('correlateWithReference', () => {
   });
 
   it('supports named groups of tasks and defaults to pearson + spearman', () => {
-    const grouped = correlateWithReference({ reference, tasks, transform: 'logit', taskTransforms: { normals: 'negate' }, aggregate: { recognition: ['cars', 'pets'] } });
+    const grouped = correlateWithReference({
+      reference,
+      tasks,
+      transform: 'logit',
+      taskTransforms: { normals: 'negate' },
+      aggregate: { recognition: ['cars', 'pets'] },
+    });
     const recognition = grouped.find((r) => r.task === 'recognition')!;
     expect(recognition.kind).toBe('aggregate');
     expect(recognition.kendall).toBeUndefined();
@@ -70,15 +76,28 @@ describe('correlateWithReference', () => {
   });
 
   it('reports bad input naming the task, model and value', () => {
-    const call = (extra: object) => () => correlateWithReference({ reference, tasks: { cars: tasks.cars }, transform: 'logit', ...extra });
-    expect(call({ tasks: { cars: { ...tasks.cars, m3: 1.2 } } })).toThrow("task 'cars' of model 'm3' is 1.2, but 'logit' needs a value in (0, 1)");
-    expect(call({ tasks: { cars: { m1: 0.5, m2: 0.6 } } })).toThrow("task 'cars' shares 2 model(s) with the reference (m1, m2); need at least 3");
+    const call = (extra: object) => () =>
+      correlateWithReference({ reference, tasks: { cars: tasks.cars }, transform: 'logit', ...extra });
+    expect(call({ tasks: { cars: { ...tasks.cars, m3: 1.2 } } })).toThrow(
+      "task 'cars' of model 'm3' is 1.2, but 'logit' needs a value in (0, 1)",
+    );
+    expect(call({ tasks: { cars: { m1: 0.5, m2: 0.6 } } })).toThrow(
+      "task 'cars' shares 2 model(s) with the reference (m1, m2); need at least 3",
+    );
     expect(call({ tasks: { cars: { m1: 0.5, m2: 0.5, m3: 0.5 } } })).toThrow("task 'cars' is constant");
-    expect(call({ tasks: { cars: { ...tasks.cars, m2: Number.NaN } }, transform: 'none' })).toThrow("task 'cars' of model 'm2' must be a finite number, got NaN");
-    expect(call({ aggregate: { all: ['cars', 'dogs'] } })).toThrow("aggregate 'all' names task 'dogs', which is not in tasks");
-    expect(call({ methods: ['pearson', 'tau'] })).toThrow('methods must contain only pearson, spearman, kendall, got "tau"');
+    expect(call({ tasks: { cars: { ...tasks.cars, m2: Number.NaN } }, transform: 'none' })).toThrow(
+      "task 'cars' of model 'm2' must be a finite number, got NaN",
+    );
+    expect(call({ aggregate: { all: ['cars', 'dogs'] } })).toThrow(
+      "aggregate 'all' names task 'dogs', which is not in tasks",
+    );
+    expect(call({ methods: ['pearson', 'tau'] })).toThrow(
+      'methods must contain only pearson, spearman, kendall, got "tau"',
+    );
     expect(call({ taskTransforms: { dogs: 'negate' } })).toThrow("taskTransforms names task 'dogs'");
-    expect(call({ aggregate: 'median' })).toThrow(`aggregate must be 'mean' or a record of name -> task names, got "median"`);
+    expect(call({ aggregate: 'median' })).toThrow(
+      `aggregate must be 'mean' or a record of name -> task names, got "median"`,
+    );
     expect(call({ reference: [0.1, 0.2, 0.3] })).toThrow('reference must be a record of model -> value, got an array');
   });
 });

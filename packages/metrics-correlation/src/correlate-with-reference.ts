@@ -54,9 +54,15 @@ export interface CorrelationRow {
 
 const FN = 'correlateWithReference';
 
-function checkRecord(value: unknown, name: string, expected = 'a record of model -> value'): asserts value is Record<string, unknown> {
+function checkRecord(
+  value: unknown,
+  name: string,
+  expected = 'a record of model -> value',
+): asserts value is Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new Error(`${FN}: ${name} must be ${expected}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`);
+    throw new Error(
+      `${FN}: ${name} must be ${expected}, got ${Array.isArray(value) ? 'an array' : JSON.stringify(value)}`,
+    );
   }
 }
 
@@ -71,7 +77,9 @@ function correlateRow(
   const x = models.map((m) => reference[m]);
   const y = models.map((m) => scores[m]);
   if (models.length < 3) {
-    throw new Error(`${FN}: ${kind} '${task}' shares ${models.length} model(s) with the reference (${models.join(', ') || 'none'}); need at least 3`);
+    throw new Error(
+      `${FN}: ${kind} '${task}' shares ${models.length} model(s) with the reference (${models.join(', ') || 'none'}); need at least 3`,
+    );
   }
   checkPairedSamples(FN, x, y, { xName: 'reference', yName: `${kind} '${task}'`, labels: models });
   const row: CorrelationRow = {
@@ -93,12 +101,17 @@ function correlateRow(
 }
 
 /** Mean over the member tasks, for the models that every member task has. */
-function meanOverTasks(name: string, members: readonly string[], transformed: Record<string, Record<string, number>>): Record<string, number> {
+function meanOverTasks(
+  name: string,
+  members: readonly string[],
+  transformed: Record<string, Record<string, number>>,
+): Record<string, number> {
   if (!Array.isArray(members) || members.length === 0) {
     throw new Error(`${FN}: aggregate '${name}' must list at least one task, got ${JSON.stringify(members)}`);
   }
   for (const task of members) {
-    if (!(task in transformed)) throw new Error(`${FN}: aggregate '${name}' names task '${task}', which is not in tasks`);
+    if (!(task in transformed))
+      throw new Error(`${FN}: aggregate '${name}' names task '${task}', which is not in tasks`);
   }
   const models = Object.keys(transformed[members[0]]).filter((m) => members.every((t) => m in transformed[t]));
   const mean: Record<string, number> = {};
@@ -118,7 +131,9 @@ export function correlateWithReference(options: CorrelateWithReferenceOptions): 
   checkRecord(tasks, 'tasks');
   for (const method of methods) {
     if (!CORRELATION_METHODS.includes(method)) {
-      throw new Error(`${FN}: methods must contain only ${CORRELATION_METHODS.join(', ')}, got ${JSON.stringify(method)}`);
+      throw new Error(
+        `${FN}: methods must contain only ${CORRELATION_METHODS.join(', ')}, got ${JSON.stringify(method)}`,
+      );
     }
   }
   for (const task of Object.keys(taskTransforms)) {

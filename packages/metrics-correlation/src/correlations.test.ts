@@ -8,8 +8,14 @@ const x = [1.5, -2, 3.25, 7, 0.5, 4, -1, 9];
 
 describe('exact identities', () => {
   it('r = +1 / -1 and p = 0 on exactly linear data', () => {
-    const up = pearson(x, x.map((v) => 3 * v + 2));
-    const down = pearson(x, x.map((v) => -0.5 * v + 10));
+    const up = pearson(
+      x,
+      x.map((v) => 3 * v + 2),
+    );
+    const down = pearson(
+      x,
+      x.map((v) => -0.5 * v + 10),
+    );
     expect(up.coefficient).toBeCloseTo(1, 14);
     expect(down.coefficient).toBeCloseTo(-1, 14);
     expect(up.pValue).toBeLessThan(1e-12);
@@ -24,8 +30,14 @@ describe('exact identities', () => {
   it('spearman is pearson on average ranks and is invariant to monotone maps', () => {
     const y = [3, 1, 4, 1, 5, 9, 2, 6];
     const rho = spearman(x, y);
-    expect(rho.coefficient).toBeCloseTo(pearson(Array.from(averageRanks(x)), Array.from(averageRanks(y))).coefficient, 14);
-    const warped = spearman(x.map(Math.exp), y.map((v) => v ** 3));
+    expect(rho.coefficient).toBeCloseTo(
+      pearson(Array.from(averageRanks(x)), Array.from(averageRanks(y))).coefficient,
+      14,
+    );
+    const warped = spearman(
+      x.map(Math.exp),
+      y.map((v) => v ** 3),
+    );
     expect(warped.coefficient).toBeCloseTo(rho.coefficient, 14);
     expect(warped.pValue).toBeCloseTo(rho.pValue, 14);
   });
@@ -34,15 +46,30 @@ describe('exact identities', () => {
     const y = x.map((v) => Math.exp(v));
     expect(spearman(x, y)).toEqual({ coefficient: 1, pValue: 0, n: x.length });
     expect(kendall(x, y).coefficient).toBe(1);
-    expect(kendall(x, y.map((v) => -v)).coefficient).toBe(-1);
+    expect(
+      kendall(
+        x,
+        y.map((v) => -v),
+      ).coefficient,
+    ).toBe(-1);
   });
 
   it('is symmetric in x and y, and flips sign with y', () => {
     const y = [2, 7, 1, 8, 2, 8, 1, 8];
     for (const f of [pearson, spearman, kendall]) {
       expect(f(y, x).coefficient).toBeCloseTo(f(x, y).coefficient, 14);
-      expect(f(x, y.map((v) => -v)).coefficient).toBeCloseTo(-f(x, y).coefficient, 14);
-      expect(f(x, y.map((v) => -v)).pValue).toBeCloseTo(f(x, y).pValue, 14);
+      expect(
+        f(
+          x,
+          y.map((v) => -v),
+        ).coefficient,
+      ).toBeCloseTo(-f(x, y).coefficient, 14);
+      expect(
+        f(
+          x,
+          y.map((v) => -v),
+        ).pValue,
+      ).toBeCloseTo(f(x, y).pValue, 14);
     }
   });
 
@@ -52,7 +79,9 @@ describe('exact identities', () => {
     const narrow = pearson(x, y, { confidenceLevel: 0.5 });
     expect(wide.confidenceInterval.low).toBeLessThan(wide.coefficient);
     expect(wide.confidenceInterval.high).toBeGreaterThan(wide.coefficient);
-    expect(narrow.confidenceInterval.high - narrow.confidenceInterval.low).toBeLessThan(wide.confidenceInterval.high - wide.confidenceInterval.low);
+    expect(narrow.confidenceInterval.high - narrow.confidenceInterval.low).toBeLessThan(
+      wide.confidenceInterval.high - wide.confidenceInterval.low,
+    );
     // tanh(atanh(r) +- 1.959964 / sqrt(n - 3)) by hand.
     const z = Math.atanh(wide.coefficient);
     expect(wide.confidenceInterval.low).toBeCloseTo(Math.tanh(z - 1.959963984540054 / Math.sqrt(5)), 12);
@@ -91,7 +120,10 @@ describe('bad input', () => {
     [() => pearson([4, 4, 4], [1, 2, 3]), 'pearson: x is constant (every value is 4)'],
     [() => kendall([1, 2, 3], [1, 2, 3], { method: 'exact' as const }), undefined],
     [() => pearson([1, 2, 3], [3, 1, 2], { confidenceLevel: 95 }), 'confidenceLevel must be in (0, 1), got 95'],
-    [() => kendall([1, 2, 3], [3, 1, 2], { method: 'permutation' as never }), `method must be 'auto', 'exact' or 'asymptotic', got "permutation"`],
+    [
+      () => kendall([1, 2, 3], [3, 1, 2], { method: 'permutation' as never }),
+      `method must be 'auto', 'exact' or 'asymptotic', got "permutation"`,
+    ],
     [() => pearson('123' as never, [1, 2, 3]), 'pearson: x must be an array of numbers, got string'],
   ])('%#: clear error', (call, message) => {
     if (message === undefined) expect(call).not.toThrow();
@@ -99,7 +131,9 @@ describe('bad input', () => {
   });
 
   it('forcing the exact Kendall test on tied data is refused', () => {
-    expect(() => kendall([1, 1, 2, 3], [1, 2, 3, 4], { method: 'exact' })).toThrow("method 'exact' needs samples without ties");
+    expect(() => kendall([1, 1, 2, 3], [1, 2, 3, 4], { method: 'exact' })).toThrow(
+      "method 'exact' needs samples without ties",
+    );
   });
 
   it('accepts typed arrays', () => {

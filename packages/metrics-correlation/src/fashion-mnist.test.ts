@@ -84,6 +84,11 @@ describeWithData('real data: Fashion-MNIST image statistics', () => {
     expect(rho.coefficient).toBeCloseTo(0.7115650119816573, 12);
     expect(tau.pValue).toBeLessThan(1e-100);
     // Rank correlations ignore monotone rescaling (e.g. ink as a fraction of 784 pixels).
-    expect(kendall(test.ink.map((v) => v / 784), test.brightness).coefficient).toBe(tau.coefficient);
+    expect(
+      kendall(
+        test.ink.map((v) => v / 784),
+        test.brightness,
+      ).coefficient,
+    ).toBe(tau.coefficient);
   });
 });

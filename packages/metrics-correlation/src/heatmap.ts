@@ -27,18 +27,26 @@ function blend(t: number): { fill: string; text: string } {
 }
 
 function checkTable(rows: readonly string[], cols: readonly string[], values: HeatmapOptions['values']): void {
-  if (!Array.isArray(rows) || rows.length === 0) throw new Error(`heatmap: rows must be a non-empty array of names, got ${JSON.stringify(rows)}`);
-  if (!Array.isArray(cols) || cols.length === 0) throw new Error(`heatmap: cols must be a non-empty array of names, got ${JSON.stringify(cols)}`);
+  if (!Array.isArray(rows) || rows.length === 0)
+    throw new Error(`heatmap: rows must be a non-empty array of names, got ${JSON.stringify(rows)}`);
+  if (!Array.isArray(cols) || cols.length === 0)
+    throw new Error(`heatmap: cols must be a non-empty array of names, got ${JSON.stringify(cols)}`);
   if (!Array.isArray(values) || values.length !== rows.length) {
-    throw new Error(`heatmap: values must have one row per name in rows (${rows.length}), got ${Array.isArray(values) ? values.length : typeof values}`);
+    throw new Error(
+      `heatmap: values must have one row per name in rows (${rows.length}), got ${Array.isArray(values) ? values.length : typeof values}`,
+    );
   }
   values.forEach((row, r) => {
     if (!Array.isArray(row) || row.length !== cols.length) {
-      throw new Error(`heatmap: values[${r}] (${rows[r]}) must have ${cols.length} entries, got ${Array.isArray(row) ? row.length : typeof row}`);
+      throw new Error(
+        `heatmap: values[${r}] (${rows[r]}) must have ${cols.length} entries, got ${Array.isArray(row) ? row.length : typeof row}`,
+      );
     }
     row.forEach((v, c) => {
       if (v !== null && (typeof v !== 'number' || v === Number.POSITIVE_INFINITY || v === Number.NEGATIVE_INFINITY)) {
-        throw new Error(`heatmap: values[${r}][${c}] (${rows[r]}, ${cols[c]}) must be a finite number, NaN or null, got ${String(v)}`);
+        throw new Error(
+          `heatmap: values[${r}][${c}] (${rows[r]}, ${cols[c]}) must be a finite number, NaN or null, got ${String(v)}`,
+        );
       }
     });
   });
@@ -66,18 +74,23 @@ export function heatmap(options: HeatmapOptions): string {
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
     `<rect width="${width}" height="${height}" fill="#ffffff"/>`,
   ];
-  if (title) parts.push(`<text x="${px(width / 2)}" y="22" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`);
+  if (title)
+    parts.push(`<text x="${px(width / 2)}" y="22" text-anchor="middle" font-size="14">${escapeXml(title)}</text>`);
   cols.forEach((name, c) => {
     const X = px(left + (c + 0.5) * cellWidth);
     parts.push(`<text transform="translate(${X} ${px(top - 6)}) rotate(-40)" font-size="11">${escapeXml(name)}</text>`);
   });
   rows.forEach((name, r) => {
     const Y = top + r * cellHeight;
-    parts.push(`<text x="${px(left - 6)}" y="${px(Y + cellHeight / 2)}" text-anchor="end" dominant-baseline="middle">${escapeXml(name)}</text>`);
+    parts.push(
+      `<text x="${px(left - 6)}" y="${px(Y + cellHeight / 2)}" text-anchor="end" dominant-baseline="middle">${escapeXml(name)}</text>`,
+    );
     cols.forEach((_, c) => {
       const v = values[r][c];
       const missing = v === null || Number.isNaN(v);
-      const colour = missing ? { fill: MISSING_FILL, text: '#555555' } : blend(max > min ? (v - min) / (max - min) : 0.5);
+      const colour = missing
+        ? { fill: MISSING_FILL, text: '#555555' }
+        : blend(max > min ? (v - min) / (max - min) : 0.5);
       const X = left + c * cellWidth;
       parts.push(
         `<rect x="${px(X)}" y="${px(Y)}" width="${cellWidth}" height="${cellHeight}" fill="${colour.fill}" stroke="#ffffff"/>`,

@@ -34,7 +34,10 @@ function inversionHistogram(n: number): number[] {
     }
     rest.forEach((v, k) => permute([...prefix, v], [...rest.slice(0, k), ...rest.slice(k + 1)]));
   };
-  permute([], Array.from({ length: n }, (_, i) => i));
+  permute(
+    [],
+    Array.from({ length: n }, (_, i) => i),
+  );
   return counts;
 }
 

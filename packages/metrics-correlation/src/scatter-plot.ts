@@ -47,7 +47,10 @@ export function scatterPlot(options: ScatterPlotOptions): string {
   if (labels !== undefined && labels.length !== x.length) {
     throw new Error(`scatterPlot: labels must have one entry per point (${x.length}), got ${labels.length}`);
   }
-  for (const [name, value] of [['width', width], ['height', height]] as const) {
+  for (const [name, value] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!(value >= 160)) throw new Error(`scatterPlot: ${name} must be a number >= 160 pixels, got ${value}`);
   }
   const [x0, x1] = paddedRange(x);
@@ -97,7 +100,10 @@ export function scatterPlot(options: ScatterPlotOptions): string {
     parts.push(`<circle cx="${px(X)}" cy="${px(Y)}" r="4.5" fill="${escapeXml(pointColor)}"/>`);
     // Labels in the right half of the plot sit left of their point, so they never run off the canvas.
     const right = X > MARGIN.left + plotW / 2;
-    if (labels) parts.push(`<text x="${px(right ? X - 7 : X + 7)}" y="${px(Y - 6)}" font-size="10"${right ? ' text-anchor="end"' : ''}>${escapeXml(labels[i])}</text>`);
+    if (labels)
+      parts.push(
+        `<text x="${px(right ? X - 7 : X + 7)}" y="${px(Y - 6)}" font-size="10"${right ? ' text-anchor="end"' : ''}>${escapeXml(labels[i])}</text>`,
+      );
   }
   parts.push('</svg>');
   return parts.join('\n');

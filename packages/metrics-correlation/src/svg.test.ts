@@ -14,14 +14,21 @@ async function rasterise(svg: string): Promise<{ pixels: Buffer; width: number; 
 function countNear(pixels: Buffer, [r, g, b]: Rgb, tolerance = 12): number {
   let count = 0;
   for (let i = 0; i < pixels.length; i += 3) {
-    if (Math.abs(pixels[i] - r) <= tolerance && Math.abs(pixels[i + 1] - g) <= tolerance && Math.abs(pixels[i + 2] - b) <= tolerance) count++;
+    if (
+      Math.abs(pixels[i] - r) <= tolerance &&
+      Math.abs(pixels[i + 1] - g) <= tolerance &&
+      Math.abs(pixels[i + 2] - b) <= tolerance
+    )
+      count++;
   }
   return count;
 }
 
 describe('svg helpers', () => {
   it('escapes every XML-special character', () => {
-    expect(escapeXml(`<a href="x">Tom & Jerry's</a>`)).toBe('&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;');
+    expect(escapeXml(`<a href="x">Tom & Jerry's</a>`)).toBe(
+      '&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;',
+    );
   });
 
   it('chooses round ticks (1, 2 or 5 x 10^k) inside the range', () => {
@@ -45,7 +52,16 @@ describe('scatterPlot', () => {
   });
 
   it('rasterises (sharp) to a non-blank image with the points and the fit line in their colours', async () => {
-    const svg = scatterPlot({ x, y, labels, title: 'Pets', xLabel: 'ImageNet', yLabel: 'Pets', width: 400, height: 300 });
+    const svg = scatterPlot({
+      x,
+      y,
+      labels,
+      title: 'Pets',
+      xLabel: 'ImageNet',
+      yLabel: 'Pets',
+      width: 400,
+      height: 300,
+    });
     const { pixels, width, height } = await rasterise(svg);
     expect([width, height]).toEqual([400, 300]);
     const white = countNear(pixels, [255, 255, 255], 8);
@@ -56,9 +72,15 @@ describe('scatterPlot', () => {
   });
 
   it('rejects bad input naming the point', () => {
-    expect(() => scatterPlot({ x: [1, 2, Number.NaN], y: [1, 2, 3], labels: ['a', 'b', 'c'] })).toThrow('x[2] ("c") must be a finite number, got NaN');
-    expect(() => scatterPlot({ x: [1, 2, 3], y: [3, 1, 2], labels: ['a'] })).toThrow('labels must have one entry per point (3), got 1');
-    expect(() => scatterPlot({ x: [1, 2, 3], y: [3, 1, 2], width: 10 })).toThrow('width must be a number >= 160 pixels, got 10');
+    expect(() => scatterPlot({ x: [1, 2, Number.NaN], y: [1, 2, 3], labels: ['a', 'b', 'c'] })).toThrow(
+      'x[2] ("c") must be a finite number, got NaN',
+    );
+    expect(() => scatterPlot({ x: [1, 2, 3], y: [3, 1, 2], labels: ['a'] })).toThrow(
+      'labels must have one entry per point (3), got 1',
+    );
+    expect(() => scatterPlot({ x: [1, 2, 3], y: [3, 1, 2], width: 10 })).toThrow(
+      'width must be a number >= 160 pixels, got 10',
+    );
   });
 });
 
@@ -80,9 +102,25 @@ describe('heatmap', () => {
   });
 
   it('names the offending cell', () => {
-    expect(() => heatmap({ rows, cols, values: [[1, 2, 3], [1, 2]] })).toThrow('values[1] (simclr <v2>) must have 3 entries, got 2');
-    expect(() => heatmap({ rows, cols, values: [[1, 2, 3], [1, Number.POSITIVE_INFINITY, 2]] })).toThrow(
-      'values[1][1] (simclr <v2>, dtd) must be a finite number, NaN or null, got Infinity',
-    );
+    expect(() =>
+      heatmap({
+        rows,
+        cols,
+        values: [
+          [1, 2, 3],
+          [1, 2],
+        ],
+      }),
+    ).toThrow('values[1] (simclr <v2>) must have 3 entries, got 2');
+    expect(() =>
+      heatmap({
+        rows,
+        cols,
+        values: [
+          [1, 2, 3],
+          [1, Number.POSITIVE_INFINITY, 2],
+        ],
+      }),
+    ).toThrow('values[1][1] (simclr <v2>, dtd) must be a finite number, NaN or null, got Infinity');
   });
 });

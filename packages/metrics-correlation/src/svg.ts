@@ -22,7 +22,9 @@ export function niceTicks(min: number, max: number, count = 5): number[] {
   const magnitude = 10 ** Math.floor(Math.log10(rawStep));
   // The round step whose tick count is closest to the one asked for.
   const candidates = [1, 2, 5, 10].map((m) => m * magnitude);
-  const step = candidates.reduce((best, s) => (Math.abs((max - min) / s - count) < Math.abs((max - min) / best - count) ? s : best));
+  const step = candidates.reduce((best, s) =>
+    Math.abs((max - min) / s - count) < Math.abs((max - min) / best - count) ? s : best,
+  );
   const ticks: number[] = [];
   for (let v = Math.ceil(min / step) * step; v <= max + step * 1e-9; v += step) {
     // Multiply back from an integer count to avoid accumulating 0.1 + 0.2 style drift.

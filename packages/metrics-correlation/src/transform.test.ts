@@ -37,11 +37,15 @@ describe('transformMetric', () => {
     expect(() => transformMetric({ byol: 0.7, swav: 76.1 }, 'logit', { name: 'imagenet' })).toThrow(
       "imagenet of model 'swav' is 76.1, but 'logit' needs a value in (0, 1) (pass { percent: true } for percentages)",
     );
-    expect(() => transformMetric([50, 100], 'logit', { percent: true })).toThrow("values[1] is 100, but 'logit' needs a value in (0, 100)");
+    expect(() => transformMetric([50, 100], 'logit', { percent: true })).toThrow(
+      "values[1] is 100, but 'logit' needs a value in (0, 100)",
+    );
     expect(() => transformMetric([0.5, Number.NaN], 'none')).toThrow('values[1] must be a finite number, got NaN');
   });
 
   it('rejects an unknown transform', () => {
-    expect(() => transformMetric([0.5], 'log' as never)).toThrow(`transform must be one of 'logit', 'negate', 'none', got "log"`);
+    expect(() => transformMetric([0.5], 'log' as never)).toThrow(
+      `transform must be one of 'logit', 'negate', 'none', got "log"`,
+    );
   });
 });

@@ -44,7 +44,9 @@ function transformOne(value: unknown, transform: MetricTransform, percent: boole
 
 function checkTransform(transform: unknown): asserts transform is MetricTransform {
   if (!TRANSFORMS.includes(transform as MetricTransform)) {
-    throw new Error(`transformMetric: transform must be one of ${TRANSFORMS.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(transform)}`);
+    throw new Error(
+      `transformMetric: transform must be one of ${TRANSFORMS.map((t) => `'${t}'`).join(', ')}, got ${JSON.stringify(transform)}`,
+    );
   }
 }
 
@@ -52,7 +54,11 @@ function checkTransform(transform: unknown): asserts transform is MetricTransfor
  * Apply the paper's transform to a metric: an array (errors name the index) or
  * a record keyed by model (errors name the model). Returns the same shape.
  */
-export function transformMetric(values: readonly number[], transform: MetricTransform, options?: TransformOptions): number[];
+export function transformMetric(
+  values: readonly number[],
+  transform: MetricTransform,
+  options?: TransformOptions,
+): number[];
 export function transformMetric(
   values: Readonly<Record<string, number>>,
   transform: MetricTransform,
@@ -69,7 +75,9 @@ export function transformMetric(
     return values.map((v, i) => transformOne(v, transform, percent, `${name}[${i}]`));
   }
   if (values === null || typeof values !== 'object') {
-    throw new Error(`transformMetric: ${name} must be an array or a record of model -> value, got ${values === null ? 'null' : typeof values}`);
+    throw new Error(
+      `transformMetric: ${name} must be an array or a record of model -> value, got ${values === null ? 'null' : typeof values}`,
+    );
   }
   const out: Record<string, number> = {};
   for (const [model, v] of Object.entries(values)) {

@@ -29,7 +29,9 @@ function checkSample(fn: string, values: unknown, name: string, labels?: readonl
   }
   // A constant sample has zero variance: every correlation coefficient is 0/0.
   if (values.length > 0 && Array.prototype.every.call(values, (v: number) => v === values[0])) {
-    throw new Error(`${fn}: ${name} is constant (every value is ${values[0]}); its correlation with anything is undefined`);
+    throw new Error(
+      `${fn}: ${name} is constant (every value is ${values[0]}); its correlation with anything is undefined`,
+    );
   }
 }
 

@@ -15,7 +15,7 @@ const { variables } = createResNet18({ width: 64, classes: 1000 });
 const count = variables.reduce((sum, v) => sum + v.size, 0);
 const grads = Object.fromEntries(variables.map((v, i) => [v.name, tf.randomNormal(v.shape, 0, 1e-3, 'float32', i)]));
 
-async function measure(name, optimizer) {
+async function measure(_name, optimizer) {
   const seconds = await timeIt(
     async () => {
       optimizer.applyGradients(grads);
@@ -28,7 +28,12 @@ async function measure(name, optimizer) {
 }
 
 const baseline = await measure('momentum', tf.train.momentum(0.1, 0.9));
-report({ bench: 'optim/momentum-step', paramTensors: variables.length, parameters: count, msPerStep: +(baseline * 1e3).toFixed(1) });
+report({
+  bench: 'optim/momentum-step',
+  paramTensors: variables.length,
+  parameters: count,
+  msPerStep: +(baseline * 1e3).toFixed(1),
+});
 for (const trustRatio of ['byol', 'solo-learn']) {
   const seconds = await measure(trustRatio, new LARS({ learningRate: 0.1, trustRatio }));
   report({

@@ -30,7 +30,9 @@ interface LarsReference {
 }
 
 // Read at collection time so every run becomes its own test; empty without the reference folder.
-const REF: LarsReference | undefined = existsSync(REFERENCE_DIR) ? loadReference<LarsReference>('lars.json') : undefined;
+const REF: LarsReference | undefined = existsSync(REFERENCE_DIR)
+  ? loadReference<LarsReference>('lars.json')
+  : undefined;
 const RUNS = (REF?.runs ?? []).map((r) => r.name);
 
 /** Elementwise `|ours - ref| <= rtol |ref| + atol` (the README's tolerance form). */
@@ -84,7 +86,13 @@ describeWithReference('LARS matches the reference (lars.json)', () => {
         names.forEach((n, i) => {
           const now = variables[i].dataSync();
           expectAllClose(`step ${t} ${n} params`, now, expected.params[n], 1e-5, 1e-7);
-          expectAllClose(`step ${t} ${n} delta`, now.map((x, j) => x - old[i][j]), expected.delta[n], 1e-4, 3e-7);
+          expectAllClose(
+            `step ${t} ${n} delta`,
+            now.map((x, j) => x - old[i][j]),
+            expected.delta[n],
+            1e-4,
+            3e-7,
+          );
           const buffer = momentum.get(`${prefix}${n}/momentum`)!.dataSync();
           expectAllClose(`step ${t} ${n} momentum`, buffer, expected.momentum_buffer[n], 1e-4, 1e-9);
         });
@@ -111,7 +119,13 @@ describeWithReference('LARS matches the reference (lars.json)', () => {
         expect(Math.abs(q - expected.trust_ratio.weight), `step ${t} trust ratio ${q}`).toBeLessThanOrEqual(
           1e-4 * expected.trust_ratio.weight,
         );
-        expectAllClose(`step ${t} update direction`, direction.dataSync(), expected.update_direction.weight, 1e-4, 1e-9);
+        expectAllClose(
+          `step ${t} update direction`,
+          direction.dataSync(),
+          expected.update_direction.weight,
+          1e-4,
+          1e-9,
+        );
         tf.dispose([param, grad, direction, trustRatio]);
       });
     });

@@ -27,7 +27,11 @@ describe('LARS', () => {
     const [a, b] = [variable([1, -2, 3], [3]), variable([1, -2, 3], [3])];
     const lars = new LARS({ learningRate: 0.1, weightDecay: 0.5 });
     const momentum = tf.train.momentum(0.1, 0.9);
-    for (const g of [[0.5, 1, -1], [0.25, -0.5, 2], [1, 1, 1]]) {
+    for (const g of [
+      [0.5, 1, -1],
+      [0.25, -0.5, 2],
+      [1, 1, 1],
+    ]) {
       const [ga, gb] = [gradsFor([[a, g]]), gradsFor([[b, g]])];
       lars.applyGradients(ga);
       momentum.applyGradients(Object.entries(gb).map(([name, tensor]) => ({ name, tensor })));
@@ -73,7 +77,10 @@ describe('LARS', () => {
     const schedule = warmupCosineSchedule({ baseLr: 1, warmupSteps: 1, totalSteps: 5 });
     const first = new LARS({ learningRate: schedule });
     const step = (opt: LARS, scale: number) => {
-      const g = gradsFor([[w, [scale, 1, -1, 2]], [b, [scale, 2]]]);
+      const g = gradsFor([
+        [w, [scale, 1, -1, 2]],
+        [b, [scale, 2]],
+      ]);
       opt.applyGradients(g);
       tf.dispose(Object.values(g));
     };
@@ -110,17 +117,31 @@ describe('LARS', () => {
     expect(copy.getConfig()).toEqual(lars.getConfig());
     expect(copy.trustRatio).toBe('solo-learn');
     expect([copy.lr, copy.weightDecay, copy.momentum, copy.eta]).toEqual([0, 1e-4, 0.9, 1e-3]);
-    expect(() => new LARS({ learningRate: () => 1 }).getConfig()).toThrow('the learningRate function cannot be serialised');
+    expect(() => new LARS({ learningRate: () => 1 }).getConfig()).toThrow(
+      'the learningRate function cannot be serialised',
+    );
     expect(() => new LARS({ learningRate: 1, exclude: () => false }).getConfig()).toThrow('custom exclude predicate');
   });
 
   it('larsDirection keeps only its two outputs, for both variants and zero norms', () => {
-    const p = tf.tensor2d([[1, 2], [3, 4]]);
+    const p = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const zero = tf.zerosLike(p);
     const before = tf.memory().numTensors;
     for (const variant of ['byol', 'solo-learn'] as const) {
-      for (const [param, grad] of [[p, p], [zero, p], [p, zero]]) {
-        const { direction, trustRatio } = larsDirection(param, grad, { variant, weightDecay: 0.1, eta: 0.01, eps: 1e-8 });
+      for (const [param, grad] of [
+        [p, p],
+        [zero, p],
+        [p, zero],
+      ]) {
+        const { direction, trustRatio } = larsDirection(param, grad, {
+          variant,
+          weightDecay: 0.1,
+          eta: 0.01,
+          eps: 1e-8,
+        });
         expect(tf.memory().numTensors).toBe(before + 2);
         if (param === zero) expect(trustRatio.dataSync()[0]).toBe(1);
         tf.dispose([direction, trustRatio]);
@@ -132,14 +153,22 @@ describe('LARS', () => {
 
   it('names bad options and gradients', () => {
     expect(() => new LARS({ learningRate: -1 })).toThrow('LARS: learningRate must be a finite number >= 0, got -1');
-    expect(() => new LARS({ learningRate: 1, momentum: 1.5 })).toThrow('LARS: momentum must be a finite number in [0, 1], got 1.5');
+    expect(() => new LARS({ learningRate: 1, momentum: 1.5 })).toThrow(
+      'LARS: momentum must be a finite number in [0, 1], got 1.5',
+    );
     // @ts-expect-error: checking the runtime guard
-    expect(() => new LARS({ learningRate: 1, trustRatio: 'lamb' })).toThrow(`LARS: trustRatio must be 'byol' or 'solo-learn', got "lamb"`);
+    expect(() => new LARS({ learningRate: 1, trustRatio: 'lamb' })).toThrow(
+      `LARS: trustRatio must be 'byol' or 'solo-learn', got "lamb"`,
+    );
     const lars = new LARS({ learningRate: () => Number.NaN });
     const w = variable([1, 2], [2]);
     const bad = { [w.name]: tf.ones([3]) };
-    expect(() => lars.applyGradients({ 'no-such-variable': bad[w.name] })).toThrow('no tfjs variable is registered under the name(s) no-such-variable');
-    expect(() => new LARS({ learningRate: 1 }).applyGradients(bad)).toThrow(`gradient for ${w.name} has shape [3], the variable has [2]`);
+    expect(() => lars.applyGradients({ 'no-such-variable': bad[w.name] })).toThrow(
+      'no tfjs variable is registered under the name(s) no-such-variable',
+    );
+    expect(() => new LARS({ learningRate: 1 }).applyGradients(bad)).toThrow(
+      `gradient for ${w.name} has shape [3], the variable has [2]`,
+    );
     const good = { [w.name]: tf.ones([2]) };
     expect(() => lars.applyGradients(good)).toThrow('the learningRate function returned NaN at step 0');
     tf.dispose([...Object.values(bad), ...Object.values(good)]);

@@ -96,7 +96,9 @@ export class LARS extends tf.Optimizer {
     if (typeof this.learningRate === 'number') return this.learningRate;
     const lr = this.learningRate(step);
     if (typeof lr !== 'number' || !Number.isFinite(lr) || lr < 0) {
-      throw new Error(`LARS: the learningRate function returned ${String(lr)} at step ${step}; expected a finite number >= 0`);
+      throw new Error(
+        `LARS: the learningRate function returned ${String(lr)} at step ${step}; expected a finite number >= 0`,
+      );
     }
     return lr;
   }
@@ -166,7 +168,9 @@ export class LARS extends tf.Optimizer {
   /** Restore what {@link getWeights} returned (the tensors are copied). */
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
     if (!Array.isArray(weightValues) || weightValues.length === 0 || weightValues[0].name !== 'iter') {
-      throw new Error(`LARS.setWeights: expected the array from getWeights() starting with 'iter', got ${describeWeights(weightValues)}`);
+      throw new Error(
+        `LARS.setWeights: expected the array from getWeights() starting with 'iter', got ${describeWeights(weightValues)}`,
+      );
     }
     const momenta = await this.extractIterations(weightValues);
     const bad = momenta.filter((w) => !w.name.endsWith(MOMENTUM_SUFFIX)).map((w) => w.name);

@@ -19,7 +19,8 @@ const mse = () => tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, kernel), bia
 
 for (let step = 0; step < totalSteps; step++) {
   const loss = optimizer.minimize(mse, true, [kernel, bias])!;
-  if (step % 20 === 0 || step === totalSteps - 1) console.log('step', step, 'lr', optimizer.lr, 'loss', loss.dataSync()[0]);
+  if (step % 20 === 0 || step === totalSteps - 1)
+    console.log('step', step, 'lr', optimizer.lr, 'loss', loss.dataSync()[0]);
   loss.dispose();
 }
 

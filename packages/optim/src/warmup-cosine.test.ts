@@ -34,7 +34,9 @@ describe('warmupCosineSchedule', () => {
     expect(() => warmupCosineSchedule({ baseLr: 1, warmupSteps: 5, totalSteps: 5 })).toThrow(
       'warmupCosineSchedule: totalSteps must be an integer > 5, got 5',
     );
-    expect(() => warmupCosineSchedule({ baseLr: 1, warmupSteps: 1.5, totalSteps: 5 })).toThrow('warmupSteps must be an integer >= 0, got 1.5');
+    expect(() => warmupCosineSchedule({ baseLr: 1, warmupSteps: 1.5, totalSteps: 5 })).toThrow(
+      'warmupSteps must be an integer >= 0, got 1.5',
+    );
     expect(() => schedule(-1)).toThrow('warmupCosineSchedule: step must be a finite number >= 0, got -1');
   });
 });
@@ -47,6 +49,8 @@ describe('scaleLearningRate', () => {
 
   it('names bad arguments', () => {
     expect(() => scaleLearningRate(0.2, 0)).toThrow('scaleLearningRate: batchSize must be an integer >= 1, got 0');
-    expect(() => scaleLearningRate(Number.NaN, 8)).toThrow('scaleLearningRate: base must be a finite number >= 0, got NaN');
+    expect(() => scaleLearningRate(Number.NaN, 8)).toThrow(
+      'scaleLearningRate: base must be a finite number >= 0, got NaN',
+    );
   });
 });

@@ -28,7 +28,11 @@ const FN = 'warmupCosineSchedule';
 export function warmupCosineSchedule(options: WarmupCosineOptions): WarmupCosineSchedule {
   const baseLr = checkNumber(FN, 'baseLr', options?.baseLr, { min: 0 });
   const warmupSteps = checkNumber(FN, 'warmupSteps', options.warmupSteps, { min: 0, integer: true });
-  const totalSteps = checkNumber(FN, 'totalSteps', options.totalSteps, { min: warmupSteps, minExclusive: true, integer: true });
+  const totalSteps = checkNumber(FN, 'totalSteps', options.totalSteps, {
+    min: warmupSteps,
+    minExclusive: true,
+    integer: true,
+  });
   const finalLr = checkNumber(FN, 'finalLr', options.finalLr ?? 0, { min: 0 });
   const decaySteps = totalSteps - warmupSteps;
   const schedule = (step: number): number => {

@@ -13,4 +13,9 @@ export interface ResNet18Fixture {
 }
 export function createResNet18(options?: ResNet18Options): ResNet18Fixture;
 export function resnet18ForwardFlops(options?: ResNet18Options & { size?: number }): number;
-export function trainingStep(net: ResNet18Fixture, optimizer: tf.Optimizer, images: tf.Tensor4D, labels: tf.Tensor2D): number;
+export function trainingStep(
+  net: ResNet18Fixture,
+  optimizer: tf.Optimizer,
+  images: tf.Tensor4D,
+  labels: tf.Tensor2D,
+): number;

@@ -9,7 +9,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { batchNormTraining } from '@selfsup/runtime';
 
-const PAD1 = [[0, 0], [1, 1], [1, 1], [0, 0]];
+const PAD1 = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
 
 /** ResNet-18 (CIFAR stem) with `width` channels in the first stage (64 in the paper). */
 export function createResNet18({ width = 64, inChannels = 3, classes = 10, seed = 0 } = {}) {
@@ -35,15 +40,19 @@ export function createResNet18({ width = 64, inChannels = 3, classes = 10, seed 
       const stride = stage > 0 && i === 0 ? 2 : 1;
       blocks.push({
         stride,
-        w1: conv(3, cin, cout), bn1: bn(cout),
-        w2: conv(3, cout, cout), bn2: bn(cout),
+        w1: conv(3, cin, cout),
+        bn1: bn(cout),
+        w2: conv(3, cout, cout),
+        bn2: bn(cout),
         down: stride !== 1 || cin !== cout ? { w: conv(1, cin, cout), bn: bn(cout) } : undefined,
       });
       cin = cout;
     }
   }
   const fc = {
-    w: param([cin, classes], (s) => tf.randomUniform(s, -1 / Math.sqrt(cin), 1 / Math.sqrt(cin), 'float32', nextSeed++)),
+    w: param([cin, classes], (s) =>
+      tf.randomUniform(s, -1 / Math.sqrt(cin), 1 / Math.sqrt(cin), 'float32', nextSeed++),
+    ),
     b: param([classes], tf.zeros),
   };
 
@@ -94,11 +103,7 @@ export function resnet18ForwardFlops({ width = 64, inChannels = 3, classes = 10,
  * `images` [N,H,W,C] and one-hot `labels` [N, classes]; returns the loss.
  */
 export function trainingStep(net, optimizer, images, labels) {
-  const cost = optimizer.minimize(
-    () => tf.losses.softmaxCrossEntropy(labels, net.apply(images)),
-    true,
-    net.variables,
-  );
+  const cost = optimizer.minimize(() => tf.losses.softmaxCrossEntropy(labels, net.apply(images)), true, net.variables);
   const loss = cost.dataSync()[0];
   cost.dispose();
   return loss;

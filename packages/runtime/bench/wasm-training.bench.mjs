@@ -35,7 +35,12 @@ const skipCpu = process.argv.includes('--skip-cpu');
 const threadedChild = process.argv.includes('--threaded');
 const cpuBatchArg = process.argv.indexOf('--cpu-batch');
 const CPU_BATCH = cpuBatchArg > 0 ? Number(process.argv[cpuBatchArg + 1]) : BATCH;
-const PAD1 = [[0, 0], [1, 1], [1, 1], [0, 0]];
+const PAD1 = [
+  [0, 0],
+  [1, 1],
+  [1, 1],
+  [0, 0],
+];
 const threadCount = () => tf.backend().wasm?.tfjs.getThreadsCount() ?? 1;
 
 // [layer, input NHWC, kernel, inC, outC, stride, pad]: the conv layers of ResNet-18 (CIFAR stem).
@@ -59,7 +64,13 @@ async function benchConvKernels() {
       xnnpackForward: () => tf.fused.conv2d({ x, filter: w, strides: stride, pad }),
       inputGrad: () => tf.conv2dTranspose(dy, w, xShape, stride, pad),
       filterGrad: () =>
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: stride, pad, dataFormat: 'NHWC', filterShape: [k, k, cin, cout] }),
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: stride, pad, dataFormat: 'NHWC', filterShape: [k, k, cin, cout] },
+          ),
     };
     let forward;
     for (const [kernel, fn] of Object.entries(kernels)) {

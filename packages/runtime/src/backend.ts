@@ -53,6 +53,7 @@ async function registerGradients(): Promise<void> {
   }
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: an optional package loaded by name has no static type
 async function tryImport(pkg: string): Promise<{ ok: true; mod: any } | { ok: false; error: string }> {
   try {
     return { ok: true, mod: await import(/* @vite-ignore */ pkg) };
@@ -78,7 +79,13 @@ async function startNative(): Promise<BackendInfo | string> {
     await activate('tensorflow');
     // libtensorflow's intra-op pool uses every core.
     const { availableParallelism } = await import('node:os');
-    return { name: 'tensorflow', native: true, threads: availableParallelism(), package: pkg, reason: `${pkg} is installed` };
+    return {
+      name: 'tensorflow',
+      native: true,
+      threads: availableParallelism(),
+      package: pkg,
+      reason: `${pkg} is installed`,
+    };
   }
   return failures.join('; ');
 }
@@ -116,9 +123,14 @@ const INSTALL_HINT: Record<Exclude<BackendPreference, 'auto'>, string> = {
  * then `wasm`, then the pure-JS `cpu`, and says in `reason` why it picked one.
  * Naming a backend that cannot load is an error, never a silent fallback.
  */
-export async function initBackend(preference: BackendPreference = 'auto', options: InitBackendOptions = {}): Promise<BackendInfo> {
+export async function initBackend(
+  preference: BackendPreference = 'auto',
+  options: InitBackendOptions = {},
+): Promise<BackendInfo> {
   if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(preference)) {
-    throw new Error(`initBackend: preference must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${JSON.stringify(preference)}`);
+    throw new Error(
+      `initBackend: preference must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${JSON.stringify(preference)}`,
+    );
   }
   const { wasmThreads = 1 } = options;
   if (!Number.isInteger(wasmThreads) || wasmThreads < 1) {
@@ -132,7 +144,9 @@ export async function initBackend(preference: BackendPreference = 'auto', option
     const start = { tensorflow: startNative, wasm: () => startWasm(wasmThreads), cpu: startCpu }[preference];
     const res = await start();
     if (typeof res === 'string') {
-      throw new Error(`initBackend('${preference}'): the backend cannot be loaded (${res}); ${INSTALL_HINT[preference]}`);
+      throw new Error(
+        `initBackend('${preference}'): the backend cannot be loaded (${res}); ${INSTALL_HINT[preference]}`,
+      );
     }
     info = { ...res, reason: res.reason || `requested explicitly` };
   }

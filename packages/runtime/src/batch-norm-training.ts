@@ -27,15 +27,23 @@ export interface BatchNormTrainingOptions {
  * variance of `x` over every axis but the last (channels: NHWC or `[N, C]`),
  * as torch's BatchNorm in training mode; differentiable in x, weight and bias.
  */
-export function batchNormTraining<T extends tf.Tensor>(x: T, weight: tf.Tensor1D, bias: tf.Tensor1D, options: BatchNormTrainingOptions = {}): T {
+export function batchNormTraining<T extends tf.Tensor>(
+  x: T,
+  weight: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  options: BatchNormTrainingOptions = {},
+): T {
   const { eps = 1e-5, onStatistics } = options;
   const channels = x.shape[x.rank - 1];
   if (x.rank < 2 || weight.size !== channels || bias.size !== channels) {
-    throw new Error(`batchNormTraining: x must have channels last and weight, bias one value per channel; got x [${x.shape}], weight [${weight.shape}], bias [${bias.shape}]`);
+    throw new Error(
+      `batchNormTraining: x must have channels last and weight, bias one value per channel; got x [${x.shape}], weight [${weight.shape}], bias [${bias.shape}]`,
+    );
   }
   const axes = x.shape.slice(0, -1).map((_, i) => i);
   const count = x.size / channels;
-  if (count < 2) throw new Error(`batchNormTraining: needs more than one value per channel, got x of shape [${x.shape}]`);
+  if (count < 2)
+    throw new Error(`batchNormTraining: needs more than one value per channel, got x of shape [${x.shape}]`);
 
   const normalise = tf.customGrad((input, w, b, save) => {
     const [xIn, wIn, bIn] = [input, w, b] as [T, tf.Tensor1D, tf.Tensor1D];
@@ -61,12 +69,17 @@ export function batchNormTraining<T extends tf.Tensor>(x: T, weight: tf.Tensor1D
  */
 export function scaleShift(x: tf.Tensor, scale: tf.Tensor1D, shift?: tf.Tensor1D): tf.Tensor {
   const channels = scale.size;
-  const x4 = x.rank === 4 ? (x as tf.Tensor4D) : tf.reshape(x, [1, 1, -1, channels]) as tf.Tensor4D;
+  const x4 = x.rank === 4 ? (x as tf.Tensor4D) : (tf.reshape(x, [1, 1, -1, channels]) as tf.Tensor4D);
   const filter = tf.reshape(scale, [1, 1, channels, 1]) as tf.Tensor4D;
   return tf.reshape(tf.fused.depthwiseConv2d({ x: x4, filter, strides: 1, pad: 'valid', bias: shift }), x.shape);
 }
 
-function gradients(dy: tf.Tensor, [x, mean, invStd, weight]: tf.Tensor1D[], axes: number[], count: number): tf.Tensor[] {
+function gradients(
+  dy: tf.Tensor,
+  [x, mean, invStd, weight]: tf.Tensor1D[],
+  axes: number[],
+  count: number,
+): tf.Tensor[] {
   const xHat = scaleShift(x, invStd, tf.neg(tf.mul(mean, invStd)) as tf.Tensor1D);
   const dBias = tf.sum(dy, axes) as tf.Tensor1D;
   const dWeight = tf.sum(tf.mul(dy, xHat), axes) as tf.Tensor1D;

@@ -26,7 +26,8 @@ export async function readSafetensorsHeader(path: string): Promise<ParsedHeader>
   });
   try {
     const { size } = await fh.stat();
-    if (size < 8) throw new Error(`safetensors ${path}: file has ${size} bytes, too short for the 8-byte header length`);
+    if (size < 8)
+      throw new Error(`safetensors ${path}: file has ${size} bytes, too short for the 8-byte header length`);
     const lenBuf = Buffer.alloc(8);
     await fh.read(lenBuf, 0, 8, 0);
     const headerLength = lenBuf.readBigUInt64LE(0);
@@ -94,13 +95,21 @@ export async function writeSafetensors(
   const list = tensors instanceof Map ? [...tensors.entries()] : Object.entries(tensors);
   if (metadata) {
     for (const [k, v] of Object.entries(metadata)) {
-      if (typeof v !== 'string') throw new Error(`writeSafetensors ${path}: metadata '${k}' must be a string, got ${typeof v}`);
+      if (typeof v !== 'string')
+        throw new Error(`writeSafetensors ${path}: metadata '${k}' must be a string, got ${typeof v}`);
     }
   }
   const shapes = list.map(([name, t]): [string, { dtype: RawTensor['dtype']; shape: number[]; byteLength: number }] => {
-    if (isRaw(t)) return [name, { dtype: t.dtype, shape: t.shape, byteLength: withName(path, name, () => tensorBytes(t)).byteLength }];
+    if (isRaw(t))
+      return [
+        name,
+        { dtype: t.dtype, shape: t.shape, byteLength: withName(path, name, () => tensorBytes(t)).byteLength },
+      ];
     const dtype = ({ float32: 'F32', int32: 'I32', bool: 'BOOL' } as const)[t.dtype as 'float32'];
-    if (!dtype) throw new Error(`writeSafetensors ${path}: tensor '${name}' has dtype ${t.dtype}; float32, int32 and bool are supported`);
+    if (!dtype)
+      throw new Error(
+        `writeSafetensors ${path}: tensor '${name}' has dtype ${t.dtype}; float32, int32 and bool are supported`,
+      );
     return [name, { dtype, shape: [...t.shape], byteLength: t.size * DTYPE_BYTES[dtype] }];
   });
   await atomicWriteStream(path, async (fh) => {

@@ -112,7 +112,9 @@ describe('safetensors', () => {
     await expect(readSafetensors(badDtype)).rejects.toThrow(/tensor 'w': unknown dtype "Q4"/);
 
     const badShape = handWritten({ w: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, new Uint8Array(8));
-    await expect(readSafetensors(badShape)).rejects.toThrow(/tensor 'w': 8 data bytes for dtype F32 and shape \[3\], expected 12/);
+    await expect(readSafetensors(badShape)).rejects.toThrow(
+      /tensor 'w': 8 data bytes for dtype F32 and shape \[3\], expected 12/,
+    );
 
     const junk = join(dir, 'junk.safetensors');
     writeFileSync(junk, Buffer.concat([Buffer.from([5, 0, 0, 0, 0, 0, 0, 0]), Buffer.from('{oops')]));

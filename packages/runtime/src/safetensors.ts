@@ -8,7 +8,16 @@
 export type SafetensorsDtype = 'F32' | 'F16' | 'BF16' | 'F64' | 'I64' | 'I32' | 'I16' | 'I8' | 'U8' | 'BOOL';
 
 export const DTYPE_BYTES: Record<SafetensorsDtype, number> = {
-  F64: 8, F32: 4, F16: 2, BF16: 2, I64: 8, I32: 4, I16: 2, I8: 1, U8: 1, BOOL: 1,
+  F64: 8,
+  F32: 4,
+  F16: 2,
+  BF16: 2,
+  I64: 8,
+  I32: 4,
+  I16: 2,
+  I8: 1,
+  U8: 1,
+  BOOL: 1,
 };
 
 /** A tensor as stored: dtype, shape and decoded values. */
@@ -38,7 +47,12 @@ export interface ParsedHeader {
 const MAX_HEADER_BYTES = 100 * 1024 * 1024;
 
 /** Validate and parse the JSON header. `file` only names the source in errors. */
-export function parseHeader(headerLength: bigint, headerBytes: Uint8Array, fileSize: number, file: string): ParsedHeader {
+export function parseHeader(
+  headerLength: bigint,
+  headerBytes: Uint8Array,
+  fileSize: number,
+  file: string,
+): ParsedHeader {
   if (headerLength > BigInt(MAX_HEADER_BYTES) || Number(headerLength) + 8 > fileSize) {
     throw new Error(
       `safetensors ${file}: header length ${headerLength} does not fit in a file of ${fileSize} bytes (truncated or not a safetensors file)`,
@@ -72,7 +86,9 @@ function checkEntry(name: string, value: unknown, dataSize: number, file: string
   const where = `safetensors ${file}: tensor '${name}'`;
   if (!e || typeof e !== 'object') throw new Error(`${where}: header entry is not an object`);
   if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) {
-    throw new Error(`${where}: unknown dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(DTYPE_BYTES).join(', ')})`);
+    throw new Error(
+      `${where}: unknown dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(DTYPE_BYTES).join(', ')})`,
+    );
   }
   if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
     throw new Error(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(e.shape)}`);
@@ -83,10 +99,14 @@ function checkEntry(name: string, value: unknown, dataSize: number, file: string
   }
   const expected = e.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[e.dtype as SafetensorsDtype];
   if (off[1] - off[0] !== expected) {
-    throw new Error(`${where}: ${off[1] - off[0]} data bytes for dtype ${e.dtype} and shape [${e.shape}], expected ${expected}`);
+    throw new Error(
+      `${where}: ${off[1] - off[0]} data bytes for dtype ${e.dtype} and shape [${e.shape}], expected ${expected}`,
+    );
   }
   if (off[1] > dataSize) {
-    throw new Error(`${where}: data ends at byte ${off[1]} but the file has only ${dataSize} data bytes (truncated file)`);
+    throw new Error(
+      `${where}: data ends at byte ${off[1]} but the file has only ${dataSize} data bytes (truncated file)`,
+    );
   }
   return { dtype: e.dtype as SafetensorsDtype, shape: e.shape, data_offsets: [off[0], off[1]] };
 }

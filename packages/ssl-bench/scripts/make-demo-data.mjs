@@ -22,7 +22,10 @@ const PER_CLASS = {
 };
 
 function pick(files, n, seed) {
-  return createRng(seed).shuffle([...files].sort()).slice(0, n).sort();
+  return createRng(seed)
+    .shuffle([...files].sort())
+    .slice(0, n)
+    .sort();
 }
 
 async function imageFolder(name, transform) {
@@ -45,7 +48,9 @@ function idxSubset(split) {
   const labels = gunzipSync(readFileSync(join(data, 'fashion-mnist', `${prefix}-labels-idx1-ubyte.gz`)));
   const byClass = Array.from({ length: 10 }, () => []);
   for (let i = 0; i < labels.length - 8; i++) byClass[labels[8 + i]].push(i);
-  const chosen = byClass.flatMap((idx, c) => pick(idx, PER_CLASS['fashion-mnist'][split], 7 * c + (split === 'test')).map(Number));
+  const chosen = byClass.flatMap((idx, c) =>
+    pick(idx, PER_CLASS['fashion-mnist'][split], 7 * c + (split === 'test')).map(Number),
+  );
   chosen.sort((a, b) => a - b);
   const img = Buffer.alloc(16 + chosen.length * 784);
   images.copy(img, 0, 0, 16);
@@ -65,7 +70,9 @@ function idxSubset(split) {
 rmSync(out, { recursive: true, force: true });
 await imageFolder('cifar10');
 await imageFolder('mnist');
-await imageFolder('dtd10', (src, dest) => sharp(src).resize(64, 64, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(dest));
+await imageFolder('dtd10', (src, dest) =>
+  sharp(src).resize(64, 64, { fit: 'cover' }).jpeg({ quality: 90 }).toFile(dest),
+);
 idxSubset('train');
 idxSubset('test');
 console.log(`wrote ${out}`);

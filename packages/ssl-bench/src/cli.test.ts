@@ -17,7 +17,13 @@ function capture() {
 
 describe('ssl-bench CLI', () => {
   it('prints help for every command with exit code 0', async () => {
-    for (const argv of [['--help'], ['run', '--help'], ['report', '--help'], ['correlate', '--help'], ['demo', '--help']]) {
+    for (const argv of [
+      ['--help'],
+      ['run', '--help'],
+      ['report', '--help'],
+      ['correlate', '--help'],
+      ['demo', '--help'],
+    ]) {
       expect(await main(argv)).toBe(0);
     }
   });
@@ -61,15 +67,29 @@ describe('ssl-bench CLI', () => {
 function writeSmallConfig(dir: string): string {
   const config = join(dir, 'bench.json');
   writeFileSync(
-      config,
-      JSON.stringify({
-        backend: 'wasm',
-        encoders: ['a', 'b', 'c'].map((name, i) => ({ name, from: 'random', backbone: { arch: 'convnet', width: 0.25 + 0.25 * i } })),
-        datasets: [{ name: 'mnist', format: 'imagefolder', train: join(DEMO_DATA_DIR, 'mnist/train'), test: join(DEMO_DATA_DIR, 'mnist/test') }],
-        protocols: [{ kind: 'knn', k: 5 }, { kind: 'fewshot', ways: 3, shots: [1, 2, 3], queries: 3, episodes: 30 }],
-        reference: { dataset: 'mnist', protocol: 'knn' },
-      }),
-    );
+    config,
+    JSON.stringify({
+      backend: 'wasm',
+      encoders: ['a', 'b', 'c'].map((name, i) => ({
+        name,
+        from: 'random',
+        backbone: { arch: 'convnet', width: 0.25 + 0.25 * i },
+      })),
+      datasets: [
+        {
+          name: 'mnist',
+          format: 'imagefolder',
+          train: join(DEMO_DATA_DIR, 'mnist/train'),
+          test: join(DEMO_DATA_DIR, 'mnist/test'),
+        },
+      ],
+      protocols: [
+        { kind: 'knn', k: 5 },
+        { kind: 'fewshot', ways: 3, shots: [1, 2, 3], queries: 3, episodes: 30 },
+      ],
+      reference: { dataset: 'mnist', protocol: 'knn' },
+    }),
+  );
   return config;
 }
 
@@ -77,7 +97,11 @@ function storedRows(storePath: string): { encoder: string; protocol: string; fin
   try {
     const db = new Database(storePath, { readonly: true, fileMustExist: true });
     try {
-      return db.prepare('SELECT encoder, protocol, finishedAt FROM cells ORDER BY finishedAt').all() as { encoder: string; protocol: string; finishedAt: string }[];
+      return db.prepare('SELECT encoder, protocol, finishedAt FROM cells ORDER BY finishedAt').all() as {
+        encoder: string;
+        protocol: string;
+        finishedAt: string;
+      }[];
     } finally {
       db.close();
     }
@@ -89,7 +113,21 @@ function storedRows(storePath: string): { encoder: string; protocol: string; fin
 describe('ssl-bench run --concurrency', () => {
   it('splits the encoders over processes that share one store, then reports', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-conc-'));
-    const res = spawnSync(process.execPath, [BIN, 'run', writeSmallConfig(dir), '--out', join(dir, 'run'), '--report', join(dir, 'report'), '--concurrency', '2'], { encoding: 'utf8' });
+    const res = spawnSync(
+      process.execPath,
+      [
+        BIN,
+        'run',
+        writeSmallConfig(dir),
+        '--out',
+        join(dir, 'run'),
+        '--report',
+        join(dir, 'report'),
+        '--concurrency',
+        '2',
+      ],
+      { encoding: 'utf8' },
+    );
     expect(res.status).toBe(0);
     expect(res.stderr).toMatch(/running 2 processes/);
     expect(res.stderr).toMatch(/0 cells computed, 12 reused/);

@@ -89,9 +89,17 @@ const RUN_FLAGS: Flags = {
   shard: { type: 'string' },
 };
 
-function parse(argv: string[], options: Flags): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+function parse(
+  argv: string[],
+  options: Flags,
+): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options: { ...options, help: { type: 'boolean', short: 'h' } }, allowPositionals: true, strict: true });
+    const { values, positionals } = parseArgs({
+      args: argv,
+      options: { ...options, help: { type: 'boolean', short: 'h' } },
+      allowPositionals: true,
+      strict: true,
+    });
     return { values: values as Record<string, string | boolean | undefined>, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
@@ -114,24 +122,45 @@ function positiveInteger(flag: string, value: unknown, fallback: number): number
 }
 
 /** Run `n` shard processes of the same command (each a share of the encoders) and wait for all. */
-async function runShards(command: string[], out: string, n: number, threads: number, log: (l: string) => void): Promise<number> {
+async function runShards(
+  command: string[],
+  out: string,
+  n: number,
+  threads: number,
+  log: (l: string) => void,
+): Promise<number> {
   log(`running ${n} processes, each on a share of the encoders`);
   const codes = await Promise.all(
-    Array.from({ length: n }, (_, i) =>
-      new Promise<number>((done) => {
-        const child = spawn(process.execPath, [BIN, ...command, '--out', out, '--no-report', '--shard', `${i}/${n}`, '--threads', String(threads)], { stdio: ['ignore', 'inherit', 'inherit'] });
-        child.on('exit', (code, signal) => done(code ?? (signal ? 130 : 1)));
-      }),
+    Array.from(
+      { length: n },
+      (_, i) =>
+        new Promise<number>((done) => {
+          const child = spawn(
+            process.execPath,
+            [BIN, ...command, '--out', out, '--no-report', '--shard', `${i}/${n}`, '--threads', String(threads)],
+            { stdio: ['ignore', 'inherit', 'inherit'] },
+          );
+          child.on('exit', (code, signal) => done(code ?? (signal ? 130 : 1)));
+        }),
     ),
   );
   return codes.find((c) => c !== 0) ?? 0;
 }
 
-async function runConfig(config: BenchConfig, values: Record<string, unknown>, log: (l: string) => void, command: string[]): Promise<number> {
+async function runConfig(
+  config: BenchConfig,
+  values: Record<string, unknown>,
+  log: (l: string) => void,
+  command: string[],
+): Promise<number> {
   const out = resolve(String(values.out ?? 'ssl-bench-run'));
   const concurrency = positiveInteger('concurrency', values.concurrency, 1);
   // Processes × threads = cores: more only makes them wait for each other.
-  const threads = positiveInteger('threads', values.threads, Math.max(1, Math.floor(availableParallelism() / concurrency)));
+  const threads = positiveInteger(
+    'threads',
+    values.threads,
+    Math.max(1, Math.floor(availableParallelism() / concurrency)),
+  );
   const shard = parseShard(values.shard);
   if (concurrency > 1 && !shard) {
     const code = await runShards(command, out, concurrency, threads, log);
@@ -166,7 +195,8 @@ async function runConfig(config: BenchConfig, values: Record<string, unknown>, l
 async function report(argv: string[], log: (l: string) => void): Promise<number> {
   const { values, positionals } = parse(argv, { out: { type: 'string' }, title: { type: 'string' } });
   if (values.help) return help('report');
-  if (positionals.length !== 1) throw new UsageError('report takes one results store (results.sqlite or its run folder)');
+  if (positionals.length !== 1)
+    throw new UsageError('report takes one results store (results.sqlite or its run folder)');
   let path = resolve(positionals[0]);
   if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'results.sqlite');
   if (!existsSync(path)) throw new UsageError(`no results store at ${path}`);
@@ -174,7 +204,12 @@ async function report(argv: string[], log: (l: string) => void): Promise<number>
   try {
     const reference = store.getMeta<ReferenceSource>('reference');
     if (!reference) throw new UsageError(`${path} has no reference metadata (was it written by ssl-bench run?)`);
-    const written = await writeReport({ cells: store.all(), reference, outDir: resolve(String(values.out ?? 'ssl-bench-report')), title: values.title as string | undefined });
+    const written = await writeReport({
+      cells: store.all(),
+      reference,
+      outDir: resolve(String(values.out ?? 'ssl-bench-report')),
+      title: values.title as string | undefined,
+    });
     log(`report: ${written.index}`);
     return 0;
   } finally {
@@ -183,23 +218,41 @@ async function report(argv: string[], log: (l: string) => void): Promise<number>
 }
 
 function correlate(argv: string[], out: (l: string) => void): number {
-  const { values, positionals } = parse(argv, { reference: { type: 'string' }, transform: { type: 'string' }, percent: { type: 'boolean' } });
+  const { values, positionals } = parse(argv, {
+    reference: { type: 'string' },
+    transform: { type: 'string' },
+    percent: { type: 'boolean' },
+  });
   if (values.help) return help('correlate');
   if (positionals.length !== 1) throw new UsageError('correlate takes one CSV file');
   if (!existsSync(positionals[0])) throw new UsageError(`no such file: ${positionals[0]}`);
   const transform = (values.transform ?? 'logit') as MetricTransform;
-  if (!['logit', 'negate', 'none'].includes(transform)) throw new UsageError(`--transform must be logit, negate or none, got '${transform}'`);
-  let table;
+  if (!['logit', 'negate', 'none'].includes(transform))
+    throw new UsageError(`--transform must be logit, negate or none, got '${transform}'`);
+  let table: ReturnType<typeof parseCsvTable>;
   try {
     table = parseCsvTable(readFileSync(positionals[0], 'utf8'));
   } catch (err) {
     throw new UsageError(`${positionals[0]}: ${(err as Error).message}`);
   }
   const refColumn = (values.reference as string | undefined) ?? table.columns[0];
-  if (!table.columns.includes(refColumn)) throw new UsageError(`--reference '${refColumn}' is not a column (${table.columns.join(', ')})`);
+  if (!table.columns.includes(refColumn))
+    throw new UsageError(`--reference '${refColumn}' is not a column (${table.columns.join(', ')})`);
   const tasks = Object.fromEntries(table.columns.filter((c) => c !== refColumn).map((c) => [c, table.values[c]]));
-  const rows = correlateWithReference({ reference: table.values[refColumn], tasks, transform, percent: Boolean(values.percent), aggregate: 'mean' });
-  out(correlationMarkdown([{ protocol: 'table', transform, rows }], { dataset: refColumn, protocol: 'column', explicit: {} }));
+  const rows = correlateWithReference({
+    reference: table.values[refColumn],
+    tasks,
+    transform,
+    percent: Boolean(values.percent),
+    aggregate: 'mean',
+  });
+  out(
+    correlationMarkdown([{ protocol: 'table', transform, rows }], {
+      dataset: refColumn,
+      protocol: 'column',
+      explicit: {},
+    }),
+  );
   return 0;
 }
 
@@ -209,7 +262,10 @@ function help(command: string): number {
 }
 
 /** `ssl-bench <command>`; resolves to the exit code. */
-export async function main(argv: string[], log: (l: string) => void = (l) => process.stderr.write(`${l}\n`)): Promise<number> {
+export async function main(
+  argv: string[],
+  log: (l: string) => void = (l) => process.stderr.write(`${l}\n`),
+): Promise<number> {
   const [command, ...rest] = argv;
   try {
     switch (command) {

@@ -36,7 +36,10 @@ describe('validateConfig', () => {
         { name: 'a', from: 'byol', backbone: { arch: 'vgg' }, pretrain: { dataset: 'nope', epochs: 0, batchSize: 64 } },
         { name: 'a', from: 'teleport' },
       ],
-      protocols: [{ kind: 'knn', k: 0 }, { kind: 'linear', extra: 1 }],
+      protocols: [
+        { kind: 'knn', k: 0 },
+        { kind: 'linear', extra: 1 },
+      ],
       reference: { dataset: 'mnist', protocol: 'fewshot' },
     };
     expect(problems(bad)).toEqual([
@@ -66,8 +69,15 @@ describe('loadConfig', () => {
 
   it('reads YAML and JSON, resolving paths against the file', () => {
     const yaml = join(dir, 'bench.yaml');
-    writeFileSync(yaml, 'seed: 3\nencoders:\n  - { name: r, from: random, backbone: { arch: resnet18, width: 0.5 } }\ndatasets:\n  - { name: m, format: imagefolder, train: a, test: b }\nprotocols:\n  - kind: knn\nreference: { dataset: m, protocol: knn }\n');
-    expect(loadConfig(yaml)).toMatchObject({ seed: 3, baseDir: dir, encoders: [{ backbone: { arch: 'resnet18', width: 0.5 } }] });
+    writeFileSync(
+      yaml,
+      'seed: 3\nencoders:\n  - { name: r, from: random, backbone: { arch: resnet18, width: 0.5 } }\ndatasets:\n  - { name: m, format: imagefolder, train: a, test: b }\nprotocols:\n  - kind: knn\nreference: { dataset: m, protocol: knn }\n',
+    );
+    expect(loadConfig(yaml)).toMatchObject({
+      seed: 3,
+      baseDir: dir,
+      encoders: [{ backbone: { arch: 'resnet18', width: 0.5 } }],
+    });
     const json = join(dir, 'bench.json');
     writeFileSync(json, JSON.stringify(minimal));
     expect(loadConfig(json).datasets[0].name).toBe('mnist');

@@ -1,7 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import type { BackboneSpec, BenchConfig, DatasetSpec, EncoderSpec, PretrainSpec, ProtocolSpec, SplitSource } from './config-schema';
+import type {
+  BackboneSpec,
+  BenchConfig,
+  DatasetSpec,
+  EncoderSpec,
+  PretrainSpec,
+  ProtocolSpec,
+  SplitSource,
+} from './config-schema';
 
 /** A config that does not validate; `problems` lists every one, each starting with its path in the file. */
 export class ConfigError extends Error {
@@ -43,8 +51,16 @@ class Checker {
     return options.includes(v as T) ? (v as T) : this.fail(path, `one of ${options.join(' | ')}`, v);
   }
 
-  number(v: unknown, path: string, { min = -Infinity, integer = false, exclusiveMin = false } = {}): number | undefined {
-    const ok = typeof v === 'number' && Number.isFinite(v) && (exclusiveMin ? v > min : v >= min) && (!integer || Number.isInteger(v));
+  number(
+    v: unknown,
+    path: string,
+    { min = -Infinity, integer = false, exclusiveMin = false } = {},
+  ): number | undefined {
+    const ok =
+      typeof v === 'number' &&
+      Number.isFinite(v) &&
+      (exclusiveMin ? v > min : v >= min) &&
+      (!integer || Number.isInteger(v));
     return ok ? v : this.fail(path, `${integer ? 'an integer' : 'a number'} ${exclusiveMin ? '>' : '>='} ${min}`, v);
   }
 
@@ -52,7 +68,11 @@ class Checker {
     return o[key] === undefined ? undefined : check(o[key], `${path}.${key}`);
   }
 
-  numbers(v: unknown, path: string, opts: { min?: number; integer?: boolean; exclusiveMin?: boolean }): number[] | undefined {
+  numbers(
+    v: unknown,
+    path: string,
+    opts: { min?: number; integer?: boolean; exclusiveMin?: boolean },
+  ): number[] | undefined {
     const list = this.array(v, path);
     return list?.every((x, i) => this.number(x, `${path}[${i}]`, opts) !== undefined) ? (list as number[]) : undefined;
   }
@@ -82,7 +102,8 @@ function pretrain(c: Checker, v: unknown, path: string, datasets: Set<string>): 
   if (!o) return undefined;
   c.unknownKeys(o, path, ['dataset', 'epochs', 'batchSize', 'lr', 'limit']);
   const dataset = c.string(o.dataset, `${path}.dataset`);
-  if (dataset && !datasets.has(dataset)) c.fail(`${path}.dataset`, `a dataset name (${[...datasets].join(', ')})`, dataset);
+  if (dataset && !datasets.has(dataset))
+    c.fail(`${path}.dataset`, `a dataset name (${[...datasets].join(', ')})`, dataset);
   const epochs = c.number(o.epochs, `${path}.epochs`, positive);
   const batchSize = c.number(o.batchSize, `${path}.batchSize`, { min: 2, integer: true });
   const lr = c.optional(o, 'lr', path, (x, p) => c.number(x, p, positive));
@@ -112,7 +133,12 @@ function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): E
   return spec as unknown as EncoderSpec;
 }
 
-function splitSource(c: Checker, v: unknown, path: string, format: DatasetSpec['format'] | undefined): SplitSource | undefined {
+function splitSource(
+  c: Checker,
+  v: unknown,
+  path: string,
+  format: DatasetSpec['format'] | undefined,
+): SplitSource | undefined {
   if (format === 'idx') {
     const o = c.object(v, path);
     if (!o) return undefined;
@@ -198,7 +224,8 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   c.unknownKeys(o, '(root)', ['seed', 'imageSize', 'backend', 'encoders', 'datasets', 'protocols', 'reference']);
   const seed = o.seed === undefined ? 0 : c.number(o.seed, 'seed', { min: 0, integer: true });
   const imageSize = o.imageSize === undefined ? 32 : c.number(o.imageSize, 'imageSize', { min: 8, integer: true });
-  const backend = o.backend === undefined ? 'auto' : c.oneOf(o.backend, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const);
+  const backend =
+    o.backend === undefined ? 'auto' : c.oneOf(o.backend, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const);
   const rawDatasets = c.array(o.datasets, 'datasets') ?? [];
   const datasets = rawDatasets.map((d, i) => dataset(c, d, `datasets[${i}]`));
   // Names come from the raw entries, so one broken dataset does not cascade into "unknown dataset" errors.
@@ -219,7 +246,8 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
     const rd = c.string(ref.dataset, 'reference.dataset');
     if (rd && !names.has(rd)) c.fail('reference.dataset', `a dataset name (${[...names].join(', ')})`, rd);
     const rp = c.oneOf(ref.protocol, 'reference.protocol', ['linear', 'knn'] as const);
-    if (rp && !kinds.includes(rp)) c.fail('reference.protocol', `a protocol listed in protocols (${kinds.join(', ')})`, rp);
+    if (rp && !kinds.includes(rp))
+      c.fail('reference.protocol', `a protocol listed in protocols (${kinds.join(', ')})`, rp);
     if (rd && rp) reference = { dataset: rd, protocol: rp };
   }
   if (c.problems.length) throw new ConfigError(file, c.problems);
@@ -240,7 +268,9 @@ export function parseConfigText(text: string, file: string): unknown {
   try {
     return extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError(file, [`cannot parse ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`]);
+    throw new ConfigError(file, [
+      `cannot parse ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
+    ]);
   }
 }
 

@@ -36,11 +36,13 @@ export function parseCsvTable(text: string): CsvTable {
   const values: CsvTable['values'] = Object.fromEntries(columns.map((c) => [c, {}]));
   lines.slice(1).forEach((line, r) => {
     const [model, ...cells] = splitLine(line);
-    if (cells.length !== columns.length) throw new Error(`row ${r + 2} has ${cells.length + 1} cells, the header ${columns.length + 1}`);
+    if (cells.length !== columns.length)
+      throw new Error(`row ${r + 2} has ${cells.length + 1} cells, the header ${columns.length + 1}`);
     cells.forEach((cell, c) => {
       if (cell === '') return;
       const v = Number(cell);
-      if (!Number.isFinite(v)) throw new Error(`row ${r + 2} (${model}), column '${columns[c]}': '${cell}' is not a number`);
+      if (!Number.isFinite(v))
+        throw new Error(`row ${r + 2} (${model}), column '${columns[c]}': '${cell}' is not a number`);
       values[columns[c]][model] = v;
     });
   });

@@ -12,7 +12,12 @@ export interface BenchDataset {
 
 type SplitName = 'train' | 'val' | 'test';
 
-async function loadSplit(spec: DatasetSpec, which: SplitName, source: SplitSource, config: BenchConfig): Promise<ImageDataset> {
+async function loadSplit(
+  spec: DatasetSpec,
+  which: SplitName,
+  source: SplitSource,
+  config: BenchConfig,
+): Promise<ImageDataset> {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(config.baseDir, p));
   const where = `dataset '${spec.name}' ${which}`;
   try {
@@ -22,7 +27,10 @@ async function loadSplit(spec: DatasetSpec, which: SplitName, source: SplitSourc
         return await loadIdx(at(images), at(labels));
       }
       case 'cifar':
-        return await loadCifar(at(source as string), { variant: 'cifar10', split: which === 'test' ? 'test' : 'train' });
+        return await loadCifar(at(source as string), {
+          variant: 'cifar10',
+          split: which === 'test' ? 'test' : 'train',
+        });
       case 'imagefolder':
         return await loadImageFolder(at(source as string), { size: spec.size ?? config.imageSize, channels: 3 });
     }

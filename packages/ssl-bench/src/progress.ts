@@ -10,7 +10,10 @@ export interface BenchProgress {
 }
 
 /** Cells done / total with an ETA, as a bar redrawn in place on a terminal or as plain lines in logs. */
-export function createBenchProgress(total: number, stream: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean } = process.stderr): BenchProgress {
+export function createBenchProgress(
+  total: number,
+  stream: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean } = process.stderr,
+): BenchProgress {
   const tty = Boolean(stream.isTTY);
   const began = Date.now();
   let finished = 0;

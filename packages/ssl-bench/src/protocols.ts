@@ -34,7 +34,11 @@ export const FEWSHOT_DEFAULTS = { ways: 5, shots: [5, 20], queries: 15, episodes
 export function protocolVariants(spec: ProtocolSpec): ProtocolVariant[] {
   if (spec.kind !== 'fewshot') return [{ id: spec.kind, spec }];
   const ways = spec.ways ?? FEWSHOT_DEFAULTS.ways;
-  return (spec.shots ?? FEWSHOT_DEFAULTS.shots).map((shots) => ({ id: `fewshot-${ways}way-${shots}shot`, spec, shots }));
+  return (spec.shots ?? FEWSHOT_DEFAULTS.shots).map((shots) => ({
+    id: `fewshot-${ways}way-${shots}shot`,
+    spec,
+    shots,
+  }));
 }
 
 function linear(spec: LinearProtocol, data: SplitFeatures, seed: number): ProtocolOutcome {
@@ -46,7 +50,10 @@ function linear(spec: LinearProtocol, data: SplitFeatures, seed: number): Protoc
 function knn(spec: KnnProtocol, data: SplitFeatures): ProtocolOutcome {
   // kNN has nothing to tune: the validation split joins the neighbours.
   const train = data.val
-    ? { features: concatRows(data.train.features, data.val.features, 'knn'), labels: Int32Array.from([...data.train.labels, ...data.val.labels]) }
+    ? {
+        features: concatRows(data.train.features, data.val.features, 'knn'),
+        labels: Int32Array.from([...data.train.labels, ...data.val.labels]),
+      }
     : data.train;
   const k = Math.min(spec.k ?? 200, train.features.n);
   const { predictions } = knnClassify({
@@ -66,7 +73,12 @@ function fewshot(spec: FewShotProtocol, shots: number, data: SplitFeatures, seed
   const episodes = spec.episodes ?? FEWSHOT_DEFAULTS.episodes;
   // Episodes are drawn from the test split, whose classes the encoder never saw labelled.
   const res = fewShot({ features: data.test.features, labels: data.test.labels, ways, shots, queries, episodes, seed });
-  return { metric: 'top1', value: res.accuracy, ci95: res.ci95, details: { ways, shots, queries, episodes, std: res.std } };
+  return {
+    metric: 'top1',
+    value: res.accuracy,
+    ci95: res.ci95,
+    details: { ways, shots, queries, episodes, std: res.std },
+  };
 }
 
 /** Run a frozen-feature protocol (linear, kNN, few-shot) on one encoder × dataset. */

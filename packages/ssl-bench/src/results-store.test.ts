@@ -42,6 +42,8 @@ describe('ResultsStore', () => {
   it('fails clearly when the folder cannot exist', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-store-'));
     writeFileSync(join(dir, 'file'), 'not a folder');
-    expect(() => ResultsStore.open(join(dir, 'file', 'results.sqlite'))).toThrow(/results store .*file\/results.sqlite: cannot open: EEXIST/);
+    expect(() => ResultsStore.open(join(dir, 'file', 'results.sqlite'))).toThrow(
+      /results store .*file\/results.sqlite: cannot open: EEXIST/,
+    );
   });
 });

@@ -25,10 +25,26 @@ export function smallConfig() {
         { name: 'resnet-tiny', from: 'random', backbone: { arch: 'resnet18', stem: 'cifar', width: 0.125 } },
       ],
       datasets: [
-        { name: 'mnist', format: 'imagefolder', train: 'mnist/train', test: 'mnist/test', perClass: { train: 12, test: 8 } },
-        { name: 'dtd10', format: 'imagefolder', train: 'dtd10/train', test: 'dtd10/test', perClass: { train: 8, test: 8 } },
+        {
+          name: 'mnist',
+          format: 'imagefolder',
+          train: 'mnist/train',
+          test: 'mnist/test',
+          perClass: { train: 12, test: 8 },
+        },
+        {
+          name: 'dtd10',
+          format: 'imagefolder',
+          train: 'dtd10/train',
+          test: 'dtd10/test',
+          perClass: { train: 8, test: 8 },
+        },
       ],
-      protocols: [{ kind: 'linear', cGrid: [10, 0.1] }, { kind: 'knn', k: 5 }, { kind: 'fewshot', ways: 3, shots: [2], queries: 3, episodes: 20 }],
+      protocols: [
+        { kind: 'linear', cGrid: [10, 0.1] },
+        { kind: 'knn', k: 5 },
+        { kind: 'fewshot', ways: 3, shots: [2], queries: 3, episodes: 20 },
+      ],
       reference: { dataset: 'mnist', protocol: 'linear' },
     },
     'small config',
@@ -47,15 +63,39 @@ describe('runBenchmark on real data', () => {
     const data = await loadBenchDataset(config.datasets[1], config);
     const encoder = createBackbone({ arch: 'resnet18', stem: 'cifar', widthMultiplier: 0.125, seed: config.seed });
     const transform = evalTransform({ resize: 32, crop: 32 });
-    const [train, test] = [await extractFeatures(encoder, data.train, { transform }), await extractFeatures(encoder, data.test, { transform })];
+    const [train, test] = [
+      await extractFeatures(encoder, data.train, { transform }),
+      await extractFeatures(encoder, data.test, { transform }),
+    ];
     encoder.dispose();
-    const stored = (protocol: string) => summary.cells.find((c) => c.encoder === 'resnet-tiny' && c.dataset === 'dtd10' && c.protocol === protocol)!;
-    const probe = linearProbe({ train: { features: train, labels: data.train.labels }, test: { features: test, labels: data.test.labels }, cGrid: [10, 0.1], seed: 1 });
+    const stored = (protocol: string) =>
+      summary.cells.find((c) => c.encoder === 'resnet-tiny' && c.dataset === 'dtd10' && c.protocol === protocol)!;
+    const probe = linearProbe({
+      train: { features: train, labels: data.train.labels },
+      test: { features: test, labels: data.test.labels },
+      cGrid: [10, 0.1],
+      seed: 1,
+    });
     expect(stored('linear').value).toBe(probe.testScore);
     expect(stored('linear').details.C).toBe(probe.C);
-    const knn = knnClassify({ trainFeatures: train, trainLabels: data.train.labels, testFeatures: test, k: 5, temperature: 0.1, numClasses: 10 });
+    const knn = knnClassify({
+      trainFeatures: train,
+      trainLabels: data.train.labels,
+      testFeatures: test,
+      k: 5,
+      temperature: 0.1,
+      numClasses: 10,
+    });
     expect(stored('knn').value).toBe(top1(knn.predictions, data.test.labels));
-    const fs = fewShot({ features: test, labels: data.test.labels, ways: 3, shots: 2, queries: 3, episodes: 20, seed: 1 });
+    const fs = fewShot({
+      features: test,
+      labels: data.test.labels,
+      ways: 3,
+      shots: 2,
+      queries: 3,
+      episodes: 20,
+      seed: 1,
+    });
     expect(stored('fewshot-3way-2shot')).toMatchObject({ value: fs.accuracy, ci95: fs.ci95 });
 
     // A second run reuses every cell.

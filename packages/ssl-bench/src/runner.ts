@@ -8,7 +8,14 @@ import type { BenchConfig, EncoderSpec, FineTuneProtocol } from './config-schema
 import { buildEncoder } from './encoders';
 import { loadBenchDataset, type BenchDataset } from './load-datasets';
 import { createBenchProgress, type BenchProgress } from './progress';
-import { protocolVariants, runFeatureProtocol, type FeatureSplit, type ProtocolOutcome, type ProtocolVariant, type SplitFeatures } from './protocols';
+import {
+  protocolVariants,
+  runFeatureProtocol,
+  type FeatureSplit,
+  type ProtocolOutcome,
+  type ProtocolVariant,
+  type SplitFeatures,
+} from './protocols';
 import type { ReferenceSource } from './report/correlation';
 import { ResultsStore, type CellResult } from './results-store';
 import { specHash } from './spec-hash';
@@ -66,14 +73,29 @@ function planCells(config: BenchConfig): Cell[] {
   );
 }
 
-async function featuresOf(encoder: Encoder, ds: ImageDataset, config: BenchConfig, cacheDir: string): Promise<FeatureSplit> {
+async function featuresOf(
+  encoder: Encoder,
+  ds: ImageDataset,
+  config: BenchConfig,
+  cacheDir: string,
+): Promise<FeatureSplit> {
   const size = config.imageSize;
   const transform = evalTransform({ resize: size, crop: size });
-  const features = await extractFeatures(encoder, ds, { transform, transformId: `evalTransform(resize=${size},crop=${size})`, batchSize: 128, cacheDir });
+  const features = await extractFeatures(encoder, ds, {
+    transform,
+    transformId: `evalTransform(resize=${size},crop=${size})`,
+    batchSize: 128,
+    cacheDir,
+  });
   return { features, labels: ds.labels };
 }
 
-async function fineTuneCell(encoder: Encoder, spec: FineTuneProtocol, data: BenchDataset, config: BenchConfig): Promise<ProtocolOutcome> {
+async function fineTuneCell(
+  encoder: Encoder,
+  spec: FineTuneProtocol,
+  data: BenchDataset,
+  config: BenchConfig,
+): Promise<ProtocolOutcome> {
   const res = await fineTune({
     encoder,
     train: data.train,

@@ -78,7 +78,9 @@ export class VariableModule implements Module {
   }
 
   clone(): VariableModule {
-    return VariableModule.fromValues(Object.fromEntries([...this.vars].map(([name, variable]) => [name, tf.clone(variable)])));
+    return VariableModule.fromValues(
+      Object.fromEntries([...this.vars].map(([name, variable]) => [name, tf.clone(variable)])),
+    );
   }
 
   dispose(): void {

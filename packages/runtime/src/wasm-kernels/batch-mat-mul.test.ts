@@ -11,10 +11,13 @@ describe('BatchMatMul with transposed operands on wasm', () => {
     [[5, 7], [3, 5], true, true],
     [[4, 6, 5], [4, 3, 6], true, true],
     [[2, 6, 5], [1, 6, 3], true, false],
-  ] as Array<[number[], number[], boolean, boolean]>)('a %j, b %j, transposeA %s, transposeB %s: equals the cpu backend', async (aShape, bShape, ta, tb) => {
-    const result = await onCpuAndWasm(() => tf.matMul(seeded(aShape, 1), seeded(bShape, 2), ta, tb));
-    expectSameOnBothBackends(result);
-  });
+  ] as Array<[number[], number[], boolean, boolean]>)(
+    'a %j, b %j, transposeA %s, transposeB %s: equals the cpu backend',
+    async (aShape, bShape, ta, tb) => {
+      const result = await onCpuAndWasm(() => tf.matMul(seeded(aShape, 1), seeded(bShape, 2), ta, tb));
+      expectSameOnBothBackends(result);
+    },
+  );
 
   it('gives a dense layer finite-difference-exact gradients', async () => {
     await initBackend('wasm');

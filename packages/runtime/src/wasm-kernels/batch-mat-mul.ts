@@ -14,8 +14,16 @@ function swapLastTwo(backend: WasmBackend, x: TensorInfo): TensorInfo {
   return transpose(backend, x, perm);
 }
 
-function batchMatMul(args: { inputs: { a: TensorInfo; b: TensorInfo }; backend: WasmBackend; attrs: BatchMatMulAttrs }): TensorInfo {
-  const { inputs: { a, b }, backend, attrs } = args;
+function batchMatMul(args: {
+  inputs: { a: TensorInfo; b: TensorInfo };
+  backend: WasmBackend;
+  attrs: BatchMatMulAttrs;
+}): TensorInfo {
+  const {
+    inputs: { a, b },
+    backend,
+    attrs,
+  } = args;
   if (!attrs.transposeA && !attrs.transposeB) return runWasm(backend, 'BatchMatMul', { a, b }, attrs);
   const a2 = attrs.transposeA ? swapLastTwo(backend, a) : a;
   const b2 = attrs.transposeB ? swapLastTwo(backend, b) : b;

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { convKernelsOn, type ConvKernels } from './conv-kernels';
 
-
 /**
  * The kernels run on the tfjs backend's own memory, so they must write their
  * outputs and nothing else (no stack, no data of their own): run each on a memory
@@ -9,14 +8,21 @@ import { convKernelsOn, type ConvKernels } from './conv-kernels';
  * output is as it was.
  */
 describe('the conv kernels module', () => {
-  const run = (outputStart: number, outputBytes: number, setUp: (heap: Float32Array) => void, call: (wasm: ConvKernels) => void) => {
+  const run = (
+    outputStart: number,
+    outputBytes: number,
+    setUp: (heap: Float32Array) => void,
+    call: (wasm: ConvKernels) => void,
+  ) => {
     const memory = new WebAssembly.Memory({ initial: 4 });
     const heap = new Float32Array(memory.buffer);
     new Uint8Array(memory.buffer).fill(0x5a);
     setUp(heap);
     const before = new Uint8Array(memory.buffer).slice();
     call(convKernelsOn(memory));
-    const stray = new Uint8Array(memory.buffer).findIndex((b, i) => b !== before[i] && (i < outputStart || i >= outputStart + outputBytes));
+    const stray = new Uint8Array(memory.buffer).findIndex(
+      (b, i) => b !== before[i] && (i < outputStart || i >= outputStart + outputBytes),
+    );
     return { stray, heap };
   };
 
@@ -42,7 +48,11 @@ describe('the conv kernels module', () => {
     const input = run(
       16384,
       16 * 9 * 4 * 4,
-      (h) => h.set(Float32Array.from({ length: 100 }, (_, i) => i), 1024),
+      (h) =>
+        h.set(
+          Float32Array.from({ length: 100 }, (_, i) => i),
+          1024,
+        ),
       (wasm) => wasm.winograd_input(4096, 1, 5, 5, 4, 1, 1, 3, 3, 16384, 0, 1),
     );
     expect(input.stray).toBe(-1);

@@ -27,7 +27,13 @@ export interface ConvKernels {
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */
-export type SplitKernel = 'winograd_input' | 'winograd_products' | 'winograd_output' | 'winograd_output_gradient' | 'winograd_filter_products' | 'conv_filter_gradient';
+export type SplitKernel =
+  | 'winograd_input'
+  | 'winograd_products'
+  | 'winograd_output'
+  | 'winograd_output_gradient'
+  | 'winograd_filter_products'
+  | 'conv_filter_gradient';
 
 interface Instance {
   module: WebAssembly.Module;
@@ -65,7 +71,8 @@ export const convKernelsOn = (memory: WebAssembly.Memory): ConvKernels => instan
 
 function backendMemory(backend: WasmBackend): WebAssembly.Memory {
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;
-  if (memory === undefined) throw new Error("@selfsup/runtime: cannot find the wasm backend's memory for its convolution kernels");
+  if (memory === undefined)
+    throw new Error("@selfsup/runtime: cannot find the wasm backend's memory for its convolution kernels");
   return memory;
 }
 
@@ -106,7 +113,14 @@ export async function startConvKernelWorkers(backend: WasmBackend, threads: numb
   instance.control = new Int32Array(new SharedArrayBuffer(4 * (threads - 1)));
   instance.errors = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES * (threads - 1)));
   instance.workers = Array.from({ length: threads - 1 }, (_, index) => {
-    const workerData = { module: instance.module, memory, control: instance.control, errors: instance.errors, errorBytes: ERROR_BYTES, index };
+    const workerData = {
+      module: instance.module,
+      memory,
+      control: instance.control,
+      errors: instance.errors,
+      errorBytes: ERROR_BYTES,
+      index,
+    };
     const worker = new Worker(WORKER_MAIN, { eval: true, workerData });
     worker.unref(); // idle workers do not keep Node alive
     return worker;
@@ -118,7 +132,14 @@ export async function startConvKernelWorkers(backend: WasmBackend, threads: numb
  * workers in contiguous parts (multiples of `align`) when `work` (multiply-adds,
  * roughly) is worth it; returns when every part is done.
  */
-export function runSplit(backend: WasmBackend, name: SplitKernel, args: number[], total: number, work: number, align = 1): void {
+export function runSplit(
+  backend: WasmBackend,
+  name: SplitKernel,
+  args: number[],
+  total: number,
+  work: number,
+  align = 1,
+): void {
   const { kernels, workers, control, errors } = instanceOn(backendMemory(backend));
   const units = Math.ceil(total / align);
   const parts = work < MIN_SPLIT_WORK ? 1 : Math.min(1 + workers.length, units);
@@ -134,11 +155,15 @@ export function runSplit(backend: WasmBackend, name: SplitKernel, args: number[]
     // part can arrive late (after this thread already read that part's state and moved on).
     while (Atomics.load(control, part - 1) === 0) {
       if (Atomics.wait(control, part - 1, 0, Math.max(0, deadline - Date.now())) === 'timed-out') {
-        throw new Error(`@selfsup/runtime: conv-kernels worker ${part - 1} did not answer ${name} within ${WORKER_TIMEOUT_MS} ms`);
+        throw new Error(
+          `@selfsup/runtime: conv-kernels worker ${part - 1} did not answer ${name} within ${WORKER_TIMEOUT_MS} ms`,
+        );
       }
     }
     if (Atomics.load(control, part - 1) !== 1) {
-      const text = new TextDecoder().decode(errors.slice((part - 1) * ERROR_BYTES, part * ERROR_BYTES)).replace(/\0+$/, '');
+      const text = new TextDecoder()
+        .decode(errors.slice((part - 1) * ERROR_BYTES, part * ERROR_BYTES))
+        .replace(/\0+$/, '');
       throw new Error(`@selfsup/runtime: conv-kernels worker ${part - 1} failed in ${name}: ${text}`);
     }
   }

@@ -27,9 +27,23 @@ function directFilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInf
   const [, oh, ow, outC] = dy.shape;
   const dW = backend.makeOutput([g.filterHeight, g.filterWidth, inC, outC], 'float32');
   const args = [
-    addressOf(backend, x), n, h, w, inC,
-    addressOf(backend, dy), oh, ow, outC,
-    g.filterHeight, g.filterWidth, g.strides[0], g.strides[1], g.dilations[0], g.dilations[1], g.padTop, g.padLeft,
+    addressOf(backend, x),
+    n,
+    h,
+    w,
+    inC,
+    addressOf(backend, dy),
+    oh,
+    ow,
+    outC,
+    g.filterHeight,
+    g.filterWidth,
+    g.strides[0],
+    g.strides[1],
+    g.dilations[0],
+    g.dilations[1],
+    g.padTop,
+    g.padLeft,
     addressOf(backend, dW),
   ];
   // Split by input channel (in fours): each dW value is one thread's sum over every pixel, in order.
@@ -64,7 +78,9 @@ function patchFilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo
       }
     }
     const dyRows = viewOf(backend, dy, firstImage * oh * ow * co, [pixels, co]);
-    partials.push(runWasm(backend, 'BatchMatMul', { a: patchesT, b: dyRows }, { transposeA: false, transposeB: false }));
+    partials.push(
+      runWasm(backend, 'BatchMatMul', { a: patchesT, b: dyRows }, { transposeA: false, transposeB: false }),
+    );
     releaseView(backend, dyRows);
     release(backend, [patchesT]);
   }
@@ -84,11 +100,27 @@ function filterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: 
   return patchFilterGradient(backend, x, dy, g);
 }
 
-function conv2DBackpropFilter(args: { inputs: { x: TensorInfo; dy: TensorInfo }; backend: WasmBackend; attrs: Conv2DBackpropFilterAttrs }): TensorInfo {
-  const { inputs: { x, dy }, backend, attrs } = args;
+function conv2DBackpropFilter(args: {
+  inputs: { x: TensorInfo; dy: TensorInfo };
+  backend: WasmBackend;
+  attrs: Conv2DBackpropFilterAttrs;
+}): TensorInfo {
+  const {
+    inputs: { x, dy },
+    backend,
+    attrs,
+  } = args;
   assertChannelsLast('Conv2DBackpropFilter', attrs.dataFormat);
   const filterShape = attrs.filterShape as [number, number, number, number];
-  const g = convGeometry(x.shape as [number, number, number, number], filterShape, attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
+  const g = convGeometry(
+    x.shape as [number, number, number, number],
+    filterShape,
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+  );
   return filterGradient(backend, x, dy, g);
 }
 

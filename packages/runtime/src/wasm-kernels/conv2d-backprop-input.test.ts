@@ -4,14 +4,17 @@ import { initBackend } from '../backend';
 import { CONV_CASES, expectSameOnBothBackends, finiteDifferenceError, onCpuAndWasm, seeded } from './test-helpers';
 
 describe('Conv2DBackpropInput on wasm', () => {
-  it.each(CONV_CASES)('x %j, kernel %i, outC %i, stride %i, pad %j: equals the cpu backend', async (xShape, k, outC, stride, pad) => {
-    const result = await onCpuAndWasm(() => {
-      const w = seeded([k, k, xShape[3], outC], 2) as tf.Tensor4D;
-      const dyShape = tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, w, stride, pad).shape;
-      return tf.conv2dTranspose(seeded(dyShape, 3) as tf.Tensor4D, w, xShape, stride, pad);
-    });
-    expectSameOnBothBackends(result);
-  });
+  it.each(CONV_CASES)(
+    'x %j, kernel %i, outC %i, stride %i, pad %j: equals the cpu backend',
+    async (xShape, k, outC, stride, pad) => {
+      const result = await onCpuAndWasm(() => {
+        const w = seeded([k, k, xShape[3], outC], 2) as tf.Tensor4D;
+        const dyShape = tf.conv2d(tf.zeros(xShape) as tf.Tensor4D, w, stride, pad).shape;
+        return tf.conv2dTranspose(seeded(dyShape, 3) as tf.Tensor4D, w, xShape, stride, pad);
+      });
+      expectSameOnBothBackends(result);
+    },
+  );
 
   it('matches finite differences of the forward convolution', async () => {
     await initBackend('wasm');

@@ -24,11 +24,27 @@ function phaseFilter(w: Float32Array, shape: number[], rows: AxisPhase, cols: Ax
   return out;
 }
 
-function conv2DBackpropInput(args: { inputs: { dy: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Conv2DBackpropInputAttrs }): TensorInfo {
-  const { inputs: { dy, filter }, backend, attrs } = args;
+function conv2DBackpropInput(args: {
+  inputs: { dy: TensorInfo; filter: TensorInfo };
+  backend: WasmBackend;
+  attrs: Conv2DBackpropInputAttrs;
+}): TensorInfo {
+  const {
+    inputs: { dy, filter },
+    backend,
+    attrs,
+  } = args;
   assertChannelsLast('Conv2DBackpropInput', attrs.dataFormat);
   const dxShape = attrs.inputShape as [number, number, number, number];
-  const g = convGeometry(dxShape, filter.shape as [number, number, number, number], attrs.strides, 1, attrs.pad, attrs.dimRoundingMode, false);
+  const g = convGeometry(
+    dxShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+  );
   return inputGradientByPhases(backend, dy, dxShape, g, (dyPart, rows, cols) => {
     const w = phaseFilter(heapF32(backend, filter), filter.shape, rows, cols);
     const phaseW = fromValues(backend, [rows.taps.length, cols.taps.length, filter.shape[3], filter.shape[2]], w);

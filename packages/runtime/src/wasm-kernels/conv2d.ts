@@ -11,12 +11,30 @@ import { winogradApplies, winogradConv } from './winograd';
 
 export function conv2d(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs): TensorInfo {
   assertChannelsLast('Conv2D', attrs.dataFormat);
-  const g = convGeometry(x.shape as [number, number, number, number], filter.shape as [number, number, number, number], attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, false);
-  return winogradApplies(g, filter.shape[2], filter.shape[3]) ? winogradConv(backend, x, filter, g) : runWasm(backend, 'Conv2D', { x, filter }, attrs);
+  const g = convGeometry(
+    x.shape as [number, number, number, number],
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    false,
+  );
+  return winogradApplies(g, filter.shape[2], filter.shape[3])
+    ? winogradConv(backend, x, filter, g)
+    : runWasm(backend, 'Conv2D', { x, filter }, attrs);
 }
 
-function conv2DKernel(args: { inputs: { x: TensorInfo; filter: TensorInfo }; backend: WasmBackend; attrs: Conv2DAttrs }): TensorInfo {
-  const { inputs: { x, filter }, backend, attrs } = args;
+function conv2DKernel(args: {
+  inputs: { x: TensorInfo; filter: TensorInfo };
+  backend: WasmBackend;
+  attrs: Conv2DAttrs;
+}): TensorInfo {
+  const {
+    inputs: { x, filter },
+    backend,
+    attrs,
+  } = args;
   return conv2d(backend, x, filter, attrs);
 }
 

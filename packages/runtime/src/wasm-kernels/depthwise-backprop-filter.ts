@@ -15,30 +15,61 @@ function depthwiseBackpropFilter(args: {
   backend: WasmBackend;
   attrs: DepthwiseConv2dNativeBackpropFilterAttrs;
 }): TensorInfo {
-  const { inputs: { x, dy }, backend, attrs } = args;
+  const {
+    inputs: { x, dy },
+    backend,
+    attrs,
+  } = args;
   const [kh, kw, c, m] = attrs.filterShape;
-  const g = convGeometry(x.shape as [number, number, number, number], attrs.filterShape, attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
+  const g = convGeometry(
+    x.shape as [number, number, number, number],
+    attrs.filterShape,
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
   const [sh, sw] = g.strides;
   const [dh, dw] = g.dilations;
   const pixels = g.batch * g.outHeight * g.outWidth;
   // Pad after only as far as the last window reaches (trailing rows it never reads stay unpadded).
   const afterH = Math.max(0, (g.outHeight - 1) * sh + (kh - 1) * dh + 1 - g.inHeight - g.padTop);
   const afterW = Math.max(0, (g.outWidth - 1) * sw + (kw - 1) * dw + 1 - g.inWidth - g.padLeft);
-  const padded = runWasm(backend, 'PadV2', { x }, {
-    paddings: [[0, 0], [g.padTop, afterH], [g.padLeft, afterW], [0, 0]],
-    constantValue: 0,
-  });
+  const padded = runWasm(
+    backend,
+    'PadV2',
+    { x },
+    {
+      paddings: [
+        [0, 0],
+        [g.padTop, afterH],
+        [g.padLeft, afterW],
+        [0, 0],
+      ],
+      constantValue: 0,
+    },
+  );
   const ones = fromValues(backend, [1, pixels], new Float32Array(pixels).fill(1));
   const dyFlat = reshape(backend, dy, [pixels, c * m]);
   const taps: TensorInfo[] = [];
   for (let i = 0; i < kh; i++) {
     for (let j = 0; j < kw; j++) {
-      const window = runWasm(backend, 'StridedSlice', { x: padded }, {
-        begin: [0, i * dh, j * dw, 0],
-        end: [g.batch, i * dh + (g.outHeight - 1) * sh + 1, j * dw + (g.outWidth - 1) * sw + 1, c],
-        strides: [1, sh, sw, 1],
-        beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0,
-      });
+      const window = runWasm(
+        backend,
+        'StridedSlice',
+        { x: padded },
+        {
+          begin: [0, i * dh, j * dw, 0],
+          end: [g.batch, i * dh + (g.outHeight - 1) * sh + 1, j * dw + (g.outWidth - 1) * sw + 1, c],
+          strides: [1, sh, sw, 1],
+          beginMask: 0,
+          endMask: 0,
+          ellipsisMask: 0,
+          newAxisMask: 0,
+          shrinkAxisMask: 0,
+        },
+      );
       // Each input channel meets its m outputs: broadcast the window over m.
       const windowFlat = reshape(backend, window, m === 1 ? [pixels, c] : [pixels, c, 1]);
       const dyView = m === 1 ? dyFlat : reshape(backend, dy, [pixels, c, m]);

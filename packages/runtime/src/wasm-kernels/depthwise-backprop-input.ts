@@ -30,18 +30,35 @@ function depthwiseBackpropInput(args: {
   backend: WasmBackend;
   attrs: DepthwiseConv2dNativeBackpropInputAttrs;
 }): TensorInfo {
-  const { inputs: { dy, filter }, backend, attrs } = args;
+  const {
+    inputs: { dy, filter },
+    backend,
+    attrs,
+  } = args;
   const dxShape = attrs.inputShape as [number, number, number, number];
   const [, , c, m] = filter.shape;
-  const g = convGeometry(dxShape, filter.shape as [number, number, number, number], attrs.strides, attrs.dilations, attrs.pad, attrs.dimRoundingMode, true);
+  const g = convGeometry(
+    dxShape,
+    filter.shape as [number, number, number, number],
+    attrs.strides,
+    attrs.dilations,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    true,
+  );
   return inputGradientByPhases(backend, dy, dxShape, g, (dyPart, rows, cols) => {
     const w = phaseFilter(heapF32(backend, filter), filter.shape, rows, cols);
     const phaseW = fromValues(backend, [rows.taps.length, cols.taps.length, c * m, 1], w);
-    const perOutput = runWasm(backend, 'DepthwiseConv2dNative', { x: dyPart, filter: phaseW }, {
-      strides: [1, 1],
-      dilations: [rows.dilation, cols.dilation],
-      pad: phasePadding(rows, cols),
-    });
+    const perOutput = runWasm(
+      backend,
+      'DepthwiseConv2dNative',
+      { x: dyPart, filter: phaseW },
+      {
+        strides: [1, 1],
+        dilations: [rows.dilation, cols.dilation],
+        pad: phasePadding(rows, cols),
+      },
+    );
     release(backend, [phaseW]);
     if (m === 1) return perOutput;
     const [n, h, wd] = perOutput.shape;

@@ -5,15 +5,24 @@ import { initBackend } from '../backend';
 describe('Identity and same-dtype Cast on wasm', () => {
   it('share storage: a clone allocates no buffer and outlives its source', async () => {
     await initBackend('wasm');
-    const x = tf.tensor2d([[1, 2], [3, 4]]);
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 4],
+    ]);
     const buffers = tf.memory().numDataBuffers;
     const copy = tf.clone(x);
     const same = tf.cast(x, 'float32');
     expect(tf.memory().numDataBuffers).toBe(buffers);
     x.dispose();
-    expect(copy.arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(copy.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     copy.dispose();
-    expect(same.arraySync()).toEqual([[1, 2], [3, 4]]);
+    expect(same.arraySync()).toEqual([
+      [1, 2],
+      [3, 4],
+    ]);
     same.dispose();
   });
 

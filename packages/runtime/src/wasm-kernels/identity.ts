@@ -16,7 +16,10 @@ function share(backend: WasmBackend, x: TensorInfo): TensorInfo {
 }
 
 function identity(args: { inputs: { x: TensorInfo }; backend: WasmBackend }): TensorInfo {
-  const { inputs: { x }, backend } = args;
+  const {
+    inputs: { x },
+    backend,
+  } = args;
   // Strings live outside the heap; the original kernel handles them.
   return x.dtype === 'string' ? runWasm(backend, 'Identity', { x }) : share(backend, x);
 }
@@ -31,7 +34,11 @@ function toBool(backend: WasmBackend, x: TensorInfo): TensorInfo {
 }
 
 function cast(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: CastAttrs }): TensorInfo {
-  const { inputs: { x }, backend, attrs } = args;
+  const {
+    inputs: { x },
+    backend,
+    attrs,
+  } = args;
   if (x.dtype === 'string') return runWasm(backend, 'Cast', { x }, attrs);
   if (attrs.dtype === x.dtype) return share(backend, x);
   return attrs.dtype === 'bool' ? toBool(backend, x) : runWasm(backend, 'Cast', { x }, attrs);

@@ -29,7 +29,14 @@ export interface AxisPhase {
 }
 
 /** The phases of one axis; phases no tap reaches (or with no rows) are left out, their dx rows are zero. */
-export function axisPhases(inSize: number, outSize: number, filterSize: number, stride: number, dilation: number, pad: number): AxisPhase[] {
+export function axisPhases(
+  inSize: number,
+  outSize: number,
+  filterSize: number,
+  stride: number,
+  dilation: number,
+  pad: number,
+): AxisPhase[] {
   const phases: AxisPhase[] = [];
   for (let r = 0; r < stride; r++) {
     const count = Math.ceil((inSize - r) / stride);
@@ -84,7 +91,8 @@ export function inputGradientByPhases(
     }
   }
   // Unit stride: the single phase is dx itself.
-  if (parts.length === 1 && parts[0].rows.count === g.inHeight && parts[0].cols.count === g.inWidth) return parts[0].out;
+  if (parts.length === 1 && parts[0].rows.count === g.inHeight && parts[0].cols.count === g.inWidth)
+    return parts[0].out;
 
   const dx = backend.makeOutput([...dxShape], 'float32');
   const dxView = heapF32(backend, dx);
@@ -97,7 +105,7 @@ export function inputGradientByPhases(
     const src = heapF32(backend, out).byteOffset >>> 2;
     for (let b = 0; b < n; b++) {
       for (let qh = 0; qh < rows.count; qh++) {
-        const srcRow = src + ((b * rows.count + qh) * cols.count) * c;
+        const srcRow = src + (b * rows.count + qh) * cols.count * c;
         const dstRow = dxBase + ((b * g.inHeight + qh * sh + rows.phase) * g.inWidth + cols.phase) * c;
         for (let qw = 0; qw < cols.count; qw++) {
           const from = srcRow + qw * c;
@@ -106,7 +114,10 @@ export function inputGradientByPhases(
       }
     }
   }
-  release(backend, parts.map((p) => p.out));
+  release(
+    backend,
+    parts.map((p) => p.out),
+  );
   return dx;
 }
 
@@ -122,6 +133,14 @@ function cropDy(backend: WasmBackend, dy: TensorInfo, rows: AxisPhase, cols: Axi
 }
 
 /** The explicit padding of a phase convolution, in tfjs's `[[0,0],[t,b],[l,r],[0,0]]` form. */
-export function phasePadding(rows: AxisPhase, cols: AxisPhase): [[number, number], [number, number], [number, number], [number, number]] {
-  return [[0, 0], [rows.padBefore, rows.padAfter], [cols.padBefore, cols.padAfter], [0, 0]];
+export function phasePadding(
+  rows: AxisPhase,
+  cols: AxisPhase,
+): [[number, number], [number, number], [number, number], [number, number]] {
+  return [
+    [0, 0],
+    [rows.padBefore, rows.padAfter],
+    [cols.padBefore, cols.padAfter],
+    [0, 0],
+  ];
 }

@@ -12,19 +12,34 @@ describe('Sum and Mean on wasm', () => {
     [[4, 5, 6, 3], [1, 2], false],
     [[4, 5, 6, 3], -1, false],
     [[4, 5], [0, 1], false],
-  ] as Array<[number[], number | number[], boolean]>)('x %j over axes %j (keepDims %s): equal the cpu backend', async (shape, axis, keepDims) => {
-    const result = await onCpuAndWasm(() => {
-      const x = seeded(shape, 1);
-      return [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)];
-    });
-    expectSameOnBothBackends(result, 1e-5);
-  });
+  ] as Array<[number[], number | number[], boolean]>)(
+    'x %j over axes %j (keepDims %s): equal the cpu backend',
+    async (shape, axis, keepDims) => {
+      const result = await onCpuAndWasm(() => {
+        const x = seeded(shape, 1);
+        return [tf.sum(x, axis, keepDims), tf.mean(x, axis, keepDims)];
+      });
+      expectSameOnBothBackends(result, 1e-5);
+    },
+  );
 
   it('reduces one tensor over different leading axes in turn, and leaves int32 to the backend', async () => {
     await initBackend('wasm');
-    const x = tf.tensor3d([[[1, 2], [3, 4]], [[5, 6], [7, 8]]]);
+    const x = tf.tensor3d([
+      [
+        [1, 2],
+        [3, 4],
+      ],
+      [
+        [5, 6],
+        [7, 8],
+      ],
+    ]);
     expect(tf.sum(x, [0, 1]).arraySync()).toEqual([16, 20]);
-    expect(tf.sum(x, 0).arraySync()).toEqual([[6, 8], [10, 12]]);
+    expect(tf.sum(x, 0).arraySync()).toEqual([
+      [6, 8],
+      [10, 12],
+    ]);
     expect(tf.mean(x, [0, 1]).arraySync()).toEqual([4, 5]);
     expect(tf.sum(tf.tensor2d([[1, 2]], [1, 2], 'int32'), 0).arraySync()).toEqual([1, 2]);
     x.dispose();

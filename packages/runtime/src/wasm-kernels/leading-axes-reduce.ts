@@ -17,7 +17,11 @@ function leadingAxes(axis: number | number[], shape: number[]): number {
 
 function reduceLeading(kernelName: 'Sum' | 'Mean') {
   return (args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: SumAttrs | MeanAttrs }): TensorInfo => {
-    const { inputs: { x }, backend, attrs } = args;
+    const {
+      inputs: { x },
+      backend,
+      attrs,
+    } = args;
     const k = x.dtype === 'float32' ? leadingAxes(attrs.axis, x.shape) : 0;
     const rows = util.sizeFromShape(x.shape.slice(0, k));
     if (k === 0 || rows === 0) return runWasm(backend, kernelName, { x }, attrs);

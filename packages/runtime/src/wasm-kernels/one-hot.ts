@@ -12,7 +12,12 @@ function oneHot(args: { inputs: { indices: TensorInfo }; backend: WasmBackend; a
   const { onValue, offValue, dtype } = attrs;
   const integral = Number.isInteger(onValue) && Number.isInteger(offValue);
   if (dtype === 'int32' && integral) return runWasm(backend, 'OneHot', inputs, attrs);
-  const bits = runWasm(backend, 'OneHot', inputs, { ...attrs, onValue: 1, offValue: 0, dtype: 'int32' } as unknown as NamedAttrMap);
+  const bits = runWasm(backend, 'OneHot', inputs, {
+    ...attrs,
+    onValue: 1,
+    offValue: 0,
+    dtype: 'int32',
+  } as unknown as NamedAttrMap);
   const unit = runWasm(backend, 'Cast', { x: bits }, { dtype: 'float32' });
   release(backend, [bits]);
   if (onValue === 1 && offValue === 0 && dtype === 'float32') return unit;

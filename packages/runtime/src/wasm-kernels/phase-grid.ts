@@ -32,7 +32,11 @@ export interface PhaseGrid {
 }
 
 /** Phase and shift of each tap along one axis, shifts counted from the smallest. */
-function axisTaps(filterSize: number, stride: number, pad: number): { phase: number[]; shift: number[]; first: number; span: number } {
+function axisTaps(
+  filterSize: number,
+  stride: number,
+  pad: number,
+): { phase: number[]; shift: number[]; first: number; span: number } {
   const t = Array.from({ length: filterSize }, (_, k) => k - pad);
   const q = t.map((v) => Math.floor(v / stride));
   const first = Math.min(...q);
@@ -52,7 +56,8 @@ export function buildPhaseGrid(backend: WasmBackend, x: TensorInfo, g: ConvGeome
 
   const byPhase = new Map<number, TensorInfo>();
   const tapPhases = rows.phase.flatMap((pr) => cols.phase.map((pc) => pr * sw + pc));
-  for (const key of tapPhases) if (!byPhase.has(key)) byPhase.set(key, backend.makeOutput([c, channelStride], 'float32'));
+  for (const key of tapPhases)
+    if (!byPhase.has(key)) byPhase.set(key, backend.makeOutput([c, channelStride], 'float32'));
 
   // Views only after the last allocation: growing the wasm heap detaches them.
   const heap = new Float32Array(heapF32(backend, x).buffer);
@@ -62,7 +67,7 @@ export function buildPhaseGrid(backend: WasmBackend, x: TensorInfo, g: ConvGeome
     heap.fill(0, base, base + c * channelStride);
     const [pr, pc] = [Math.floor(key / sw), key % sw];
     // Grid cell (a, b) of this phase holds input (s·(a + first) + phase).
-    const firstB = Math.max(0, Math.ceil((-pc) / sw) - cols.first);
+    const firstB = Math.max(0, Math.ceil(-pc / sw) - cols.first);
     const endB = Math.min(gridWidth, Math.ceil((w - pc) / sw) - cols.first);
     for (let img = 0; img < n; img++) {
       for (let a = 0; a < gridHeight; a++) {
@@ -77,7 +82,10 @@ export function buildPhaseGrid(backend: WasmBackend, x: TensorInfo, g: ConvGeome
     }
   }
   const taps = rows.phase.flatMap((pr, i) =>
-    cols.phase.map((pc, j) => ({ phase: byPhase.get(pr * sw + pc) as TensorInfo, offset: rows.shift[i] * gridWidth + cols.shift[j] })),
+    cols.phase.map((pc, j) => ({
+      phase: byPhase.get(pr * sw + pc) as TensorInfo,
+      offset: rows.shift[i] * gridWidth + cols.shift[j],
+    })),
   );
   return { gridHeight, gridWidth, channelStride, taps, phases: [...byPhase.values()] };
 }

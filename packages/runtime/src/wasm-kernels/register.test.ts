@@ -30,7 +30,21 @@ describe('registerWasmTrainingKernels', () => {
     registerWasmTrainingKernels();
     await initBackend('cpu');
     await initBackend('wasm');
-    const product = tf.matMul(tf.tensor2d([[1, 2], [3, 4]]), tf.tensor2d([[5, 6], [7, 8]]), true, false);
-    expect(product.arraySync()).toEqual([[26, 30], [38, 44]]);
+    const product = tf.matMul(
+      tf.tensor2d([
+        [1, 2],
+        [3, 4],
+      ]),
+      tf.tensor2d([
+        [5, 6],
+        [7, 8],
+      ]),
+      true,
+      false,
+    );
+    expect(product.arraySync()).toEqual([
+      [26, 30],
+      [38, 44],
+    ]);
   });
 });

@@ -15,7 +15,10 @@ function fashionMnist(count: number): { images: tf.Tensor4D; labels: tf.Tensor2D
   const images = Float32Array.from(pixels.subarray(16, 16 + count * 784), (v) => v / 255);
   return tf.tidy(() => ({
     images: tf.tensor4d(images, [count, 28, 28, 1]),
-    labels: tf.cast(tf.oneHot(tf.tensor1d(Array.from(labels.subarray(8, 8 + count)), 'int32'), 10), 'float32') as tf.Tensor2D,
+    labels: tf.cast(
+      tf.oneHot(tf.tensor1d(Array.from(labels.subarray(8, 8 + count)), 'int32'), 10),
+      'float32',
+    ) as tf.Tensor2D,
   }));
 }
 
@@ -47,9 +50,14 @@ describe('ResNet-18 (CIFAR stem) gradients on wasm', () => {
     const gradients = async (backend: 'cpu' | 'wasm') => {
       await initBackend(backend);
       const images = tf.randomUniform([4, 16, 16, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
-      const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.tensor1d([1, 5, 3, 8], 'int32'), 10), 'float32')) as tf.Tensor2D;
+      const labels = tf.tidy(() =>
+        tf.cast(tf.oneHot(tf.tensor1d([1, 5, 3, 8], 'int32'), 10), 'float32'),
+      ) as tf.Tensor2D;
       const net = createResNet18({ width: 4, seed: 2 });
-      const { value, grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(labels, net.apply(images)) as tf.Scalar, net.variables);
+      const { value, grads } = tf.variableGrads(
+        () => tf.losses.softmaxCrossEntropy(labels, net.apply(images)) as tf.Scalar,
+        net.variables,
+      );
       const values = net.variables.map((v) => grads[v.name].dataSync() as Float32Array);
       tf.dispose([value, images, labels, ...Object.values(grads)]);
       net.dispose();

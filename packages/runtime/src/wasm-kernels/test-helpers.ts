@@ -11,13 +11,17 @@ import { initBackend } from '../backend';
 export const seeded = (shape: number[], seed: number): tf.Tensor => tf.randomUniform(shape, -1, 1, 'float32', seed);
 
 /** `compute` on cpu, then on wasm (left active); returns each output's values per backend. */
-export async function onCpuAndWasm(compute: () => tf.Tensor | tf.Tensor[]): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
+export async function onCpuAndWasm(
+  compute: () => tf.Tensor | tf.Tensor[],
+): Promise<{ cpu: Float32Array[]; wasm: Float32Array[] }> {
   const run = () =>
-    tf.tidy(() => [compute()].flat()).map((t) => {
-      const values = t.dataSync() as Float32Array;
-      t.dispose();
-      return values;
-    });
+    tf
+      .tidy(() => [compute()].flat())
+      .map((t) => {
+        const values = t.dataSync() as Float32Array;
+        t.dispose();
+        return values;
+      });
   await initBackend('cpu');
   const cpu = run();
   await initBackend('wasm');
@@ -36,7 +40,10 @@ export function relativeError(actual: ArrayLike<number>, expected: ArrayLike<num
   return diff / (scale || 1);
 }
 
-export function expectSameOnBothBackends(result: { cpu: Float32Array[]; wasm: Float32Array[] }, tolerance = 1e-4): void {
+export function expectSameOnBothBackends(
+  result: { cpu: Float32Array[]; wasm: Float32Array[] },
+  tolerance = 1e-4,
+): void {
   result.cpu.forEach((expected, i) => expect(relativeError(result.wasm[i], expected)).toBeLessThan(tolerance));
 }
 
@@ -80,17 +87,61 @@ export type Pad = 'same' | 'valid' | [[number, number], [number, number], [numbe
 export const CONV_CASES: Array<[[number, number, number, number], number, number, number, Pad]> = [
   [[2, 8, 8, 3], 3, 4, 1, 'same'],
   [[3, 9, 9, 4], 3, 5, 2, 'same'],
-  [[2, 8, 8, 4], 3, 6, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
+  [
+    [2, 8, 8, 4],
+    3,
+    6,
+    2,
+    [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  ],
   [[2, 8, 8, 6], 1, 8, 2, 'valid'],
-  [[1, 16, 16, 3], 7, 8, 2, [[0, 0], [3, 3], [3, 3], [0, 0]]],
+  [
+    [1, 16, 16, 3],
+    7,
+    8,
+    2,
+    [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  ],
   [[2, 11, 7, 2], 3, 3, 2, 'valid'],
   [[4, 5, 5, 3], 3, 2, 1, 'valid'],
-  [[1, 10, 10, 2], 3, 3, 2, [[0, 0], [2, 0], [0, 1], [0, 0]]],
+  [
+    [1, 10, 10, 2],
+    3,
+    3,
+    2,
+    [
+      [0, 0],
+      [2, 0],
+      [0, 1],
+      [0, 0],
+    ],
+  ],
   [[1, 9, 9, 2], 7, 3, 1, 'same'],
   // Channels not in fours: the filter gradient copies patches, here several chunks of images.
   [[40, 6, 6, 3], 3, 4, 1, 'same'],
   [[3, 24, 24, 4], 3, 5, 1, 'same'],
-  [[2, 32, 32, 3], 3, 4, 2, [[0, 0], [1, 1], [1, 1], [0, 0]]],
+  [
+    [2, 32, 32, 3],
+    3,
+    4,
+    2,
+    [
+      [0, 0],
+      [1, 1],
+      [1, 1],
+      [0, 0],
+    ],
+  ],
   [[2, 31, 33, 2], 1, 3, 2, 'valid'],
   // Channels in fours and enough tiles: Winograd F(2x2, 3x3) computes both gradients
   // (more tiles than one chunk of the filter products; 12 channels: a 4-wide last block).
@@ -101,7 +152,18 @@ export const CONV_CASES: Array<[[number, number, number, number], number, number
   // 'same' pads, 1x1, 7x7, a 4-wide last block, more output rows than one chunk).
   [[2, 9, 9, 4], 3, 8, 2, 'same'],
   [[2, 8, 8, 8], 1, 12, 2, 'valid'],
-  [[1, 10, 10, 4], 7, 4, 2, [[0, 0], [3, 3], [3, 3], [0, 0]]],
+  [
+    [1, 10, 10, 4],
+    7,
+    4,
+    2,
+    [
+      [0, 0],
+      [3, 3],
+      [3, 3],
+      [0, 0],
+    ],
+  ],
   [[1, 6, 6, 4], 3, 4, 1, 'same'],
   [[1, 24, 64, 4], 1, 4, 1, 'valid'],
 ];

@@ -13,18 +13,21 @@ describe('enableWasmThreads', () => {
   });
 
   it('rejects a bad initBackend wasmThreads option', async () => {
-    await expect(initBackend('wasm', { wasmThreads: 0 })).rejects.toThrow(/wasmThreads must be a positive integer, got 0/);
+    await expect(initBackend('wasm', { wasmThreads: 0 })).rejects.toThrow(
+      /wasmThreads must be a positive integer, got 0/,
+    );
   });
 
   it('trains bit-identically on 1 and 2 threads (one process each, from the built package)', () => {
     const script = fileURLToPath(new URL('../../test/train-checksum.mjs', import.meta.url));
-    const run = (threads: number) => JSON.parse(execFileSync(process.execPath, [script, String(threads)], { encoding: 'utf8' }));
+    const run = (threads: number) =>
+      JSON.parse(execFileSync(process.execPath, [script, String(threads)], { encoding: 'utf8' }));
     const [one, two] = [run(1), run(2)];
     expect([one.threads, two.threads]).toEqual([1, 2]);
     expect(two.checksum).toBe(one.checksum);
   });
 
-  it('starts wasm on 2 threads (initBackend wasmThreads), and the training kernels give the cpu backend\'s results there', async () => {
+  it("starts wasm on 2 threads (initBackend wasmThreads), and the training kernels give the cpu backend's results there", async () => {
     const info = await initBackend('wasm', { wasmThreads: 2 });
     expect(info.threads).toBe(2);
     await expect(enableWasmThreads(2)).rejects.toThrow(/already running/);
@@ -35,7 +38,13 @@ describe('enableWasmThreads', () => {
       return [
         tf.conv2d(x, w, 2, 'same'),
         tf.conv2dTranspose(dy, w, [4, 16, 16, 8], 2, 'same'),
-        tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 8, 16] }) as tf.Tensor,
+        tf
+          .engine()
+          .runKernel(
+            'Conv2DBackpropFilter',
+            { x, dy },
+            { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 8, 16] },
+          ) as tf.Tensor,
       ];
     });
     expectSameOnBothBackends(result);

@@ -79,7 +79,9 @@ export async function enableWasmThreads(threads?: number): Promise<void> {
     throw new Error(`enableWasmThreads: threads must be a positive integer, got ${threads}`);
   }
   if (typeof process === 'undefined' || !process.versions?.node) {
-    throw new Error('enableWasmThreads: only for Node; in a browser tfjs-backend-wasm uses threads when the page is cross-origin isolated');
+    throw new Error(
+      'enableWasmThreads: only for Node; in a browser tfjs-backend-wasm uses threads when the page is cross-origin isolated',
+    );
   }
   if (tf.engine().registry.wasm !== undefined) {
     throw new Error("enableWasmThreads: the wasm backend is already running; call tf.removeBackend('wasm') first");

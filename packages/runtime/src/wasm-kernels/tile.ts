@@ -9,12 +9,19 @@ import { util, type KernelConfig, type TensorInfo, type TileAttrs } from '@tenso
 import type { WasmBackend } from './wasm-ops';
 
 function tile(args: { inputs: { x: TensorInfo }; backend: WasmBackend; attrs: TileAttrs }): TensorInfo {
-  const { inputs: { x }, backend, attrs: { reps } } = args;
+  const {
+    inputs: { x },
+    backend,
+    attrs: { reps },
+  } = args;
   const shape = x.shape;
   if (reps.length !== shape.length) {
     throw new Error(`Tile on wasm: reps must have one entry per dimension of x (shape [${shape}]), got [${reps}]`);
   }
-  const out = backend.makeOutput(shape.map((s, i) => s * reps[i]), x.dtype as 'float32' | 'int32' | 'bool');
+  const out = backend.makeOutput(
+    shape.map((s, i) => s * reps[i]),
+    x.dtype as 'float32' | 'int32' | 'bool',
+  );
   const outView = backend.typedArrayFromHeap(out);
   const xView = backend.typedArrayFromHeap(x);
   if (shape.length === 0 || outView.length === 0) {

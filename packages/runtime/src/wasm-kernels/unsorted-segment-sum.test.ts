@@ -10,10 +10,15 @@ describe('UnsortedSegmentSum on wasm', () => {
     [[5, 2, 3], [4, 4, 0, 1, 4], 5],
     [[4], [1, -1, 7, 1], 3],
     [[3, 4], [-2, 5, 9], 2],
-  ] as Array<[number[], number[], number]>)('x %j, ids %j, %i segments: equals the cpu backend', async (xShape, ids, numSegments) => {
-    const result = await onCpuAndWasm(() => tf.unsortedSegmentSum(seeded(xShape, 1), tf.tensor1d(ids, 'int32'), numSegments));
-    expectSameOnBothBackends(result, 1e-6);
-  });
+  ] as Array<[number[], number[], number]>)(
+    'x %j, ids %j, %i segments: equals the cpu backend',
+    async (xShape, ids, numSegments) => {
+      const result = await onCpuAndWasm(() =>
+        tf.unsortedSegmentSum(seeded(xShape, 1), tf.tensor1d(ids, 'int32'), numSegments),
+      );
+      expectSameOnBothBackends(result, 1e-6);
+    },
+  );
 
   it('is the gradient of gather (embedding lookup)', async () => {
     await initBackend('wasm');

@@ -8,14 +8,24 @@
 import type { KernelConfig, TensorInfo, UnsortedSegmentSumAttrs } from '@tensorflow/tfjs-core';
 import { release, reshape, runWasm, type WasmBackend } from './wasm-ops';
 
-function unsortedSegmentSum(args: { inputs: { x: TensorInfo; segmentIds: TensorInfo }; backend: WasmBackend; attrs: UnsortedSegmentSumAttrs }): TensorInfo {
-  const { inputs: { x, segmentIds }, backend, attrs: { numSegments } } = args;
+function unsortedSegmentSum(args: {
+  inputs: { x: TensorInfo; segmentIds: TensorInfo };
+  backend: WasmBackend;
+  attrs: UnsortedSegmentSumAttrs;
+}): TensorInfo {
+  const {
+    inputs: { x, segmentIds },
+    backend,
+    attrs: { numSegments },
+  } = args;
   if (!Number.isInteger(numSegments) || numSegments < 0) {
     throw new Error(`UnsortedSegmentSum on wasm: numSegments must be a non-negative integer, got ${numSegments}`);
   }
   const idShape = segmentIds.shape;
   if (idShape.some((size, i) => x.shape[i] !== size)) {
-    throw new Error(`UnsortedSegmentSum on wasm: segmentIds shape [${idShape}] must be a prefix of x's shape [${x.shape}]`);
+    throw new Error(
+      `UnsortedSegmentSum on wasm: segmentIds shape [${idShape}] must be a prefix of x's shape [${x.shape}]`,
+    );
   }
   const rows = idShape.reduce((a, b) => a * b, 1);
   const rowShape = x.shape.slice(idShape.length);
@@ -43,7 +53,12 @@ function unsortedSegmentSum(args: { inputs: { x: TensorInfo; segmentIds: TensorI
     release(backend, [keep]);
   }
   const out = runWasm(backend, 'ScatterNd', { indices, updates }, { shape: outShape });
-  release(backend, [xRows, idColumn, updates === xRows ? undefined : updates, indices === idColumn ? undefined : indices]);
+  release(backend, [
+    xRows,
+    idColumn,
+    updates === xRows ? undefined : updates,
+    indices === idColumn ? undefined : indices,
+  ]);
   return out;
 }
 

@@ -79,7 +79,8 @@ export function viewOf(backend: WasmBackend, base: TensorInfo, offset: number, s
 }
 
 /** The byte address of a tensor's values on the wasm heap (stable while it lives, unlike typed-array views). */
-export const addressOf = (backend: WasmBackend, info: TensorInfo): number => backend.dataIdMap.get(info.dataId).memoryOffset;
+export const addressOf = (backend: WasmBackend, info: TensorInfo): number =>
+  backend.dataIdMap.get(info.dataId).memoryOffset;
 
 /** Unregister a `viewOf` tensor (and any operator the backend cached for it), leaving its bytes alone. */
 export function releaseView(backend: WasmBackend, view: TensorInfo): void {

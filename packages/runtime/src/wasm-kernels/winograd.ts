@@ -26,10 +26,15 @@ const MIN_TILES = 64;
 /** Whether the Winograd kernels compute a convolution of geometry `g` from inC to outC channels, and are worth it. */
 export function winogradApplies(g: ConvGeometry, inC: number, outC: number): boolean {
   return (
-    g.filterHeight === 3 && g.filterWidth === 3 &&
-    g.strides[0] === 1 && g.strides[1] === 1 && g.dilations[0] === 1 && g.dilations[1] === 1 &&
+    g.filterHeight === 3 &&
+    g.filterWidth === 3 &&
+    g.strides[0] === 1 &&
+    g.strides[1] === 1 &&
+    g.dilations[0] === 1 &&
+    g.dilations[1] === 1 &&
     // The transforms move 4 channels at a time.
-    inC % 4 === 0 && outC % 4 === 0 &&
+    inC % 4 === 0 &&
+    outC % 4 === 0 &&
     tiling(g).tiles >= MIN_TILES
   );
 }
@@ -52,10 +57,28 @@ export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: Tensor
   const m = backend.makeOutput([TILE, tiles, outC], 'float32');
   const y = backend.makeOutput([n, g.outHeight, g.outWidth, outC], 'float32');
   wasm.winograd_filter(addressOf(backend, filter), inC, outC, addressOf(backend, u));
-  runSplit(backend, 'winograd_input', [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)], n, TILE * tiles * inC);
+  runSplit(
+    backend,
+    'winograd_input',
+    [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)],
+    n,
+    TILE * tiles * inC,
+  );
   // Split by tile element: each product value is one thread's sum over the input channels, in order.
-  runSplit(backend, 'winograd_products', [addressOf(backend, v), addressOf(backend, u), tiles, inC, outC, addressOf(backend, m)], TILE, TILE * tiles * inC * outC);
-  runSplit(backend, 'winograd_output', [addressOf(backend, m), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y)], n, TILE * tiles * outC);
+  runSplit(
+    backend,
+    'winograd_products',
+    [addressOf(backend, v), addressOf(backend, u), tiles, inC, outC, addressOf(backend, m)],
+    TILE,
+    TILE * tiles * inC * outC,
+  );
+  runSplit(
+    backend,
+    'winograd_output',
+    [addressOf(backend, m), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y)],
+    n,
+    TILE * tiles * outC,
+  );
   release(backend, [u, v, m]);
   return y;
 }
@@ -68,7 +91,12 @@ export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: Tensor
  * value is one thread's sum over the tiles in order, so dW is the same for any thread
  * count.
  */
-export function winogradFilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+export function winogradFilterGradient(
+  backend: WasmBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  g: ConvGeometry,
+): TensorInfo {
   const wasm = convKernels(backend);
   const [n, h, w, inC] = x.shape;
   const outC = dy.shape[3];
@@ -77,10 +105,28 @@ export function winogradFilterGradient(backend: WasmBackend, x: TensorInfo, dy: 
   const dm = backend.makeOutput([TILE, tiles, outC], 'float32');
   const du = backend.makeOutput([TILE, inC, outC], 'float32');
   const dW = backend.makeOutput([3, 3, inC, outC], 'float32');
-  runSplit(backend, 'winograd_input', [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)], n, TILE * tiles * inC);
-  runSplit(backend, 'winograd_output_gradient', [addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm)], n, TILE * tiles * outC);
+  runSplit(
+    backend,
+    'winograd_input',
+    [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)],
+    n,
+    TILE * tiles * inC,
+  );
+  runSplit(
+    backend,
+    'winograd_output_gradient',
+    [addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm)],
+    n,
+    TILE * tiles * outC,
+  );
   // Split by tile element: each dU value is one thread's sum over every tile, in order.
-  runSplit(backend, 'winograd_filter_products', [addressOf(backend, v), addressOf(backend, dm), tiles, inC, outC, addressOf(backend, du)], TILE, TILE * tiles * inC * outC);
+  runSplit(
+    backend,
+    'winograd_filter_products',
+    [addressOf(backend, v), addressOf(backend, dm), tiles, inC, outC, addressOf(backend, du)],
+    TILE,
+    TILE * tiles * inC * outC,
+  );
   wasm.winograd_filter_gradient(addressOf(backend, du), inC, outC, addressOf(backend, dW));
   release(backend, [v, dm, du]);
   return dW;

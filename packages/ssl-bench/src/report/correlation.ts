@@ -40,9 +40,16 @@ export function correlateProtocols(cells: CellResult[], ref: ReferenceSource): P
     }
     const values = [...Object.values(reference), ...Object.values(tasks).flatMap((t) => Object.values(t))];
     const transform: MetricTransform = values.every((v) => v > 0 && v < 1) ? 'logit' : 'none';
-    if (Object.keys(tasks).length === 0) return { protocol, transform, rows: [], skipped: 'no transfer dataset besides the reference' };
+    if (Object.keys(tasks).length === 0)
+      return { protocol, transform, rows: [], skipped: 'no transfer dataset besides the reference' };
     try {
-      const rows = correlateWithReference({ reference, tasks, transform, methods: ['pearson', 'spearman'], aggregate: 'mean' });
+      const rows = correlateWithReference({
+        reference,
+        tasks,
+        transform,
+        methods: ['pearson', 'spearman'],
+        aggregate: 'mean',
+      });
       return { protocol, transform, rows };
     } catch (err) {
       return { protocol, transform, rows: [], skipped: (err as Error).message };

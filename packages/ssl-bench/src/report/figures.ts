@@ -36,7 +36,9 @@ export function heatmapFigures(cells: CellResult[]): Figure[] {
   return protocols.map((protocol) => {
     const datasets = [...new Set(cells.filter((c) => c.protocol === protocol).map((c) => c.dataset))];
     const values = encoders.map((e) =>
-      datasets.map((d) => cells.find((c) => c.encoder === e && c.dataset === d && c.protocol === protocol)?.value ?? null),
+      datasets.map(
+        (d) => cells.find((c) => c.encoder === e && c.dataset === d && c.protocol === protocol)?.value ?? null,
+      ),
     );
     const title = `${protocol} accuracy (%)`;
     const svg = heatmap({ rows: encoders, cols: datasets, values, title, format: (v) => (100 * v).toFixed(1) });

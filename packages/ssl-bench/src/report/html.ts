@@ -1,6 +1,6 @@
 import type { Figure } from './figures';
 
-function escape(s: string): string {
+function escapeHtml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 
@@ -13,21 +13,27 @@ export function markdownToHtml(md: string): string {
     if (line.startsWith('|')) {
       const rows: string[][] = [];
       while (i < lines.length && lines[i].startsWith('|')) {
-        rows.push(lines[i].slice(1, -1).split('|').map((c) => c.trim()));
+        rows.push(
+          lines[i]
+            .slice(1, -1)
+            .split('|')
+            .map((c) => c.trim()),
+        );
         i++;
       }
       i--;
       const [head, , ...body] = rows;
-      const cell = (tag: string, c: string) => `<${tag}>${escape(c).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')}</${tag}>`;
+      const cell = (tag: string, c: string) =>
+        `<${tag}>${escapeHtml(c).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')}</${tag}>`;
       out.push(
         `<table><thead><tr>${head.map((c) => cell('th', c)).join('')}</tr></thead><tbody>${body
           .map((r) => `<tr>${r.map((c) => cell('td', c)).join('')}</tr>`)
           .join('')}</tbody></table>`,
       );
     } else if (line.startsWith('### ')) {
-      out.push(`<h3>${escape(line.slice(4))}</h3>`);
+      out.push(`<h3>${escapeHtml(line.slice(4))}</h3>`);
     } else if (line.trim()) {
-      out.push(`<p>${escape(line)}</p>`);
+      out.push(`<p>${escapeHtml(line)}</p>`);
     }
   }
   return out.join('\n');
@@ -45,13 +51,15 @@ export interface ReportPage {
 /** One self-contained page: inline SVG figures, no scripts, no external resources. */
 export function renderHtml(page: ReportPage): string {
   const figures = (list: Figure[]) =>
-    list.map((f) => `<figure id="${escape(f.name)}">${f.svg}<figcaption>${escape(f.title)}</figcaption></figure>`).join('\n');
+    list
+      .map((f) => `<figure id="${escapeHtml(f.name)}">${f.svg}<figcaption>${escapeHtml(f.title)}</figcaption></figure>`)
+      .join('\n');
   return `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(page.title)}</title>
+<title>${escapeHtml(page.title)}</title>
 <style>
 body { font: 15px/1.5 system-ui, sans-serif; margin: 2rem auto; max-width: 1200px; padding: 0 1rem; color: #222; }
 table { border-collapse: collapse; margin: 0.5rem 0 1.5rem; font-variant-numeric: tabular-nums; }
@@ -62,8 +70,8 @@ figcaption { text-align: center; color: #555; font-size: 13px; }
 </style>
 </head>
 <body>
-<h1>${escape(page.title)}</h1>
-<p>${escape(page.summary)}</p>
+<h1>${escapeHtml(page.title)}</h1>
+<p>${escapeHtml(page.summary)}</p>
 <h2>Results</h2>
 ${markdownToHtml(page.resultsMarkdown)}
 <h2>Does the reference accuracy predict transfer?</h2>

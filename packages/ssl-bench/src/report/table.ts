@@ -6,7 +6,9 @@ const PROTOCOL_RANK = ['linear', 'knn', 'fewshot', 'finetune'];
 export function protocolOrder(cells: CellResult[]): string[] {
   const rank = (p: string) => PROTOCOL_RANK.findIndex((r) => p === r || p.startsWith(`${r}-`));
   const shots = (p: string) => Number(/(\d+)shot$/.exec(p)?.[1] ?? 0);
-  return [...new Set(cells.map((c) => c.protocol))].sort((a, b) => rank(a) - rank(b) || shots(a) - shots(b) || a.localeCompare(b));
+  return [...new Set(cells.map((c) => c.protocol))].sort(
+    (a, b) => rank(a) - rank(b) || shots(a) - shots(b) || a.localeCompare(b),
+  );
 }
 
 /** Results as grids, one per protocol: a row per encoder, a column per dataset. */
@@ -19,7 +21,9 @@ export interface ResultsTable {
 
 export function buildTable(cells: CellResult[], firstDataset?: string): ResultsTable {
   const encoders = [...new Set(cells.map((c) => c.encoder))];
-  const datasetOrder = [...new Set(cells.map((c) => c.dataset))].sort((a, b) => Number(b === firstDataset) - Number(a === firstDataset));
+  const datasetOrder = [...new Set(cells.map((c) => c.dataset))].sort(
+    (a, b) => Number(b === firstDataset) - Number(a === firstDataset),
+  );
   const protocols = protocolOrder(cells).map((protocol) => ({
     protocol,
     datasets: datasetOrder.filter((d) => cells.some((c) => c.protocol === protocol && c.dataset === d)),
@@ -40,7 +44,8 @@ export function toMarkdown(t: ResultsTable): string {
     .map(({ protocol, datasets }) => {
       const head = ['encoder', ...datasets];
       const lines = [`### ${protocol}`, '', `| ${head.join(' | ')} |`, `| ${head.map(() => '---').join(' | ')} |`];
-      for (const e of t.encoders) lines.push(`| ${[e, ...datasets.map((d) => formatCell(t.cell(e, d, protocol)))].join(' | ')} |`);
+      for (const e of t.encoders)
+        lines.push(`| ${[e, ...datasets.map((d) => formatCell(t.cell(e, d, protocol)))].join(' | ')} |`);
       return `${lines.join('\n')}\n`;
     })
     .join('\n');
@@ -54,7 +59,15 @@ function csvField(s: string): string {
 export function toCsv(cells: CellResult[]): string {
   const head = ['encoder', 'dataset', 'protocol', 'metric', 'value', 'ci95', 'seconds'];
   const rows = cells.map((c) =>
-    [c.encoder, c.dataset, c.protocol, c.metric, String(c.value), c.ci95 == null ? '' : String(c.ci95), c.seconds.toFixed(2)]
+    [
+      c.encoder,
+      c.dataset,
+      c.protocol,
+      c.metric,
+      String(c.value),
+      c.ci95 == null ? '' : String(c.ci95),
+      c.seconds.toFixed(2),
+    ]
       .map(csvField)
       .join(','),
   );

@@ -32,12 +32,31 @@ describe('the report of a real run', () => {
     const config = validateConfig(
       {
         backend: 'wasm',
-        encoders: [0.125, 0.25, 0.5, 1].map((w) => ({ name: `convnet-x${w}`, from: 'random', backbone: { arch: 'convnet', width: w } })),
+        encoders: [0.125, 0.25, 0.5, 1].map((w) => ({
+          name: `convnet-x${w}`,
+          from: 'random',
+          backbone: { arch: 'convnet', width: w },
+        })),
         datasets: [
-          { name: 'mnist', format: 'imagefolder', train: 'mnist/train', test: 'mnist/test', perClass: { train: 15, test: 10 } },
-          { name: 'dtd10', format: 'imagefolder', train: 'dtd10/train', test: 'dtd10/test', perClass: { train: 15, test: 10 } },
+          {
+            name: 'mnist',
+            format: 'imagefolder',
+            train: 'mnist/train',
+            test: 'mnist/test',
+            perClass: { train: 15, test: 10 },
+          },
+          {
+            name: 'dtd10',
+            format: 'imagefolder',
+            train: 'dtd10/train',
+            test: 'dtd10/test',
+            perClass: { train: 15, test: 10 },
+          },
         ],
-        protocols: [{ kind: 'knn', k: 10 }, { kind: 'fewshot', ways: 5, shots: [3], queries: 5, episodes: 50 }],
+        protocols: [
+          { kind: 'knn', k: 10 },
+          { kind: 'fewshot', ways: 5, shots: [3], queries: 5, episodes: 50 },
+        ],
         reference: { dataset: 'mnist', protocol: 'knn' },
       },
       'report test',
@@ -52,37 +71,61 @@ describe('the report of a real run', () => {
     const names = report.files.map((f) => f.slice(join(outDir, 'report').length + 1)).sort();
     expect(names).toEqual(
       [
-        'correlation.json', 'correlation.md', 'index.html', 'results.csv', 'results.json', 'results.md',
-        ...['heatmap-knn', 'heatmap-fewshot-5way-3shot', 'scatter-knn', 'scatter-fewshot-5way-3shot'].flatMap((f) => [`figures/${f}.svg`, `figures/${f}.png`]),
+        'correlation.json',
+        'correlation.md',
+        'index.html',
+        'results.csv',
+        'results.json',
+        'results.md',
+        ...['heatmap-knn', 'heatmap-fewshot-5way-3shot', 'scatter-knn', 'scatter-fewshot-5way-3shot'].flatMap((f) => [
+          `figures/${f}.svg`,
+          `figures/${f}.png`,
+        ]),
       ].sort(),
     );
-    for (const png of report.files.filter((f) => f.endsWith('.png'))) expect(await inkFraction(png)).toBeGreaterThan(0.01);
-    const csv = readFileSync(join(outDir, 'report', 'results.csv'), 'utf8').trim().split('\n');
+    for (const png of report.files.filter((f) => f.endsWith('.png')))
+      expect(await inkFraction(png)).toBeGreaterThan(0.01);
+    const csv = readFileSync(join(outDir, 'report', 'results.csv'), 'utf8')
+      .trim()
+      .split('\n');
     expect(csv).toHaveLength(1 + cells.length);
     const correlation = JSON.parse(readFileSync(join(outDir, 'report', 'correlation.json'), 'utf8'));
     // knn: reference mnist vs dtd10 and the mean; 4 encoders each.
-    expect(correlation[0].rows.map((r: { task: string; n: number }) => [r.task, r.n])).toEqual([['dtd10', 4], ['mean', 4]]);
+    expect(correlation[0].rows.map((r: { task: string; n: number }) => [r.task, r.n])).toEqual([
+      ['dtd10', 4],
+      ['mean', 4],
+    ]);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))('index.html loads in headless Chromium without console errors and shows the plots', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-    });
-    try {
-      const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-      const problems: string[] = [];
-      page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-      page.on('pageerror', (e) => problems.push(e.message));
-      await page.goto(pathToFileURL(report.index).href);
-      expect(problems).toEqual([]);
-      expect(await page.locator('figure svg').count()).toBe(4);
-      expect(await page.locator('table').count()).toBeGreaterThanOrEqual(3);
-      const shot = await page.locator('#scatter-knn').screenshot();
-      expect(await inkFraction(shot)).toBeGreaterThan(0.01);
-      expect(await inkFraction(await page.screenshot({ fullPage: true }))).toBeGreaterThan(0.01);
-    } finally {
-      await browser.close();
-    }
-  });
+  it.skipIf(!existsSync(CHROMIUM))(
+    'index.html loads in headless Chromium without console errors and shows the plots',
+    async () => {
+      const browser = await chromium.launch({
+        executablePath: CHROMIUM,
+        args: [
+          '--no-sandbox',
+          '--disable-gpu',
+          '--disable-background-networking',
+          '--disable-component-update',
+          '--disable-sync',
+          '--no-first-run',
+        ],
+      });
+      try {
+        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
+        const problems: string[] = [];
+        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
+        page.on('pageerror', (e) => problems.push(e.message));
+        await page.goto(pathToFileURL(report.index).href);
+        expect(problems).toEqual([]);
+        expect(await page.locator('figure svg').count()).toBe(4);
+        expect(await page.locator('table').count()).toBeGreaterThanOrEqual(3);
+        const shot = await page.locator('#scatter-knn').screenshot();
+        expect(await inkFraction(shot)).toBeGreaterThan(0.01);
+        expect(await inkFraction(await page.screenshot({ fullPage: true }))).toBeGreaterThan(0.01);
+      } finally {
+        await browser.close();
+      }
+    },
+  );
 });

@@ -46,7 +46,10 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
     await writeFileAtomic(path, data);
     files.push(path);
   };
-  await put('results.md', `# ${title}\n\nAccuracy (%) per encoder and dataset, one table per protocol (± the 95% CI where the protocol has one).\n\n${resultsMd}`);
+  await put(
+    'results.md',
+    `# ${title}\n\nAccuracy (%) per encoder and dataset, one table per protocol (± the 95% CI where the protocol has one).\n\n${resultsMd}`,
+  );
   await put('results.csv', toCsv(cells));
   await put('results.json', `${JSON.stringify({ cells }, null, 2)}\n`);
   await put('correlation.md', `# Correlation with the reference\n\n${corrMd}`);
@@ -56,6 +59,9 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
     `${table.encoders.length} encoders × ${new Set(cells.map((c) => c.dataset)).size} datasets × ` +
     `${table.protocols.length} protocols; reference: ${refLabel}. ` +
     'Correlations follow Ericsson et al. (CVPR 2021): logit-transformed accuracies, Pearson and Spearman.';
-  await put('index.html', renderHtml({ title, summary, resultsMarkdown: resultsMd, correlationMarkdown: corrMd, scatters, heatmaps }));
+  await put(
+    'index.html',
+    renderHtml({ title, summary, resultsMarkdown: resultsMd, correlationMarkdown: corrMd, scatters, heatmaps }),
+  );
   return { files, index: join(outDir, 'index.html') };
 }
