@@ -1,10 +1,11 @@
 /**
- * Node-only entry (`@selfsup/backbones/node`): weights from and to safetensors files.
+ * Node-only entry (`@selfsup/backbones/node`): weights from and to safetensors files, ONNX export.
  * Every write goes through a temp file + rename (runtime's writeSafetensors).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Module, ParsedHeader } from '@selfsup/runtime';
-import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '@selfsup/runtime/node';
+import type { Encoder, Module, ParsedHeader } from '@selfsup/runtime';
+import { readSafetensors, readSafetensorsHeader, writeFileAtomic, writeSafetensors } from '@selfsup/runtime/node';
+import { encoderToOnnx, type EncoderToOnnxOptions } from './encoder-to-onnx';
 import { loadState, planStateLoad, type LoadReport, type WeightLayout } from './state-dict';
 import { toTorchLayout } from './torchvision-layout';
 
@@ -71,3 +72,13 @@ export async function loadWeights(module: Module, path: string): Promise<LoadRep
   }
   return loadFile(module, path, header, layout);
 }
+
+/**
+ * Write `encoder` as an ONNX model to `path` (temp file + rename); see `encoderToOnnx`
+ * for the graph's input and output.
+ */
+export async function saveOnnx(encoder: Encoder, path: string, options: EncoderToOnnxOptions): Promise<void> {
+  await writeFileAtomic(path, encoderToOnnx(encoder, options));
+}
+export { encoderToOnnx, ONNX_INPUT, ONNX_OUTPUT } from './encoder-to-onnx';
+export type { EncoderToOnnxOptions } from './encoder-to-onnx';
