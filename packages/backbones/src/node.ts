@@ -1,8 +1,11 @@
 /**
- * Node-only entry (`@selfsup/backbones/node`): weights from and to safetensors files, ONNX export.
+ * Node-only entry (`@selfsup/backbones/node`): weights from and to safetensors files; export as ONNX and TF.js.
  * Every write goes through a temp file + rename (runtime's writeSafetensors).
  */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
+import { io as tfio } from '@tensorflow/tfjs-core';
 import type { Encoder, Module, ParsedHeader } from '@selfsup/runtime';
 import { readSafetensors, readSafetensorsHeader, writeFileAtomic, writeSafetensors } from '@selfsup/runtime/node';
 import { encoderToOnnx, type EncoderToOnnxOptions } from './encoder-to-onnx';
@@ -82,3 +85,40 @@ export async function saveOnnx(encoder: Encoder, path: string, options: EncoderT
 }
 export { encoderToOnnx, ONNX_INPUT, ONNX_OUTPUT } from './encoder-to-onnx';
 export type { EncoderToOnnxOptions } from './encoder-to-onnx';
+
+/**
+ * Write `encoder` as a TF.js layers model into the folder `dir`: `model.json` and
+ * `weights.bin`, for `tf.loadLayersModel('.../model.json')` in a browser. Input
+ * `[N, H, W, C]` images in [0, 1], output `[N, outputDim]` features. Each file is
+ * written to a temp file and renamed, `model.json` last.
+ */
+export async function saveTfjsModel(
+  encoder: Encoder,
+  dir: string,
+  options: { imageSize: number | [number, number] },
+): Promise<void> {
+  // tfjs-layers (an optional peer) is loaded only by this export.
+  const { encoderToLayersModel } = await import('./encoder-to-layers-model');
+  const model = encoderToLayersModel(encoder, options);
+  try {
+    await mkdir(dir, { recursive: true });
+    await model.save(
+      tfio.withSaveHandler(async (artifacts) => {
+        const weights = artifacts.weightData ?? new ArrayBuffer(0);
+        const bytes = new Uint8Array(Array.isArray(weights) ? tfio.concatenateArrayBuffers(weights) : weights);
+        await writeFileAtomic(join(dir, 'weights.bin'), bytes);
+        const json = {
+          format: 'layers-model',
+          generatedBy: artifacts.generatedBy,
+          convertedBy: '@selfsup/backbones saveTfjsModel',
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+        };
+        await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json));
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+  } finally {
+    model.dispose();
+  }
+}
