@@ -73,7 +73,7 @@ describe('a config mixing from: onnx and from: torchvision', () => {
         seed: 3,
         imageSize: 32,
         backend: 'wasm',
-        encoders: ENCODERS.map((e) => ({ ...e, path: join(FIXTURES, e.path) })),
+        encoders: ENCODERS.map((e) => ({ ...e, path: join(FIXTURES, (e as { path: string }).path) })),
         datasets: [
           {
             name: 'mnist',
