@@ -1,4 +1,13 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -74,6 +83,20 @@ describeWithData('selfsup-byol export of a trained run', () => {
     tf.dispose([got, expected]);
     model.dispose();
     encoder.dispose();
+  });
+
+  it('a run started from code (no image size in config.json) needs --image-size', async () => {
+    const copy = join(root, 'from-code');
+    mkdirSync(copy);
+    const { imageSize: _, ...config } = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
+    writeFileSync(join(copy, 'config.json'), JSON.stringify(config));
+    copyFileSync(join(runDir, 'encoder.safetensors'), join(copy, 'encoder.safetensors'));
+    const argv = ['export', '--run', copy, '--format', 'onnx', '--out', join(root, 'c.onnx')];
+    expect(await run(argv)).toEqual({
+      code: 2,
+      lines: [`selfsup-byol: ${copy}/config.json does not record the image size the run trained at; pass --image-size`],
+    });
+    expect((await run([...argv, '--image-size', '24'])).lines[0]).toMatch(/input images \[N, 3, 24, 24\]/);
   });
 
   it.each([

@@ -58,6 +58,10 @@ export async function exportCommand(argv: string[], log: (line: string) => void)
   }
   const { encoder, config } = loaded;
   const imageSize = size ?? config.imageSize;
+  if (imageSize === undefined) {
+    encoder.dispose();
+    throw new UsageError(`${run}/config.json does not record the image size the run trained at; pass --image-size`);
+  }
   try {
     if (format === 'onnx') {
       await saveOnnx(encoder, out, { imageSize, layout, metadata: { run, backbone: config.backbone } });

@@ -6,7 +6,10 @@ import type { TrainCliConfig } from './cli-args';
 import { runPaths } from './run-dir';
 
 /** What a run's encoder was trained as, from its `config.json`. */
-export type RunEncoderConfig = Pick<TrainCliConfig, 'backbone' | 'stem' | 'width' | 'imageSize'>;
+export type RunEncoderConfig = Pick<TrainCliConfig, 'backbone' | 'stem' | 'width'> & {
+  /** Recorded by the CLI; runs started from code (`trainByol`) may lack it. */
+  imageSize?: number;
+};
 
 /**
  * The trained encoder of a `selfsup-byol train` run folder: the backbone named in
@@ -21,9 +24,7 @@ export async function loadRunEncoder(dir: string): Promise<{ encoder: Encoder; c
   } catch (err) {
     throw new Error(`${paths.config} is not valid JSON: ${(err as Error).message}`);
   }
-  if (!config.backbone || !Number.isInteger(config.imageSize)) {
-    throw new Error(`${paths.config} does not say which backbone and image size the run trained`);
-  }
+  if (!config.backbone) throw new Error(`${paths.config} does not say which backbone the run trained`);
   if (!existsSync(paths.encoder)) {
     throw new Error(`${paths.encoder} is missing: the run has not finished (an encoder is written at the end)`);
   }
