@@ -31,6 +31,7 @@ export interface ExtractFeaturesOptions {
  * The cache key: a digest of every state tensor of the encoder (parameters and
  * BN statistics, with names and shapes), of the dataset (shape and pixels)
  * and the transform id. Any change in weights, data or transform changes it.
+ * An ExternalEncoder's `cacheId` stands for its weights.
  */
 export function featureCacheKey(
   encoder: Encoder | ExternalEncoder,
