@@ -1,10 +1,14 @@
 /**
- * Node-only entry (`@selfsup/backbones/node`): weights from and to safetensors files.
+ * Node-only entry (`@selfsup/backbones/node`): weights from and to safetensors files; export as ONNX and TF.js.
  * Every write goes through a temp file + rename (runtime's writeSafetensors).
  */
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Module, ParsedHeader } from '@selfsup/runtime';
-import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '@selfsup/runtime/node';
+import { io as tfio } from '@tensorflow/tfjs-core';
+import type { Encoder, Module, ParsedHeader } from '@selfsup/runtime';
+import { readSafetensors, readSafetensorsHeader, writeFileAtomic, writeSafetensors } from '@selfsup/runtime/node';
+import { encoderToOnnx, type EncoderToOnnxOptions } from './encoder-to-onnx';
 import { loadState, planStateLoad, type LoadReport, type WeightLayout } from './state-dict';
 import { toTorchLayout } from './torchvision-layout';
 
@@ -70,4 +74,51 @@ export async function loadWeights(module: Module, path: string): Promise<LoadRep
     );
   }
   return loadFile(module, path, header, layout);
+}
+
+/**
+ * Write `encoder` as an ONNX model to `path` (temp file + rename); see `encoderToOnnx`
+ * for the graph's input and output.
+ */
+export async function saveOnnx(encoder: Encoder, path: string, options: EncoderToOnnxOptions): Promise<void> {
+  await writeFileAtomic(path, encoderToOnnx(encoder, options));
+}
+export { encoderToOnnx, ONNX_INPUT, ONNX_OUTPUT } from './encoder-to-onnx';
+export type { EncoderToOnnxOptions } from './encoder-to-onnx';
+
+/**
+ * Write `encoder` as a TF.js layers model into the folder `dir`: `model.json` and
+ * `weights.bin`, for `tf.loadLayersModel('.../model.json')` in a browser. Input
+ * `[N, H, W, C]` images in [0, 1], output `[N, outputDim]` features. Each file is
+ * written to a temp file and renamed, `model.json` last.
+ */
+export async function saveTfjsModel(
+  encoder: Encoder,
+  dir: string,
+  options: { imageSize: number | [number, number] },
+): Promise<void> {
+  // tfjs-layers (an optional peer) is loaded only by this export.
+  const { encoderToLayersModel } = await import('./encoder-to-layers-model');
+  const model = encoderToLayersModel(encoder, options);
+  try {
+    await mkdir(dir, { recursive: true });
+    await model.save(
+      tfio.withSaveHandler(async (artifacts) => {
+        const weights = artifacts.weightData ?? new ArrayBuffer(0);
+        const bytes = new Uint8Array(Array.isArray(weights) ? tfio.concatenateArrayBuffers(weights) : weights);
+        await writeFileAtomic(join(dir, 'weights.bin'), bytes);
+        const json = {
+          format: 'layers-model',
+          generatedBy: artifacts.generatedBy,
+          convertedBy: '@selfsup/backbones saveTfjsModel',
+          modelTopology: artifacts.modelTopology,
+          weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs }],
+        };
+        await writeFileAtomic(join(dir, 'model.json'), JSON.stringify(json));
+        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+      }),
+    );
+  } finally {
+    model.dispose();
+  }
 }

@@ -191,6 +191,7 @@ export function helpText(): string {
     'Usage:',
     '  selfsup-byol train --data <path> --format cifar|idx|imagefolder --backbone resnet18|resnet50|convnet',
     '                     --epochs E --batch-size B --out <dir> [options]',
+    '  selfsup-byol export --run <dir> --format onnx|tfjs --out <path>   (see selfsup-byol export --help)',
     '  selfsup-byol --help',
     '',
     'Flags of `train`:',

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { createBackbone } from '@selfsup/backbones';
 import { initBackend } from '@selfsup/runtime';
 import { helpText, parseTrainArgs, UsageError } from './cli-args';
+import { exportCommand } from './export-command';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
@@ -87,8 +88,9 @@ export async function main(
       process.stdout.write(`${helpText()}\n`);
       return 0;
     }
+    if (argv[0] === 'export') return await exportCommand(argv.slice(1), log);
     if (argv[0] !== 'train')
-      throw new UsageError(`unknown command '${argv[0]}' (expected 'train'; see selfsup-byol --help)`);
+      throw new UsageError(`unknown command '${argv[0]}' (expected 'train' or 'export'; see selfsup-byol --help)`);
     return await train(argv.slice(1), log);
   } catch (err) {
     if (err instanceof UsageError) {

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { ImageDataset } from '@selfsup/datasets/core';
 import { createRng, type Encoder, type Rng } from '@selfsup/runtime';
 import { ContentHash } from './content-hash';
+import { type ExternalEncoder, isExternalEncoder } from './external-encoder';
 import type { FeatureMatrix } from './feature-matrix';
 
 /** Where extracted features are cached: in memory, on disk (`directoryFeatureStore` in `@selfsup/eval-transfer/node`), ... */
@@ -30,28 +31,68 @@ export interface ExtractFeaturesOptions {
  * The cache key: a digest of every state tensor of the encoder (parameters and
  * BN statistics, with names and shapes), of the dataset (shape and pixels)
  * and the transform id. Any change in weights, data or transform changes it.
+ * An ExternalEncoder's `cacheId` stands for its weights.
  */
-export function featureCacheKey(encoder: Encoder, dataset: ImageDataset, transformId: string): string {
+export function featureCacheKey(
+  encoder: Encoder | ExternalEncoder,
+  dataset: ImageDataset,
+  transformId: string,
+): string {
+  const data = new ContentHash().update(dataset.images);
+  const rest = `data=${dataset.shape.join('x')}:${data.digest()};transform=${transformId}`;
+  if (isExternalEncoder(encoder)) return `encoder=${encoder.cacheId};${rest}`;
   const weights = new ContentHash();
   for (const [name, variable] of encoder.state()) {
     weights.update(`${name}:${variable.shape.join('x')};`).update(variable.dataSync() as Float32Array);
   }
-  const data = new ContentHash().update(dataset.images);
-  return `encoder=${weights.digest()}/dim=${encoder.outputDim};data=${dataset.shape.join('x')}:${data.digest()};transform=${transformId}`;
+  return `encoder=${weights.digest()}/dim=${encoder.outputDim};${rest}`;
+}
+
+/** One batch through a tfjs encoder in eval mode. */
+async function tfjsBatch(encoder: Encoder, images: tf.Tensor4D): Promise<Float32Array> {
+  const features = tf.tidy(() => encoder.apply(images, { training: false }));
+  const [rows, dim] = [images.shape[0], encoder.outputDim];
+  try {
+    if (features.shape[0] !== rows || features.shape[1] !== dim) {
+      throw new Error(`extractFeatures: the encoder returned shape [${features.shape}], expected [${rows}, ${dim}]`);
+    }
+    return (await features.data()) as Float32Array;
+  } finally {
+    features.dispose();
+  }
+}
+
+/** One batch through an external encoder; its feature size must stay the same over batches. */
+async function externalBatch(encoder: ExternalEncoder, images: tf.Tensor4D, dim: number | undefined) {
+  const pixels = (await images.data()) as Float32Array;
+  const out = await encoder.encode(pixels, images.shape);
+  const rows = images.shape[0];
+  if (out.data.length !== rows * out.dim || (dim !== undefined && out.dim !== dim)) {
+    throw new Error(
+      `extractFeatures: the external encoder returned ${out.data.length} values of dim ${out.dim} for ${rows} images` +
+        (dim === undefined ? '' : `, expected dim ${dim}`),
+    );
+  }
+  return out;
 }
 
 /**
  * Features of every image of `dataset` from a frozen encoder in eval mode
- * (BatchNorm uses its running statistics), batched, optionally cached.
+ * (BatchNorm uses its running statistics), batched, optionally cached. The
+ * encoder is a tfjs `Encoder` or an `ExternalEncoder` (e.g. `onnxEncoder` of
+ * `@selfsup/eval-transfer/node`).
  */
 export async function extractFeatures(
-  encoder: Encoder,
+  encoder: Encoder | ExternalEncoder,
   dataset: ImageDataset,
   options: ExtractFeaturesOptions = {},
 ): Promise<FeatureMatrix> {
   const { transform, transformId, batchSize = 256, cache, onProgress } = options;
-  if (!encoder || typeof encoder.apply !== 'function' || !Number.isInteger(encoder.outputDim)) {
-    throw new Error(`extractFeatures: encoder must be an Encoder (apply, state, outputDim), got ${encoder}`);
+  const external = isExternalEncoder(encoder);
+  if (!external && (!encoder || typeof encoder.apply !== 'function' || !Number.isInteger(encoder.outputDim))) {
+    throw new Error(
+      `extractFeatures: encoder must be an Encoder (apply, state, outputDim) or an ExternalEncoder (encode, cacheId), got ${encoder}`,
+    );
   }
   if (
     !dataset ||
@@ -76,24 +117,33 @@ export async function extractFeatures(
 
   const [n, h, w, c] = dataset.shape;
   const size = h * w * c;
-  const dim = encoder.outputDim;
-  const data = new Float32Array(n * dim);
+  // An external encoder's feature size is known after its first batch.
+  let dim = external ? undefined : encoder.outputDim;
+  let data = dim === undefined ? undefined : new Float32Array(n * dim);
   const rng = createRng(0); // unused by deterministic transforms; required by the Transform signature
   for (let start = 0; start < n; start += batchSize) {
     const rows = Math.min(batchSize, n - start);
-    const features = tf.tidy(() => {
+    const images = tf.tidy(() => {
       const pixels = Float32Array.from(dataset.images.subarray(start * size, (start + rows) * size), (v) => v / 255);
-      const images = tf.tensor4d(pixels, [rows, h, w, c]);
-      return encoder.apply(transform ? transform(images, rng) : images, { training: false });
+      const batch = tf.tensor4d(pixels, [rows, h, w, c]);
+      return transform ? transform(batch, rng) : batch;
     });
-    if (features.shape[0] !== rows || features.shape[1] !== dim) {
-      features.dispose();
-      throw new Error(`extractFeatures: the encoder returned shape [${features.shape}], expected [${rows}, ${dim}]`);
+    try {
+      if (external) {
+        const out = await externalBatch(encoder, images, dim);
+        dim ??= out.dim;
+        data ??= new Float32Array(n * dim);
+        data.set(out.data, start * dim);
+      } else {
+        data!.set(await tfjsBatch(encoder, images), start * dim!);
+      }
+    } finally {
+      images.dispose();
     }
-    data.set(await features.data(), start * dim);
-    features.dispose();
     onProgress?.(start + rows, n);
   }
+  dim ??= 0;
+  data ??= new Float32Array(0);
   const result = { data, n, dim };
   if (cache) await cache.set(key, result);
   return result;

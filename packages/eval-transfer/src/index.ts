@@ -13,6 +13,8 @@ export { toFeatureMatrix, concatRows } from './feature-matrix';
 export type { FeatureInput, FeatureMatrix } from './feature-matrix';
 export type { Precision } from './softmax-problem';
 export { extractFeatures, featureCacheKey, memoryFeatureStore } from './extract-features';
+export { isExternalEncoder } from './external-encoder';
+export type { ExternalEncoder } from './external-encoder';
 export type { ExtractFeaturesOptions, FeatureStore, ImageTransform } from './extract-features';
 export { fineTune } from './fine-tune';
 export { classifier, cosineLearningRate, trainClassifier } from './train-classifier';

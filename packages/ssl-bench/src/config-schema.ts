@@ -25,8 +25,24 @@ export type EncoderSpec =
   | { name: string; from: 'random'; backbone: BackboneSpec; reference?: number }
   | { name: string; from: 'byol-run'; path: string; reference?: number }
   | { name: string; from: 'torchvision'; path: string; backbone: BackboneSpec; reference?: number }
+  | OnnxEncoderSpec
   | { name: string; from: 'byol'; backbone: BackboneSpec; pretrain: PretrainSpec; reference?: number }
   | { name: string; from: 'supervised'; backbone: BackboneSpec; pretrain: PretrainSpec; reference?: number };
+
+/**
+ * An ONNX model (`torch.onnx.export`, timm, optimum, `selfsup-byol export`) run by onnxruntime-node:
+ * frozen-feature protocols only. It gets the same [0, 1] images as every encoder, then its own
+ * `mean`/`std` normalisation, in its `layout` (default NCHW).
+ */
+export interface OnnxEncoderSpec {
+  name: string;
+  from: 'onnx';
+  path: string;
+  layout?: 'NCHW' | 'NHWC';
+  mean?: number[];
+  std?: number[];
+  reference?: number;
+}
 
 export type SplitSource = string | { images: string; labels: string };
 

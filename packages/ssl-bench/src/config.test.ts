@@ -47,11 +47,33 @@ describe('validateConfig', () => {
       'encoders[0].backbone.arch: expected one of convnet | resnet18 | resnet34 | resnet50, got "vgg"',
       'encoders[0].pretrain.dataset: expected a dataset name (mnist), got "nope"',
       'encoders[0].pretrain.epochs: expected a number > 0, got 0',
-      'encoders[1].from: expected one of random | byol-run | torchvision | byol | supervised, got "teleport"',
+      'encoders[1].from: expected one of random | byol-run | torchvision | onnx | byol | supervised, got "teleport"',
       "encoders[1].name: 'a' is used twice",
       'protocols[0].k: expected an integer >= 1, got 0',
       'protocols[1].extra: unknown key (allowed: kind, cGrid, metric)',
       'reference.protocol: expected one of linear | knn, got "fewshot"',
+    ]);
+  });
+
+  it('takes ONNX encoders with their preprocessing, and keeps them out of fine-tuning', () => {
+    const onnx = {
+      name: 'r50',
+      from: 'onnx',
+      path: 'r50.onnx',
+      layout: 'NCHW',
+      mean: [0.485, 0.456, 0.406],
+      std: [0.2],
+    };
+    expect(validateConfig({ ...minimal, encoders: [onnx] }).encoders[0]).toEqual(onnx);
+    const bad = { name: 'x', from: 'onnx', path: 'x.onnx', layout: 'CHW', mean: [0, 1], std: [0], backbone: {} };
+    expect(problems({ ...minimal, encoders: [bad] })).toEqual([
+      'encoders[0].backbone: unknown key (allowed: name, from, reference, path, layout, mean, std)',
+      'encoders[0].layout: expected one of NCHW | NHWC, got "CHW"',
+      'encoders[0].mean: expected 1 or 3 numbers (per channel), got [0,1]',
+      'encoders[0].std[0]: expected a number > 0, got 0',
+    ]);
+    expect(problems({ ...minimal, encoders: [onnx], protocols: [{ kind: 'linear' }, { kind: 'finetune' }] })).toEqual([
+      "encoders[0]: 'r50' is an ONNX model, which protocols[1] (finetune) cannot train; fine-tuning needs a trainable tfjs model (give the same weights as from: torchvision, or drop finetune)",
     ]);
   });
 

@@ -115,13 +115,21 @@ function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): E
   const o = c.object(v, path);
   if (!o) return undefined;
   const name = c.string(o.name, `${path}.name`);
-  const from = c.oneOf(o.from, `${path}.from`, ['random', 'byol-run', 'torchvision', 'byol', 'supervised'] as const);
+  const from = c.oneOf(o.from, `${path}.from`, [
+    'random',
+    'byol-run',
+    'torchvision',
+    'onnx',
+    'byol',
+    'supervised',
+  ] as const);
   const reference = c.optional(o, 'reference', path, (x, p) => c.number(x, p));
   if (!name || !from) return undefined;
   const keys: Record<typeof from, string[]> = {
     random: ['backbone'],
     'byol-run': ['path'],
     torchvision: ['path', 'backbone'],
+    onnx: ['path', 'layout', 'mean', 'std'],
     byol: ['backbone', 'pretrain'],
     supervised: ['backbone', 'pretrain'],
   };
@@ -130,6 +138,15 @@ function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): E
   if (keys[from].includes('backbone')) spec.backbone = backbone(c, o.backbone, `${path}.backbone`);
   if (keys[from].includes('path')) spec.path = c.string(o.path, `${path}.path`);
   if (keys[from].includes('pretrain')) spec.pretrain = pretrain(c, o.pretrain, `${path}.pretrain`, datasets);
+  if (from === 'onnx') {
+    spec.layout = c.optional(o, 'layout', path, (x, p) => c.oneOf(x, p, ['NCHW', 'NHWC'] as const));
+    for (const key of ['mean', 'std'] as const) {
+      spec[key] = c.optional(o, key, path, (x, p) => {
+        const list = c.numbers(x, p, key === 'std' ? positive : {});
+        return list && list.length !== 1 && list.length !== 3 ? c.fail(p, '1 or 3 numbers (per channel)', x) : list;
+      });
+    }
+  }
   return spec as unknown as EncoderSpec;
 }
 
@@ -239,6 +256,18 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   kinds.forEach((k, i) => {
     if (k && kinds.indexOf(k) !== i) c.problems.push(`protocols[${i}].kind: '${k}' is listed twice`);
   });
+  // Fine-tuning trains the encoder: an ONNX model is a frozen graph.
+  const finetune = kinds.indexOf('finetune');
+  if (finetune >= 0) {
+    encoders.forEach((e, i) => {
+      if (e?.from === 'onnx') {
+        c.problems.push(
+          `encoders[${i}]: '${e.name}' is an ONNX model, which protocols[${finetune}] (finetune) cannot train; ` +
+            'fine-tuning needs a trainable tfjs model (give the same weights as from: torchvision, or drop finetune)',
+        );
+      }
+    });
+  }
   const ref = c.object(o.reference, 'reference');
   let reference: BenchConfig['reference'] | undefined;
   if (ref) {

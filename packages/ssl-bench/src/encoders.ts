@@ -3,7 +3,8 @@ import { isAbsolute, join, resolve } from 'node:path';
 import { createBackbone, type BackboneOptions } from '@selfsup/backbones';
 import { loadTorchvisionWeights, loadWeights } from '@selfsup/backbones/node';
 import { trainByol } from '@selfsup/byol/node';
-import { trainSupervised } from '@selfsup/eval-transfer';
+import { type ExternalEncoder, trainSupervised } from '@selfsup/eval-transfer';
+import { onnxEncoder } from '@selfsup/eval-transfer/node';
 import { subset } from '@selfsup/datasets';
 import type { Encoder } from '@selfsup/runtime';
 import type { BackboneSpec, BenchConfig, EncoderSpec, PretrainSpec } from './config-schema';
@@ -74,8 +75,8 @@ function byolRunBackbone(dir: string): BackboneSpec {
   return { arch: cfg.backbone as BackboneSpec['arch'], stem: cfg.stem as BackboneSpec['stem'], width: cfg.width };
 }
 
-/** Build (and if needed pretrain) one configured encoder. */
-export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Promise<Encoder> {
+/** Build (and if needed pretrain) one configured encoder; an ONNX model is an ExternalEncoder (frozen). */
+export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Promise<Encoder | ExternalEncoder> {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(ctx.config.baseDir, p));
   const seed = ctx.config.seed;
   switch (spec.from) {
@@ -90,6 +91,13 @@ export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Prom
       const encoder = createBackbone(backboneOptions(spec.backbone, seed));
       const report = await loadTorchvisionWeights(encoder, at(spec.path));
       ctx.log(`encoder '${spec.name}': loaded ${report.loaded.length} tensors from ${spec.path}`);
+      return encoder;
+    }
+    case 'onnx': {
+      const encoder = await onnxEncoder(at(spec.path), { layout: spec.layout, mean: spec.mean, std: spec.std });
+      ctx.log(
+        `encoder '${spec.name}': ONNX model ${spec.path} (input ${encoder.inputName}, output ${encoder.outputName})`,
+      );
       return encoder;
     }
     case 'byol':

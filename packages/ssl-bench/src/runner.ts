@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { evalTransform } from '@selfsup/augment';
 import type { ImageDataset } from '@selfsup/datasets';
-import { fineTune } from '@selfsup/eval-transfer';
+import { type ExternalEncoder, fineTune, isExternalEncoder } from '@selfsup/eval-transfer';
 import { extractFeatures } from '@selfsup/eval-transfer/node';
 import { initBackend, type Encoder } from '@selfsup/runtime';
 import type { BenchConfig, EncoderSpec, FineTuneProtocol } from './config-schema';
@@ -74,7 +74,7 @@ function planCells(config: BenchConfig): Cell[] {
 }
 
 async function featuresOf(
-  encoder: Encoder,
+  encoder: Encoder | ExternalEncoder,
   ds: ImageDataset,
   config: BenchConfig,
   cacheDir: string,
@@ -168,6 +168,12 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
             const began = performance.now();
             let outcome: ProtocolOutcome;
             if (cell.variant.spec.kind === 'finetune') {
+              // validateConfig rejects this combination; a config built by hand gets the same answer.
+              if (isExternalEncoder(encoder)) {
+                throw new Error(
+                  `encoder '${spec.name}' (from: ${spec.from}) is frozen: fine-tuning needs a tfjs model`,
+                );
+              }
               outcome = await fineTuneCell(encoder, cell.variant.spec, data, config);
             } else {
               const cacheDir = join(out, 'features');
@@ -194,7 +200,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
           if (interrupted) break;
         }
       } finally {
-        encoder.dispose();
+        await encoder.dispose();
       }
       if (interrupted) break;
     }
