@@ -7,7 +7,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const FORMATS = ['cifar', 'idx', 'imagefolder'] as const;
+export const FORMATS = ['cifar', 'idx', 'imagefolder', 'images'] as const;
 export const BACKBONES = ['resnet18', 'resnet50', 'convnet'] as const;
 export const STEMS = ['cifar', 'imagenet'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
@@ -16,7 +16,10 @@ export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 export interface TrainCliConfig {
   data: string;
   format: (typeof FORMATS)[number];
-  split: string;
+  /** null: train (folder formats: `<data>/train` if it exists, else `<data>` itself). */
+  split: string | null;
+  /** Leave out image files that cannot be decoded (each reported once). */
+  skipBadImages: boolean;
   limit: number | null;
   backbone: (typeof BACKBONES)[number];
   stem: (typeof STEMS)[number];
@@ -53,8 +56,24 @@ interface FlagSpec {
 
 const FLAGS: Record<string, FlagSpec> = {
   data: { key: 'data', kind: 'string', help: 'dataset folder' },
-  format: { key: 'format', kind: 'string', choices: FORMATS, help: 'dataset format' },
-  split: { key: 'split', kind: 'string', defaultText: 'train', help: 'split to pretrain on (labels are not used)' },
+  format: {
+    key: 'format',
+    kind: 'string',
+    choices: FORMATS,
+    help: 'dataset format (images: every image under the folder, no structure needed)',
+  },
+  split: {
+    key: 'split',
+    kind: 'string',
+    defaultText: 'train, or the folder itself when it has no train/',
+    help: 'split to pretrain on (labels are not used)',
+  },
+  'skip-bad-images': {
+    key: 'skipBadImages',
+    kind: 'bool',
+    defaultText: 'off',
+    help: 'leave out image files that cannot be decoded (each reported once)',
+  },
   limit: {
     key: 'limit',
     kind: 'int',
@@ -153,7 +172,8 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 const DEFAULTS: Partial<TrainCliConfig> = {
-  split: 'train',
+  split: null,
+  skipBadImages: false,
   limit: null,
   stem: 'cifar',
   width: 1,
@@ -189,7 +209,7 @@ export function helpText(): string {
     'selfsup-byol: BYOL self-supervised pretraining (Grill et al. 2020) on TensorFlow.js',
     '',
     'Usage:',
-    '  selfsup-byol train --data <path> --format cifar|idx|imagefolder --backbone resnet18|resnet50|convnet',
+    '  selfsup-byol train --data <path> --format cifar|idx|imagefolder|images --backbone resnet18|resnet50|convnet',
     '                     --epochs E --batch-size B --out <dir> [options]',
     '  selfsup-byol export --run <dir> --format onnx|tfjs --out <path>   (see selfsup-byol export --help)',
     '  selfsup-byol --help',

@@ -24,19 +24,23 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
   if (outProblem) throw new UsageError(outProblem);
   const backend = await initBackend(config.backend, { wasmThreads: config.threads });
   log(`backend: ${backend.name} on ${backend.threads} thread${backend.threads === 1 ? '' : 's'} (${backend.reason})`);
-  const { data: path, format, split, limit, imageSize, seed } = config;
-  const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed });
+  const { data: path, format, split, limit, imageSize, seed, skipBadImages } = config;
+  const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
   const monitorData = config.monitorSplit
     ? await loadOrUsageError({
         data: path,
-        format,
+        // The monitor needs labels: a folder of unlabelled images has its labelled split as an ImageFolder.
+        format: format === 'images' ? 'imagefolder' : format,
         split: config.monitorSplit,
+        splitFlag: '--monitor-split',
+        skipBadImages,
+        log,
         limit: config.monitorLimit,
         imageSize,
         seed,
       })
     : undefined;
-  log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path} (${split})`);
+  log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path}${split ? ` (${split})` : ''}`);
   const encoder = createBackbone({
     arch: config.backbone,
     stem: config.stem,

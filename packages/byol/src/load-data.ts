@@ -1,12 +1,20 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCifar, loadIdx, loadImageFolder, subset, toRgb, type ImageDataset } from '@selfsup/datasets';
+import { loadCifar, loadIdx, loadImageFolder, loadImages, subset, toRgb, type ImageDataset } from '@selfsup/datasets';
 import type { TrainCliConfig } from './cli-args';
+import { idxSplits, splitFolder } from './resolve-split';
 
 export interface LoadDataOptions {
   data: string;
   format: TrainCliConfig['format'];
-  split: string;
+  /** null: `train` (folder formats: `<data>/train` if it exists, else `<data>` itself). */
+  split: string | null;
+  /** The flag that named the split, for error messages (default `--split`). */
+  splitFlag?: string;
+  /** Skip image files that cannot be decoded (each reported once through `log`) instead of failing. */
+  skipBadImages?: boolean;
+  /** Where notes go: skipped files, bad images. */
+  log?: (line: string) => void;
   /** Keep a seeded class-balanced subset of about this many images (rounded down to whole classes). */
   limit?: number | null;
   /** ImageFolder files are resized (shorter side) and centre-cropped to this side on load. */
@@ -14,30 +22,50 @@ export interface LoadDataOptions {
   seed?: number;
 }
 
-function idxFile(dir: string, prefix: string, kind: 'images-idx3' | 'labels-idx1'): string {
-  const base = join(dir, `${prefix}-${kind}-ubyte`);
+function idxFile(dir: string, split: string, kind: 'images-idx3' | 'labels-idx1', flag: string): string {
+  // The MNIST family calls its test split t10k.
+  const base = join(dir, `${split === 'test' ? 't10k' : split}-${kind}-ubyte`);
   const found = [base, `${base}.gz`].find((p) => existsSync(p));
-  if (!found) throw new Error(`--data ${dir}: no ${base}[.gz] for --split`);
+  if (!found) {
+    const splits = idxSplits(dir);
+    throw new Error(
+      `${flag} ${split}: there is no ${base}[.gz]; ` +
+        (splits.length ? `the splits in ${dir} are: ${splits.join(', ')}` : `${dir} holds no IDX images file`),
+    );
+  }
   return found;
 }
 
-async function loadFormat({ data, format, split, imageSize }: LoadDataOptions): Promise<ImageDataset> {
+async function loadFormat(options: LoadDataOptions): Promise<ImageDataset> {
+  const { data, format, imageSize, splitFlag = '--split' } = options;
+  const split = options.split ?? 'train';
+  const onError = options.skipBadImages ? 'skip' : 'throw';
+  const log = options.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   switch (format) {
     case 'cifar': {
       if (split !== 'train' && split !== 'test')
-        throw new Error(`--split must be train or test for --format cifar, got '${split}'`);
+        throw new Error(`${splitFlag} must be train or test for --format cifar, got '${split}'`);
       const variant =
         existsSync(join(data, 'cifar-100-binary')) || existsSync(join(data, 'train.bin')) ? 'cifar100' : 'cifar10';
       return loadCifar(data, { variant, split });
     }
-    case 'idx': {
-      // The MNIST family calls its test split t10k.
-      const prefix = split === 'test' ? 't10k' : split;
-      return loadIdx(idxFile(data, prefix, 'images-idx3'), idxFile(data, prefix, 'labels-idx1'));
-    }
+    case 'idx':
+      return loadIdx(idxFile(data, split, 'images-idx3', splitFlag), idxFile(data, split, 'labels-idx1', splitFlag));
     case 'imagefolder': {
-      const dir = existsSync(join(data, split)) ? join(data, split) : data;
-      return loadImageFolder(dir, { size: imageSize, channels: 3 });
+      const dir = splitFolder(data, options.split, splitFlag);
+      return loadImageFolder(dir, { size: imageSize, channels: 3, onError, log });
+    }
+    case 'images': {
+      const dir = splitFolder(data, options.split, splitFlag);
+      const ds = await loadImages(dir, { size: imageSize, channels: 3, onError, log });
+      if (ds.skippedFiles.length) {
+        const names = ds.skippedFiles.slice(0, 3).map((p) => p.slice(dir.length + 1));
+        log(
+          `skipped ${ds.skippedFiles.length} non-image file${ds.skippedFiles.length === 1 ? '' : 's'} in ${dir} ` +
+            `(${names.join(', ')}${ds.skippedFiles.length > 3 ? ', ...' : ''})`,
+        );
+      }
+      return ds;
     }
   }
 }

@@ -6,6 +6,8 @@ export { loadCifar } from './cifar';
 export type { CifarVariant, LoadCifarOptions } from './cifar';
 export { loadImageFolder } from './image-folder';
 export type { LoadImageFolderOptions } from './image-folder';
+export { loadImages, IMAGE_EXTENSIONS, UNLABELLED } from './images';
+export type { LoadImagesOptions, LoadedImages } from './images';
 export { decodeImage } from './decode-image';
 export type { DecodeOptions, DecodedImage, ResizeSpec } from './decode-image';
 export { download } from './download';
