@@ -212,6 +212,7 @@ export function helpText(): string {
     '  selfsup-byol train --data <path> --format cifar|idx|imagefolder|images --backbone resnet18|resnet50|convnet',
     '                     --epochs E --batch-size B --out <dir> [options]',
     '  selfsup-byol export --run <dir> --format onnx|tfjs --out <path>   (see selfsup-byol export --help)',
+    '  selfsup-byol embed --run <dir> --data <folder> --out <file.csv|.npy|.safetensors>   (see embed --help)',
     '  selfsup-byol --help',
     '',
     'Flags of `train`:',

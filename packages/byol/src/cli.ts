@@ -7,6 +7,13 @@ import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
 import { trainByol } from './train';
+import { embedCommand } from './embed-command';
+
+// Subcommands besides `train`, each in its own file.
+const COMMANDS: Record<string, (argv: string[], log: (line: string) => void) => Promise<number>> = {
+  embed: embedCommand,
+  export: exportCommand,
+};
 
 // Data problems are usage errors too (exit 2): the flags pointed at something unusable.
 async function loadOrUsageError(...args: Parameters<typeof loadData>) {
@@ -92,9 +99,11 @@ export async function main(
       process.stdout.write(`${helpText()}\n`);
       return 0;
     }
-    if (argv[0] === 'export') return await exportCommand(argv.slice(1), log);
+    if (Object.hasOwn(COMMANDS, argv[0])) return await COMMANDS[argv[0]](argv.slice(1), log);
     if (argv[0] !== 'train')
-      throw new UsageError(`unknown command '${argv[0]}' (expected 'train' or 'export'; see selfsup-byol --help)`);
+      throw new UsageError(
+        `unknown command '${argv[0]}' (expected ${['train', ...Object.keys(COMMANDS)].join(', ')}; see selfsup-byol --help)`,
+      );
     return await train(argv.slice(1), log);
   } catch (err) {
     if (err instanceof UsageError) {

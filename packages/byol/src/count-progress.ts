@@ -1,0 +1,30 @@
+const BAR_WIDTH = 24;
+
+/** `label [#####.....] done/total` redrawn in place on a terminal; in logs a line at every quarter. */
+export function createCountProgress(
+  stream: { write(text: string): unknown; isTTY?: boolean },
+  label: string,
+): { update(done: number, total: number): void; close(): void } {
+  const tty = Boolean(stream.isTTY);
+  let quarter = -1;
+  let shown = false;
+  return {
+    update(done, total) {
+      if (tty) {
+        const filled = Math.round((BAR_WIDTH * done) / Math.max(1, total));
+        stream.write(`\r\x1b[2K${label} [${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${done}/${total}`);
+        shown = true;
+        return;
+      }
+      const q = Math.floor((4 * done) / Math.max(1, total));
+      if (q > quarter) {
+        quarter = q;
+        stream.write(`${label} ${done}/${total}\n`);
+      }
+    },
+    close() {
+      if (shown) stream.write('\n');
+      shown = false;
+    },
+  };
+}
