@@ -14,8 +14,11 @@ import { runBenchmark } from './runner';
 import type { BenchConfig } from './config-schema';
 import { parseCsvTable } from './csv-table';
 
-/** A problem with what the user typed or pointed at: one line, exit code 2. */
-export class UsageError extends Error {}
+import { UsageError } from './usage-error';
+import { evalCommand, EVAL_HELP } from './eval-command';
+import { terminalSummary } from './report/terminal-table';
+
+export { UsageError };
 
 const HELP: Record<string, string> = {
   main: `ssl-bench — how well do self-supervised encoders transfer? (Ericsson et al., CVPR 2021)
@@ -24,6 +27,7 @@ Usage: ssl-bench <command> [options]
 
 Commands:
   demo                 pretrain encoders on bundled data, evaluate transfer, write the report (the main job)
+  eval                 one encoder's linear, kNN and few-shot accuracy on a labelled folder (no config)
   run <config>         run a benchmark config (JSON or YAML): encoders × datasets × protocols
   report <results>     write the report from a results store (results.sqlite or its run folder)
   correlate <csv>      correlate a reference column with every other column of a models × metrics table
@@ -42,6 +46,7 @@ Options:
   --concurrency <n>    run n processes at once, each on a share of the encoders (default 1)
   --threads <n>        wasm backend threads per process (default: cores / concurrency)
   -h, --help           this help`,
+  eval: EVAL_HELP,
   run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>] [--concurrency <n>] [--threads <n>]
 
 Runs every cell of encoders × datasets × protocols in the config, storing each
@@ -177,6 +182,7 @@ async function runConfig(
     // After shard processes, this pass only collects their stored cells (nothing left to compute).
     const summary = await runBenchmark({ config, out, signal: controller.signal, shard, wasmThreads: threads });
     log(`${summary.computed} cells computed, ${summary.reused} reused; results in ${summary.storePath}`);
+    if (!shard) process.stdout.write(`${terminalSummary(summary.cells, config.reference.dataset)}\n`);
     if (summary.interrupted) return 130;
     if (values['no-report'] || shard) return 0;
     const report = await writeReport({
@@ -285,6 +291,8 @@ export async function main(
         if (positionals.length !== 1) throw new UsageError('run takes one config file (JSON or YAML)');
         return await runConfig(loadConfig(positionals[0]), values, log, ['run', resolve(positionals[0])]);
       }
+      case 'eval':
+        return await evalCommand(rest, log);
       case 'report':
         return await report(rest, log);
       case 'correlate':

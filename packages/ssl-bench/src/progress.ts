@@ -3,8 +3,8 @@ import { formatDuration } from '@selfsup/byol';
 export interface BenchProgress {
   /** A cell (or a preparation step such as pretraining) starts. */
   start(label: string): void;
-  /** It finished; `reused` when the results store already had it. */
-  done(label: string, seconds: number, reused: boolean): void;
+  /** It finished; `reused` when the results store already had it; `score` is its result in words (e.g. `87.5%`). */
+  done(label: string, seconds: number, reused: boolean, score?: string): void;
   message(text: string): void;
   close(): void;
 }
@@ -28,14 +28,18 @@ export function createBenchProgress(
       if (tty) stream.write(`\r\x1b[2K${line(`${label} …`)}`);
       else stream.write(`${line(`${label} …`)}\n`);
     },
-    done(label, seconds, reused) {
+    done(label, seconds, reused, score) {
       finished++;
       if (!reused) {
         computed++;
         computeSeconds += seconds;
       }
-      const text = line(`${label} ${reused ? 'reused from the results store' : `done in ${formatDuration(seconds)}`}`);
-      stream.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
+      const result = score === undefined ? '' : `: ${score}`;
+      const text = line(
+        `${label}${result} ${reused ? '(reused from the results store)' : `(done in ${formatDuration(seconds)})`}`,
+      );
+      // Each score stays on screen: a finished cell gets its own line even on a terminal.
+      stream.write(tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
     },
     message(text) {
       stream.write(tty ? `\r\x1b[2K${text}\n` : `${text}\n`);

@@ -19,6 +19,9 @@ import {
 import type { ReferenceSource } from './report/correlation';
 import { ResultsStore, type CellResult } from './results-store';
 import { specHash } from './spec-hash';
+import { formatCell } from './report/table';
+
+const scoreText = (c: CellResult | undefined) => (c ? `${formatCell(c)}%` : undefined);
 
 export interface RunOptions {
   config: BenchConfig;
@@ -139,7 +142,8 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
       const mine = cells.filter((c) => c.encoder === spec);
       const todo = mine.filter((c) => !store.get(spec.name, c.dataset, c.variant.id, c.hash));
       for (const c of mine.filter((m) => !todo.includes(m))) {
-        progress.done(`${spec.name} × ${c.dataset} × ${c.variant.id}`, 0, true);
+        const stored = store.get(spec.name, c.dataset, c.variant.id, c.hash);
+        progress.done(`${spec.name} × ${c.dataset} × ${c.variant.id}`, 0, true, scoreText(stored));
         reused++;
       }
       if (todo.length === 0) continue;
@@ -185,7 +189,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
               outcome = runFeatureProtocol(cell.variant, feats, config.seed);
             }
             const seconds = (performance.now() - began) / 1000;
-            store.put({
+            const result: CellResult = {
               encoder: spec.name,
               dataset: datasetName,
               protocol: cell.variant.id,
@@ -193,9 +197,10 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
               specHash: cell.hash,
               seconds,
               finishedAt: new Date().toISOString(),
-            });
+            };
+            store.put(result);
             computed++;
-            progress.done(label, seconds, false);
+            progress.done(label, seconds, false, scoreText(result));
           }
           if (interrupted) break;
         }
