@@ -44,7 +44,7 @@ export interface TrainCliConfig {
   threads: number;
 }
 
-interface FlagSpec {
+export interface FlagSpec {
   key: keyof TrainCliConfig;
   kind: 'string' | 'int' | 'number' | 'bool';
   help: string;
@@ -54,7 +54,7 @@ interface FlagSpec {
   min?: number;
 }
 
-const FLAGS: Record<string, FlagSpec> = {
+export const FLAGS: Record<string, FlagSpec> = {
   data: { key: 'data', kind: 'string', help: 'dataset folder' },
   format: {
     key: 'format',
@@ -212,6 +212,7 @@ export function helpText(): string {
     '  selfsup-byol train --data <path> --format cifar|idx|imagefolder|images --backbone resnet18|resnet50|convnet',
     '                     --epochs E --batch-size B --out <dir> [options]',
     '  selfsup-byol export --run <dir> --format onnx|tfjs --out <path>   (see selfsup-byol export --help)',
+    '  selfsup-byol resume <run> [--epochs E] [--override]   (continue or extend a run; see resume --help)',
     '  selfsup-byol embed --run <dir> --data <folder> --out <file.csv|.npy|.safetensors>   (see embed --help)',
     '  selfsup-byol --help',
     '',

@@ -1,18 +1,20 @@
 import { existsSync } from 'node:fs';
 import { createBackbone } from '@selfsup/backbones';
 import { initBackend } from '@selfsup/runtime';
-import { helpText, parseTrainArgs, UsageError } from './cli-args';
 import { exportCommand } from './export-command';
+import { helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
 import { trainByol } from './train';
 import { embedCommand } from './embed-command';
+import { resumeCommand } from './resume-command';
 
 // Subcommands besides `train`, each in its own file.
 const COMMANDS: Record<string, (argv: string[], log: (line: string) => void) => Promise<number>> = {
   embed: embedCommand,
   export: exportCommand,
+  resume: resumeCommand,
 };
 
 // Data problems are usage errors too (exit 2): the flags pointed at something unusable.
@@ -25,7 +27,15 @@ async function loadOrUsageError(...args: Parameters<typeof loadData>) {
 }
 
 async function train(argv: string[], log: (line: string) => void): Promise<number> {
-  const config = parseTrainArgs(argv);
+  return runTraining(parseTrainArgs(argv), log);
+}
+
+/** Train (or continue) the run a checked config describes; `overrides` are recorded when resuming. */
+export async function runTraining(
+  config: TrainCliConfig,
+  log: (line: string) => void,
+  extra: { overrides?: Record<string, { from: unknown; to: unknown }>; stored?: Record<string, unknown> } = {},
+): Promise<number> {
   if (!existsSync(config.data)) throw new UsageError(`--data ${config.data} does not exist`);
   const outProblem = checkRunDir(config.out, config.resume);
   if (outProblem) throw new UsageError(outProblem);
@@ -69,7 +79,8 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     resume: config.resume,
     checkpointEvery: config.checkpointEvery || undefined,
     monitor: monitorData ? knnMonitor(monitorData, { everyEpochs: config.monitorEvery, seed }) : undefined,
-    config: { ...config, backend: backend.name },
+    config: { ...extra.stored, ...config, backend: backend.name },
+    overrides: extra.overrides,
   });
   result.byol.dispose({ all: true });
   if (result.status === 'completed') {
@@ -77,6 +88,7 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     return 0;
   }
   if (result.status === 'diverged') return 1;
+  log(`checkpoint at step ${result.steps}; continue with: selfsup-byol resume ${config.out}`);
   return result.signal === 'SIGTERM' ? 143 : 130;
 }
 

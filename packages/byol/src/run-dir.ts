@@ -1,4 +1,4 @@
-import { existsSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /** The files of a training run folder. */
@@ -33,8 +33,9 @@ export function checkRunDir(out: string, resume: boolean): string | null {
     if (!writable(paths.dir)) return `--out ${out} is not writable`;
     const hasCheckpoint = existsSync(paths.checkpoint);
     if (resume && !hasCheckpoint) return `--resume given but ${paths.checkpoint} does not exist`;
-    if (!resume && (hasCheckpoint || existsSync(paths.metrics))) {
-      return `--out ${out} already holds a run; pass --resume to continue it or choose another folder`;
+    // A run killed before its first checkpoint has nothing to continue: the same command starts it again.
+    if (!resume && hasCheckpoint) {
+      return `--out ${out} already holds a run; continue it with: selfsup-byol resume ${out} (or choose another folder)`;
     }
     return null;
   }
@@ -57,4 +58,28 @@ function writable(dir: string): boolean {
   } catch {
     return false;
   }
+}
+
+// atomicWriteStream's temp files: `.<name>.<pid>.<hex>.tmp`.
+const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
+
+function alive(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Remove the temp files a killed run left half-written in its folder (not those of a live process); returns their names. */
+export function removeStaleTempFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const stale = readdirSync(dir).filter((name) => {
+    const m = TEMP_FILE.exec(name);
+    return m !== null && !alive(Number(m[1]));
+  });
+  for (const name of stale) rmSync(join(dir, name), { force: true });
+  return stale;
 }
