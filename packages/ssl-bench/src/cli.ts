@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
 import { ConfigError, loadConfig } from './config';
+import { checkConfigFiles } from './check-config-files';
 import { demoConfig } from './demo-config';
 import { correlationMarkdown, type ReferenceSource } from './report/correlation';
 import { writeReport } from './report/write-report';
@@ -289,7 +290,12 @@ export async function main(
         const { values, positionals } = parse(rest, RUN_FLAGS);
         if (values.help) return help('run');
         if (positionals.length !== 1) throw new UsageError('run takes one config file (JSON or YAML)');
-        return await runConfig(loadConfig(positionals[0]), values, log, ['run', resolve(positionals[0])]);
+        const config = loadConfig(positionals[0]);
+        // Every path the config names is checked before the first cell runs.
+        const { problems, warnings } = checkConfigFiles(config);
+        if (problems.length) throw new ConfigError(positionals[0], problems);
+        for (const w of warnings) log(`warning: ${w}`);
+        return await runConfig(config, values, log, ['run', resolve(positionals[0])]);
       }
       case 'eval':
         return await evalCommand(rest, log);
@@ -305,7 +311,10 @@ export async function main(
       log(`ssl-bench: ${err.message}`);
       return 2;
     }
-    log(`ssl-bench: ${(err as Error).stack ?? err}`);
+    // The message is enough for what users can fix; the stack is for bug reports.
+    log(`ssl-bench: ${(err as Error).message ?? err}`);
+    if (process.env.SELFSUP_DEBUG) log(String((err as Error).stack));
+    else log('(set SELFSUP_DEBUG=1 to see where it failed)');
     return 1;
   }
 }
