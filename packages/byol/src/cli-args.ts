@@ -213,6 +213,7 @@ export function helpText(): string {
     '                     --epochs E --batch-size B --out <dir> [options]',
     '  selfsup-byol export --run <dir> --format onnx|tfjs --out <path>   (see selfsup-byol export --help)',
     '  selfsup-byol resume <run> [--epochs E] [--override]   (continue or extend a run; see resume --help)',
+    '  selfsup-byol report <run>   (training curves as HTML: <run>/training.html)',
     '  selfsup-byol embed --run <dir> --data <folder> --out <file.csv|.npy|.safetensors>   (see embed --help)',
     '  selfsup-byol --help',
     '',

@@ -104,6 +104,7 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
       'config.json',
       'encoder.safetensors',
       'metrics.jsonl',
+      'training.html',
     ]);
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');
     const again = await run(argv);

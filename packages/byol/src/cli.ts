@@ -9,12 +9,14 @@ import { checkRunDir } from './run-dir';
 import { trainByol } from './train';
 import { embedCommand } from './embed-command';
 import { resumeCommand } from './resume-command';
+import { reportCommand, writeTrainingReport } from './report-command';
 
 // Subcommands besides `train`, each in its own file.
 const COMMANDS: Record<string, (argv: string[], log: (line: string) => void) => Promise<number>> = {
   embed: embedCommand,
   export: exportCommand,
   resume: resumeCommand,
+  report: reportCommand,
 };
 
 // Data problems are usage errors too (exit 2): the flags pointed at something unusable.
@@ -83,6 +85,7 @@ export async function runTraining(
     overrides: extra.overrides,
   });
   result.byol.dispose({ all: true });
+  log(`training curves: ${await writeTrainingReport(config.out)}`);
   if (result.status === 'completed') {
     log(`done: ${result.steps} steps; encoder in ${config.out}/encoder.safetensors`);
     return 0;

@@ -85,6 +85,7 @@ describeWithData('runs you can always continue (real CIFAR-10 photos, the built 
       'config.json',
       'encoder.safetensors',
       'metrics.jsonl',
+      'training.html',
     ]);
     expect(metrics(out).map((r) => r.step)).toEqual([1, 2, 3, 4]);
   }, 60_000);
