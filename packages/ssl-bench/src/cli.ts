@@ -10,6 +10,7 @@ import { checkConfigFiles } from './check-config-files';
 import { demoConfig } from './demo-config';
 import { correlationMarkdown, type ReferenceSource } from './report/correlation';
 import { writeReport } from './report/write-report';
+import type { ReportContext } from './report/context';
 import { ResultsStore } from './results-store';
 import { runBenchmark } from './runner';
 import type { BenchConfig } from './config-schema';
@@ -189,6 +190,7 @@ async function runConfig(
     const report = await writeReport({
       cells: summary.cells,
       reference: summary.reference,
+      context: summary.context,
       outDir: resolve(String(values.report ?? 'ssl-bench-report')),
     });
     log(`report: ${report.index}`);
@@ -214,6 +216,7 @@ async function report(argv: string[], log: (l: string) => void): Promise<number>
     const written = await writeReport({
       cells: store.all(),
       reference,
+      context: store.getMeta<ReportContext>('context'),
       outDir: resolve(String(values.out ?? 'ssl-bench-report')),
       title: values.title as string | undefined,
     });

@@ -20,6 +20,7 @@ import type { ReferenceSource } from './report/correlation';
 import { ResultsStore, type CellResult } from './results-store';
 import { specHash } from './spec-hash';
 import { formatCell } from './report/table';
+import { buildContext, type ReportContext } from './report/context';
 
 const scoreText = (c: CellResult | undefined) => (c ? `${formatCell(c)}%` : undefined);
 
@@ -45,6 +46,8 @@ export interface RunSummary {
   storePath: string;
   /** Where each encoder's reference value comes from, for the report. */
   reference: ReferenceSource;
+  /** What the report says about the run: dataset sizes, encoder descriptions, config, backend, version, date. */
+  context: ReportContext;
 }
 
 interface Cell {
@@ -129,15 +132,31 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
   const cells = planCells(config).filter((c) => encoders.includes(c.encoder));
   const progress = options.progress ?? createBenchProgress(cells.length);
   const loaded = new Map<string, Promise<BenchDataset>>();
+  // Sizes of what was loaded, for the report; datasets not loaded this time keep their stored sizes.
+  const sizes: ReportContext['datasets'] = { ...store.getMeta<ReportContext>('context')?.datasets };
   const dataset = (name: string) => {
-    if (!loaded.has(name)) loaded.set(name, loadBenchDataset(config.datasets.find((d) => d.name === name)!, config));
+    if (!loaded.has(name)) {
+      const load = loadBenchDataset(config.datasets.find((d) => d.name === name)!, config);
+      loaded.set(
+        name,
+        load.then((d) => {
+          sizes[name] = {
+            train: d.train.shape[0],
+            ...(d.val ? { val: d.val.shape[0] } : {}),
+            test: d.test.shape[0],
+            classes: d.train.classes.length,
+          };
+          return d;
+        }),
+      );
+    }
     return loaded.get(name)!;
   };
   let computed = 0;
   let reused = 0;
   let interrupted = false;
   try {
-    await initBackend(config.backend, { wasmThreads: options.wasmThreads });
+    const backend = await initBackend(config.backend, { wasmThreads: options.wasmThreads });
     for (const spec of encoders) {
       const mine = cells.filter((c) => c.encoder === spec);
       const todo = mine.filter((c) => !store.get(spec.name, c.dataset, c.variant.id, c.hash));
@@ -211,7 +230,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
     }
     const current = new Set(cells.map((c) => `${c.encoder.name}|${c.dataset}|${c.variant.id}|${c.hash}`));
     const results = store.all().filter((r) => current.has(`${r.encoder}|${r.dataset}|${r.protocol}|${r.specHash}`));
-    return { cells: results, computed, reused, interrupted, storePath, reference };
+    const context = buildContext(config, sizes, backend.name);
+    store.setMeta('context', context);
+    return { cells: results, computed, reused, interrupted, storePath, reference, context };
   } finally {
     progress.close();
     store.close();
