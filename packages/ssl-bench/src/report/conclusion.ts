@@ -59,6 +59,8 @@ function baselineSentences(cells: CellResult[], randomInit: string[], ref: Refer
   for (const c of cells)
     if (randomInit.includes(c.encoder)) baseline.set(key(c), Math.max(baseline.get(key(c)) ?? -Infinity, c.value));
   const names = [...new Set(cells.map((c) => c.encoder))].filter((e) => !randomInit.includes(e));
+  if (names.length === 0)
+    return ['Every encoder here is randomly initialised: there is no pretrained encoder to compare.'];
   return names.map((name) => {
     const mine = cells.filter(
       (c) => c.encoder === name && baseline.has(key(c)) && !(c.dataset === ref.dataset && c.protocol === ref.protocol),

@@ -10,18 +10,26 @@ export interface Figure {
   svg: string;
 }
 
-// Accuracies a reader recognises; on a logit axis they sit closer together near 50% and spread out near 0 and 100.
-const PERCENT_TICKS = [0.1, 0.5, 1, 2, 5, 10, 20, 30, 40, 50, 60, 70, 80, 90, 95, 98, 99, 99.5, 99.9];
-
-/** Tick marks labelled in percent, placed in the plot's (logit or plain) units. */
+/**
+ * Tick marks labelled in percent at round percentages (steps of 0.1 to 10 points, about
+ * five in the range), placed in the plot's units: logits where the correlation uses them.
+ */
 function percentTicks(logit: boolean, values: number[]): { value: number; label: string }[] {
+  const toPct = (v: number) => 100 * (logit ? 1 / (1 + Math.exp(-v)) : v);
   const place = (p: number) => (logit ? Math.log(p / (100 - p)) : p / 100);
-  const ticks = PERCENT_TICKS.map((p) => ({ value: place(p), label: `${p}%` }));
-  const lo = Math.min(...values);
-  const hi = Math.max(...values);
-  const inside = ticks.filter((t) => t.value >= lo && t.value <= hi);
-  // Too many ticks on a wide range: keep every other one.
-  return inside.length > 7 ? inside.filter((_, i) => i % 2 === 0) : ticks;
+  const lo = toPct(Math.min(...values));
+  const hi = toPct(Math.max(...values));
+  // The plot pads the range by 6% on each side; ticks slightly outside the points still show.
+  const pad = Math.max((hi - lo) * 0.1, 0.5);
+  const from = Math.max(lo - pad, 0.01);
+  const to = Math.min(hi + pad, 99.99);
+  const step = [0.1, 0.2, 0.5, 1, 2, 5, 10, 20].find((s) => (to - from) / s <= 6) ?? 20;
+  const ticks: { value: number; label: string }[] = [];
+  for (let p = Math.ceil(from / step) * step; p <= to; p += step) {
+    const rounded = Number(p.toFixed(1));
+    if (rounded > 0 && rounded < 100) ticks.push({ value: place(rounded), label: `${rounded}%` });
+  }
+  return ticks;
 }
 
 /** The paper's Figure 1 per protocol: reference vs mean transfer, one point per encoder, axes in percent. */
