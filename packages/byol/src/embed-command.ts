@@ -88,7 +88,8 @@ export async function embedCommand(argv: string[], log: (line: string) => void):
     size: imageSize,
     channels: 3,
     onError: values['skip-bad-images'] ? 'skip' : 'throw',
-    onProgress: (done, total) => reading.update(done, total),
+    onProgress: (done, total, skipped) =>
+      reading.update(done, total, skipped ? `${skipped} non-image files skipped` : undefined),
     log,
   }).catch((err: Error) => {
     reading.close();

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { loadCifar, loadIdx, loadImageFolder, loadImages, subset, toRgb, type ImageDataset } from '@selfsup/datasets';
 import type { TrainCliConfig } from './cli-args';
 import { idxSplits, splitFolder } from './resolve-split';
+import { createCountProgress } from './count-progress';
 
 export interface LoadDataOptions {
   data: string;
@@ -57,7 +58,15 @@ async function loadFormat(options: LoadDataOptions): Promise<ImageDataset> {
     }
     case 'images': {
       const dir = splitFolder(data, options.split, splitFlag);
-      const ds = await loadImages(dir, { size: imageSize, channels: 3, onError, log });
+      const reading = createCountProgress(process.stderr, 'reading images');
+      const skippedNote = (n: number) => (n ? `${n} non-image file${n === 1 ? '' : 's'} skipped` : undefined);
+      const ds = await loadImages(dir, {
+        size: imageSize,
+        channels: 3,
+        onError,
+        log,
+        onProgress: (done, total, skipped) => reading.update(done, total, skippedNote(skipped)),
+      }).finally(() => reading.close());
       if (ds.skippedFiles.length) {
         const names = ds.skippedFiles.slice(0, 3).map((p) => p.slice(dir.length + 1));
         log(
