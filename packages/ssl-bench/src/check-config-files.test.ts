@@ -29,6 +29,7 @@ describe('ssl-bench run checks every file a config names before anything runs', 
         { name: 'plain', from: 'byol-run', path: 'not-a-run' },
         { name: 'early', from: 'byol-run', path: 'run-no-encoder' },
         { name: 'tv', from: 'torchvision', path: 'resnet18.safetensors', backbone: { arch: 'resnet18' } },
+        { name: 'ox', from: 'onnx', path: 'mnist' },
       ],
       datasets: [
         { name: 'ok', format: 'imagefolder', train: 'mnist/train', test: 'mnist/test', perClass: { train: 31 } },
@@ -68,6 +69,7 @@ describe('ssl-bench run checks every file a config names before anything runs', 
       'encoders[plain].path: <dir>/not-a-run is not a selfsup-byol run folder: <dir>/not-a-run/config.json is missing',
       "encoders[early].path: <dir>/run-no-encoder has no encoder.safetensors yet (written at the run's first checkpoint)",
       'encoders[tv].path: <dir>/resnet18.safetensors does not exist',
+      'encoders[ox].path: <dir>/mnist is a folder; expected a .onnx file',
     ]);
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });

@@ -109,10 +109,11 @@ export function checkConfigFiles(config: BenchConfig): ConfigFileCheck {
       } catch (err) {
         problems.push(`${where}.path: ${(err as Error).message}`);
       }
-    } else if (e.from === 'torchvision') {
+    } else if (e.from === 'torchvision' || e.from === 'onnx') {
       const file = at(e.path);
+      const kind = e.from === 'onnx' ? '.onnx' : '.safetensors';
       if (!existsSync(file)) problems.push(`${where}.path: ${file} does not exist`);
-      else if (isDir(file)) problems.push(`${where}.path: ${file} is a folder; expected a .safetensors file`);
+      else if (isDir(file)) problems.push(`${where}.path: ${file} is a folder; expected a ${kind} file`);
     }
   }
   return { problems, warnings };

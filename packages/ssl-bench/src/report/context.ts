@@ -32,6 +32,8 @@ export function describeEncoder(spec: EncoderSpec): string {
       return `encoder trained by selfsup-byol in ${spec.path}`;
     case 'torchvision':
       return `${backbone(spec.backbone)}, weights from ${spec.path}`;
+    case 'onnx':
+      return `ONNX model ${spec.path} (frozen; run by onnxruntime-node)`;
     case 'byol':
     case 'supervised': {
       const p = spec.pretrain;
