@@ -80,13 +80,28 @@ describe('ssl-bench eval on the bundled MNIST subset', () => {
     expect(warned.lines).toContain('warning: the encoder was trained on 16px images and is evaluated at 8px');
   });
 
+  it('a folder of class folders only: every 5th image of each class is held out for testing', async () => {
+    const { code, lines, stdout } = await run([
+      ...['eval', '--encoder', runDir, '--no-baseline', '--data', join(DEMO_DATA_DIR, 'mnist', 'test')],
+      ...['--backend', 'wasm', '--threads', '1'],
+    ]);
+    expect(code).toBe(0);
+    expect(lines).toEqual([
+      `note: ${join(DEMO_DATA_DIR, 'mnist', 'test')} has no train/ and test/: every 5th image of each class (sorted by name) is held out for testing`,
+    ]);
+    // 30 images per digit: 24 to train, 6 to test, enough for 5-way 5-shot with one query.
+    const table = stdout.trim().split('\n');
+    expect(table[0]).toBe('accuracy (%) on test');
+    expect(table[1].split(/\s{2,}/)).toEqual(['encoder', 'linear', 'knn', 'fewshot-5way-5shot']);
+  });
+
   it('user mistakes: one line, exit 2', async () => {
     const cases: [string[], RegExp][] = [
       [['--data', DEMO_DATA_DIR], /^ssl-bench: --encoder is required/],
       [['--encoder', runDir, '--data', join(root, 'none')], /--data .*none is not a folder/],
       [
         ['--encoder', runDir, '--data', DEMO_DATA_DIR],
-        /needs train\/ and test\/ sub-folders .*; it has cifar10, dtd10, fashion-mnist, mnist/,
+        /needs train\/ and test\/ sub-folders with one folder per class, or at least two class folders of images; it has cifar10, dtd10, fashion-mnist, mnist/,
       ],
       [
         ['--encoder', weights, '--data', join(DEMO_DATA_DIR, 'mnist')],

@@ -6,6 +6,7 @@ import { readRunConfig } from '@selfsup/byol/node';
 import { IMAGE_EXTENSIONS } from '@selfsup/datasets';
 import type { BackboneSpec, EncoderSpec, ProtocolSpec } from './config-schema';
 import { validateConfig } from './config';
+import { holdoutFolder } from './holdout-folder';
 import { terminalSummary } from './report/terminal-table';
 import { runBenchmark } from './runner';
 import { UsageError } from './usage-error';
@@ -13,13 +14,15 @@ import { UsageError } from './usage-error';
 export const EVAL_HELP = `Usage: ssl-bench eval --encoder <run folder | weights.safetensors> --data <labelled folder> [options]
 
 How good is one encoder? Linear probe, kNN and 5-way few-shot accuracy on a
-labelled folder (<data>/train/<class>/<image> and <data>/test/<class>/<image>),
+labelled folder (<data>/train/<class>/<image> and <data>/test/<class>/<image>,
+or just <data>/<class>/<image>: then every 5th image of each class is held out),
 printed as a table beside a randomly initialised encoder of the same
 architecture. No config file needed.
 
 Options:
   --encoder <path>       a selfsup-byol run folder, or a .safetensors file in torchvision layout
-  --data <folder>        labelled images: train/ and test/ sub-folders, one folder per class in each
+  --data <folder>        labelled images: train/ and test/ sub-folders, one folder per class in each,
+                         or only class folders (then every 5th image of each class is the test split)
   --backbone <arch>      convnet|resnet18|resnet34|resnet50 (required with a .safetensors file)
   --stem <s>             cifar|imagenet (.safetensors; default cifar)
   --width <w>            width multiplier (.safetensors; default 1)
@@ -42,21 +45,41 @@ function classFolders(dir: string): { name: string; images: number }[] {
     }));
 }
 
-/** Check the labelled folder; returns the smallest test class size. */
-function checkLabelledFolder(data: string): number {
-  if (!existsSync(data) || !statSync(data).isDirectory()) throw new UsageError(`--data ${data} is not a folder`);
-  for (const split of ['train', 'test']) {
-    const dir = join(data, split);
-    if (!existsSync(dir)) {
-      const found = readdirSync(data).filter((f) => statSync(join(data, f)).isDirectory());
+const isDir = (p: string) => existsSync(p) && statSync(p).isDirectory();
+
+/**
+ * The labelled folder to evaluate on: `<data>` itself when it has train/ and test/, else (class
+ * folders only) a held-out view of it in `scratch`. Returns that folder and the smallest test class.
+ */
+function labelledFolder(
+  data: string,
+  scratch: () => string,
+  log: (l: string) => void,
+): { dir: string; smallest: number } {
+  if (!isDir(data)) throw new UsageError(`--data ${data} is not a folder`);
+  let dir = data;
+  if (!isDir(join(data, 'train')) || !isDir(join(data, 'test'))) {
+    const classes = classFolders(data).filter((c) => c.images > 0);
+    if (classes.length < 2) {
+      const found = readdirSync(data).filter((f) => isDir(join(data, f)));
       throw new UsageError(
-        `--data ${data} needs train/ and test/ sub-folders with one folder per class; ` +
+        `--data ${data} needs train/ and test/ sub-folders with one folder per class, or at least two class folders of images; ` +
           `it has ${found.length ? found.join(', ') : 'no sub-folders'}`,
       );
     }
-    if (classFolders(dir).length < 2) throw new UsageError(`--data: ${dir} needs at least two class folders`);
+    dir = scratch();
+    holdoutFolder(data, dir);
+    log(
+      `note: ${data} has no train/ and test/: every 5th image of each class (sorted by name) is held out for testing`,
+    );
   }
-  return Math.min(...classFolders(join(data, 'test')).map((c) => c.images));
+  for (const split of ['train', 'test']) {
+    const classes = classFolders(join(dir, split));
+    if (classes.length < 2) throw new UsageError(`--data: ${join(dir, split)} needs at least two class folders`);
+    const empty = classes.filter((c) => c.images === 0).map((c) => c.name);
+    if (empty.length) throw new UsageError(`--data: class folders without ${split} images: ${empty.join(', ')}`);
+  }
+  return { dir, smallest: Math.min(...classFolders(join(dir, 'test')).map((c) => c.images)) };
 }
 
 /** Ericsson et al.'s few-shot protocol (5-way, 5/20-shot, 15 queries) shrunk to what the test split holds. */
@@ -145,11 +168,29 @@ export async function evalCommand(argv: string[], log: (l: string) => void): Pro
   for (const flag of ['encoder', 'data'])
     if (!values[flag]) throw new UsageError(`--${flag} is required (see ssl-bench eval --help)`);
   const data = resolve(String(values.data));
-  const smallest = checkLabelledFolder(data);
+  const scratchDirs: string[] = [];
+  const scratch = () => {
+    scratchDirs.push(mkdtempSync(join(tmpdir(), 'ssl-bench-eval-split-')));
+    return scratchDirs[scratchDirs.length - 1];
+  };
+  try {
+    return await evaluate(values, data, scratch, log);
+  } finally {
+    for (const d of scratchDirs) rmSync(d, { recursive: true, force: true });
+  }
+}
+
+async function evaluate(
+  values: Record<string, string | boolean | undefined>,
+  data: string,
+  scratch: () => string,
+  log: (l: string) => void,
+): Promise<number> {
+  const { dir: labelled, smallest } = labelledFolder(data, scratch, log);
   const { backbone, imageSize, encoder } = encoderSpecs(values, log, positiveInt('image-size', values['image-size']));
   const perClass = positiveInt('per-class', values['per-class']);
   const threads = positiveInt('threads', values.threads);
-  const classes = classFolders(join(data, 'test')).length;
+  const classes = classFolders(join(labelled, 'test')).length;
   const fewshot = fewShotFor(classes, smallest);
   if (!fewshot) log(`note: few-shot left out: the smallest test class has ${smallest} images (needs 6 or more)`);
   const dataset = basename(data);
@@ -163,8 +204,8 @@ export async function evalCommand(argv: string[], log: (l: string) => void): Pro
         {
           name: dataset,
           format: 'imagefolder',
-          train: join(data, 'train'),
-          test: join(data, 'test'),
+          train: join(labelled, 'train'),
+          test: join(labelled, 'test'),
           ...(perClass ? { perClass: { train: perClass } } : {}),
         },
       ],
