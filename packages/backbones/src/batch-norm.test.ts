@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend } from '@selfsup/runtime';
+import { createRng, initBackend, VariableStore } from '@selfsup/runtime';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BatchNorm, batchNorm } from './batch-norm';
-import { VariableStore } from './variable-store';
 
 /** Float64 BatchNorm over the rows of `x` ([count, C] flattened), the hand computation tfjs is checked against. */
 function referenceBn(x: Float64Array, channels: number, weight: number[], bias: number[], eps = 1e-5) {

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
 import type { ImageDataset } from '@selfsup/datasets';
 import { imagesToTensor } from '@selfsup/datasets';
 import { saveTorchvisionWeights } from '@selfsup/backbones/node';
+import { checkPositiveInteger } from '@selfsup/runtime';
 import { writeFileAtomic } from '@selfsup/runtime/node';
 import { createByol, type Byol, type ByolStepResult, type CreateByolOptions } from './byol';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
@@ -56,12 +57,6 @@ export interface TrainByolResult {
   byol: Byol;
 }
 
-function checkPositiveInt(name: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) < 1)
-    throw new Error(`trainByol: ${name} must be a positive integer, got ${String(value)}`);
-  return value as number;
-}
-
 // Identity of the run: a checkpoint only resumes a run with the same schedule and data.
 function runIdentity(options: TrainByolOptions, totalSteps: number): Record<string, number> {
   return {
@@ -88,8 +83,8 @@ function keepMetricsUpTo(path: string, step: number): string {
  * a collapse monitor and an optional periodic monitor such as kNN accuracy.
  */
 export async function trainByol(options: TrainByolOptions): Promise<TrainByolResult> {
-  const epochs = checkPositiveInt('epochs', options.epochs);
-  const batchSize = checkPositiveInt('batchSize', options.batchSize);
+  const epochs = checkPositiveInteger('trainByol', 'epochs', options.epochs);
+  const batchSize = checkPositiveInteger('trainByol', 'batchSize', options.batchSize);
   const count = options.data?.shape?.[0];
   if (!(options.data?.images instanceof Uint8Array) || !Number.isInteger(count)) {
     throw new Error(
@@ -103,7 +98,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   const checkpointEvery =
     options.checkpointEvery === undefined
       ? stepsPerEpoch
-      : checkPositiveInt('checkpointEvery', options.checkpointEvery);
+      : checkPositiveInteger('trainByol', 'checkpointEvery', options.checkpointEvery);
   const paths = options.out === undefined ? undefined : runPaths(options.out);
   if (options.resume && !paths)
     throw new Error('trainByol: resume needs out (the run folder holding checkpoint.safetensors)');

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '@selfsup/runtime';
+import { checkNumber, checkPositiveInteger, checkSeed, createRng } from '@selfsup/runtime';
 import { assertDataset, type ImageDataset } from './image-dataset';
 import { imagesToFloat32 } from './to-tensor';
 
@@ -76,14 +76,10 @@ export async function* batches(ds: ImageDataset, options: BatchOptions): AsyncGe
     epochs = 1,
     startEpoch = 0,
   } = options ?? ({} as BatchOptions);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(epochs) || epochs < 0)
-    throw new Error(`batches: epochs must be a non-negative integer, got ${epochs}`);
-  if (!Number.isInteger(startEpoch) || startEpoch < 0)
-    throw new Error(`batches: startEpoch must be a non-negative integer, got ${startEpoch}`);
-  if (typeof seed !== 'number' || !Number.isFinite(seed))
-    throw new Error(`batches: seed must be a finite number, got ${seed}`);
+  checkPositiveInteger('batches', 'batchSize', batchSize);
+  checkNumber('batches', 'epochs', epochs, { min: 0, integer: true });
+  checkNumber('batches', 'startEpoch', startEpoch, { min: 0, integer: true });
+  checkSeed('batches', seed);
 
   const [, h, w, c] = ds.shape;
   const prepare = (plan: { indices: Int32Array; epoch: number }): PreparedBatch => ({

@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '@selfsup/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxRows } from './argmax-rows';
 import { toFeatureMatrix, toLabels, type FeatureInput } from './feature-matrix';
@@ -46,8 +47,7 @@ export function knnClassify(options: KnnOptions): KnnResult {
     throw new Error(`knnClassify: k must be an integer in [1, ${train.n}] (the number of training rows), got ${k}`);
   }
   if (!(temperature > 0)) throw new Error(`knnClassify: temperature must be > 0, got ${temperature}`);
-  if (!Number.isInteger(chunkSize) || chunkSize < 1)
-    throw new Error(`knnClassify: chunkSize must be a positive integer, got ${chunkSize}`);
+  checkPositiveInteger('knnClassify', 'chunkSize', chunkSize);
   const maxLabel = labels.reduce((m, v) => Math.max(m, v), 0);
   const numClasses = options.numClasses ?? maxLabel + 1;
   if (!Number.isInteger(numClasses) || numClasses <= maxLabel) {

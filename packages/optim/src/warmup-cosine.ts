@@ -1,4 +1,4 @@
-import { checkNumber } from './check';
+import { checkNumber } from '@selfsup/runtime';
 
 export interface WarmupCosineOptions {
   /** Peak learning rate, reached at the end of the warmup. */

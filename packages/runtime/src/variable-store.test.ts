@@ -1,8 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { constant } from './init';
+import { initBackend } from './backend';
 import { uniqueScope, VariableStore } from './variable-store';
+
+const constant = (size: number, value: number) => new Float32Array(size).fill(value);
 
 describe('VariableStore', () => {
   beforeAll(async () => {
