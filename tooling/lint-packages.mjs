@@ -17,9 +17,10 @@ const BROWSER_SAFE = [
   'metrics-correlation',
   'eval-transfer',
   'byol',
+  'datasets',
+  'runtime',
 ];
-const NODE_ONLY =
-  /^(node:|fs$|path$|os$|child_process$|sharp$|better-sqlite3$|@selfsup\/[a-z-]+\/node$|@selfsup\/datasets$)/;
+const NODE_ONLY = /^(node:|fs$|path$|os$|child_process$|sharp$|better-sqlite3$|@selfsup\/[a-z-]+\/node$)/;
 const REAL_DATA = /describeWithData|describeWithReference|dataPath\(|loadReference\(|DEMO_DATA_DIR/;
 
 const problems = [];
@@ -65,8 +66,10 @@ function reachableImports(entry) {
     const src = readFileSync(file, 'utf8');
     for (const m of src.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm)) {
       const spec = m[1] ?? m[2];
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.endsWith('.ts') ? spec : `${spec}.ts`));
-      else bare.push({ file, spec });
+      if (spec.startsWith('.')) {
+        const base = resolve(dirname(file), spec);
+        visit(base.endsWith('.ts') ? base : existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts'));
+      } else bare.push({ file, spec });
     }
   };
   visit(entry);

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { loadImageFolder, select } from '@selfsup/datasets';
+import { loadImageFolder, select } from '@selfsup/datasets/node';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '../../../tooling/test-data';

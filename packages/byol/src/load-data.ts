@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadCifar, loadIdx, loadImageFolder, subset, toRgb, type ImageDataset } from '@selfsup/datasets';
+import { loadCifar, loadIdx, loadImageFolder, subset, toRgb, type ImageDataset } from '@selfsup/datasets/node';
 import type { TrainCliConfig } from './cli-args';
 
 export interface LoadDataOptions {

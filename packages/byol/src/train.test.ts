@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets';
+import { loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { readSafetensorsHeader } from '@selfsup/runtime/node';
 import { beforeAll, expect, it } from 'vitest';

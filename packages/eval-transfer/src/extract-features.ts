@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageDataset } from '@selfsup/datasets/core';
+import type { ImageDataset } from '@selfsup/datasets';
 import { checkPositiveInteger, createRng, type Encoder, type Rng } from '@selfsup/runtime';
 import { ContentHash } from './content-hash';
 import { type ExternalEncoder, isExternalEncoder } from './external-encoder';

@@ -1,4 +1,4 @@
-import { loadImageFolder } from '@selfsup/datasets';
+import { loadImageFolder } from '@selfsup/datasets/node';
 import { describe, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '../../../tooling/test-data';
 import { fewShot } from './few-shot';

@@ -1,4 +1,4 @@
-import { sampleEpisodes } from '@selfsup/datasets/core';
+import { sampleEpisodes } from '@selfsup/datasets';
 import { toFeatureMatrix, toLabels, type FeatureInput, type FeatureMatrix } from './feature-matrix';
 
 export interface FewShotOptions {

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadIdx } from '@selfsup/datasets';
+import { loadIdx } from '@selfsup/datasets/node';
 import { createRng, initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '../../../tooling/test-data';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batches, type ImageDataset } from '@selfsup/datasets/core';
+import { batches, type ImageDataset } from '@selfsup/datasets';
 import { createRng, type Encoder, type Head } from '@selfsup/runtime';
 import type { ImageTransform } from './extract-features';
 

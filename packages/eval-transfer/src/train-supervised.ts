@@ -1,5 +1,5 @@
 import { checkNumber } from '@selfsup/runtime';
-import type { ImageDataset } from '@selfsup/datasets/core';
+import type { ImageDataset } from '@selfsup/datasets';
 import { linearHead } from '@selfsup/heads';
 import type { Encoder } from '@selfsup/runtime';
 import type { ImageTransform } from './extract-features';

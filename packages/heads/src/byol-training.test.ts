@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resnet18 } from '@selfsup/backbones';
-import { imagesToTensor, loadImageFolder, subset } from '@selfsup/datasets';
+import { imagesToTensor, loadImageFolder, subset } from '@selfsup/datasets/node';
 import { emaUpdate } from '@selfsup/ema';
 import { symmetricByolLoss } from '@selfsup/losses';
 import { LARS } from '@selfsup/optim';

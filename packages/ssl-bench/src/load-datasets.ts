@@ -1,5 +1,5 @@
 import { isAbsolute, resolve } from 'node:path';
-import { loadCifar, loadIdx, loadImageFolder, subset, toRgb, type ImageDataset } from '@selfsup/datasets';
+import { loadCifar, loadIdx, loadImageFolder, subset, toRgb, type ImageDataset } from '@selfsup/datasets/node';
 import type { BenchConfig, DatasetSpec, SplitSource } from './config-schema';
 
 export interface BenchDataset {

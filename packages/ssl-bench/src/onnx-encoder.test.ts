@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evalTransform } from '@selfsup/augment';
-import { loadImageFolder, select } from '@selfsup/datasets';
+import { loadImageFolder, select } from '@selfsup/datasets/node';
 import { extractFeatures } from '@selfsup/eval-transfer/node';
 import { initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { evalTransform } from '@selfsup/augment';
 import { createBackbone } from '@selfsup/backbones';
 import { fewShot, knnClassify, linearProbe, top1 } from '@selfsup/eval-transfer';
-import { extractFeatures } from '@selfsup/eval-transfer/node';
+import { extractFeatures } from '@selfsup/eval-transfer';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from './config';
 import { DEMO_DATA_DIR } from './demo-config';

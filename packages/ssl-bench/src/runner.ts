@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { evalTransform } from '@selfsup/augment';
 import type { ImageDataset } from '@selfsup/datasets';
-import { type ExternalEncoder, fineTune, isExternalEncoder } from '@selfsup/eval-transfer';
-import { extractFeatures } from '@selfsup/eval-transfer/node';
+import { type ExternalEncoder, extractFeatures, fineTune, isExternalEncoder } from '@selfsup/eval-transfer';
+import { directoryFeatureStore } from '@selfsup/eval-transfer/node';
 import { initBackend, type Encoder } from '@selfsup/runtime';
 import type { BenchConfig, EncoderSpec, FineTuneProtocol } from './config-schema';
 import { buildEncoder } from './encoders';
@@ -85,7 +85,7 @@ async function featuresOf(
     transform,
     transformId: `evalTransform(resize=${size},crop=${size})`,
     batchSize: 128,
-    cacheDir,
+    cache: directoryFeatureStore(cacheDir),
   });
   return { features, labels: ds.labels };
 }
