@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { DATASET_FORMATS } from '@selfsup/datasets/node';
 import { BYOL_RECIPE } from './recipe';
 
 /** A command-line mistake: the CLI prints the message on one line and exits with code 2. */
@@ -7,7 +8,7 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const FORMATS = ['cifar', 'idx', 'imagefolder'] as const;
+export const FORMATS = DATASET_FORMATS;
 export const BACKBONES = ['resnet18', 'resnet50', 'convnet'] as const;
 export const STEMS = ['cifar', 'imagenet'] as const;
 export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;

@@ -17,3 +17,5 @@ export { fetchFile, sha256File } from './fetch-file';
 export type { DownloadProgress, FetchFileOptions } from './fetch-file';
 export { extractTarGz } from './tar';
 export { extractZip } from './zip';
+export { DATASET_FORMATS, detectCifarVariant, loadDataset } from './load-dataset';
+export type { DatasetFormat, DatasetSpec } from './load-dataset';

@@ -1,3 +1,5 @@
+import type { DatasetFormat } from '@selfsup/datasets/node';
+
 /** The benchmark configuration: what `ssl-bench run <config>` reads (JSON or YAML). */
 
 export type Arch = 'convnet' | 'resnet18' | 'resnet34' | 'resnet50';
@@ -48,7 +50,7 @@ export type SplitSource = string | { images: string; labels: string };
 
 export interface DatasetSpec {
   name: string;
-  format: 'imagefolder' | 'idx' | 'cifar';
+  format: DatasetFormat;
   /** Folder (imagefolder, cifar) or `{ images, labels }` IDX files; relative to the config file. */
   train: SplitSource;
   test: SplitSource;

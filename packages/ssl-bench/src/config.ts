@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { DATASET_FORMATS } from '@selfsup/datasets/node';
 import type {
   BackboneSpec,
   BenchConfig,
@@ -172,7 +173,7 @@ function dataset(c: Checker, v: unknown, path: string): DatasetSpec | undefined 
   if (!o) return undefined;
   c.unknownKeys(o, path, ['name', 'format', 'train', 'test', 'val', 'size', 'perClass']);
   const name = c.string(o.name, `${path}.name`);
-  const format = c.oneOf(o.format, `${path}.format`, ['imagefolder', 'idx', 'cifar'] as const);
+  const format = c.oneOf(o.format, `${path}.format`, DATASET_FORMATS);
   const train = splitSource(c, o.train, `${path}.train`, format);
   const test = splitSource(c, o.test, `${path}.test`, format);
   const val = c.optional(o, 'val', path, (x, p) => splitSource(c, x, p, format));
