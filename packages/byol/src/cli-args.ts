@@ -1,6 +1,8 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { BACKBONE_ARCHS } from '@selfsup/backbones';
 import { DATASET_FORMATS } from '@selfsup/datasets/node';
+import { BACKEND_PREFERENCES } from '@selfsup/runtime';
 import { BYOL_RECIPE } from './recipe';
 
 /** A command-line mistake: the CLI prints the message on one line and exits with code 2. */
@@ -9,9 +11,9 @@ export class UsageError extends Error {
 }
 
 export const FORMATS = DATASET_FORMATS;
-export const BACKBONES = ['resnet18', 'resnet50', 'convnet'] as const;
+export const BACKBONES = BACKBONE_ARCHS;
 export const STEMS = ['cifar', 'imagenet'] as const;
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = BACKEND_PREFERENCES;
 
 /** Everything `selfsup-byol train` was asked to do; written to `<out>/config.json`. */
 export interface TrainCliConfig {
@@ -190,7 +192,7 @@ export function helpText(): string {
     'selfsup-byol: BYOL self-supervised pretraining (Grill et al. 2020) on TensorFlow.js',
     '',
     'Usage:',
-    '  selfsup-byol train --data <path> --format cifar|idx|imagefolder --backbone resnet18|resnet50|convnet',
+    `  selfsup-byol train --data <path> --format ${FORMATS.join('|')} --backbone ${BACKBONES.join('|')}`,
     '                     --epochs E --batch-size B --out <dir> [options]',
     '  selfsup-byol export --run <dir> --format onnx|tfjs --out <path>   (see selfsup-byol export --help)',
     '  selfsup-byol --help',

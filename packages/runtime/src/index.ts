@@ -1,4 +1,4 @@
-export { initBackend, backendInfo, onBackendReady } from './backend';
+export { BACKEND_PREFERENCES, initBackend, backendInfo, onBackendReady } from './backend';
 export type { BackendInfo, BackendPreference, BackendSetup, InitBackendOptions } from './backend';
 export { batchNormTraining, scaleShift } from './batch-norm-training';
 export type { BatchNormTrainingOptions } from './batch-norm-training';

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { BACKBONE_ARCHS } from '@selfsup/backbones';
 import { DATASET_FORMATS } from '@selfsup/datasets/node';
+import { BACKEND_PREFERENCES } from '@selfsup/runtime';
 import type {
   BackboneSpec,
   BenchConfig,
@@ -92,7 +94,7 @@ function backbone(c: Checker, v: unknown, path: string): BackboneSpec | undefine
   const o = c.object(v, path);
   if (!o) return undefined;
   c.unknownKeys(o, path, ['arch', 'stem', 'width']);
-  const arch = c.oneOf(o.arch, `${path}.arch`, ['convnet', 'resnet18', 'resnet34', 'resnet50'] as const);
+  const arch = c.oneOf(o.arch, `${path}.arch`, BACKBONE_ARCHS);
   const stem = c.optional(o, 'stem', path, (x, p) => c.oneOf(x, p, ['cifar', 'imagenet'] as const));
   const width = c.optional(o, 'width', path, (x, p) => c.number(x, p, positive));
   return arch && { arch, stem, width };
@@ -242,8 +244,7 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   c.unknownKeys(o, '(root)', ['seed', 'imageSize', 'backend', 'encoders', 'datasets', 'protocols', 'reference']);
   const seed = o.seed === undefined ? 0 : c.number(o.seed, 'seed', { min: 0, integer: true });
   const imageSize = o.imageSize === undefined ? 32 : c.number(o.imageSize, 'imageSize', { min: 8, integer: true });
-  const backend =
-    o.backend === undefined ? 'auto' : c.oneOf(o.backend, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const);
+  const backend = o.backend === undefined ? 'auto' : c.oneOf(o.backend, 'backend', BACKEND_PREFERENCES);
   const rawDatasets = c.array(o.datasets, 'datasets') ?? [];
   const datasets = rawDatasets.map((d, i) => dataset(c, d, `datasets[${i}]`));
   // Names come from the raw entries, so one broken dataset does not cascade into "unknown dataset" errors.

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createBackbone, type BackboneOptions } from '@selfsup/backbones';
 import { loadTorchvisionWeights, loadWeights } from '@selfsup/backbones/node';
-import { trainByol } from '@selfsup/byol/node';
+import { runPaths, trainByol } from '@selfsup/byol/node';
 import { type ExternalEncoder, trainSupervised } from '@selfsup/eval-transfer';
 import { onnxEncoder } from '@selfsup/eval-transfer/node';
 import { subset } from '@selfsup/datasets';
@@ -39,7 +39,7 @@ async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx:
     imageSize: ctx.config.imageSize,
     seed: ctx.config.seed,
     out,
-    resume: existsSync(join(out, 'checkpoint.safetensors')),
+    resume: existsSync(runPaths(out).checkpoint),
     config: { encoder: spec.name, backbone: spec.backbone.arch, stem: spec.backbone.stem, width: spec.backbone.width },
     progress: false,
     handleSignals: false,
@@ -68,7 +68,7 @@ async function supervised(spec: Extract<EncoderSpec, { from: 'supervised' }>, ct
 
 /** The backbone a selfsup-byol run folder was trained with, from its config.json. */
 function byolRunBackbone(dir: string): BackboneSpec {
-  const file = join(dir, 'config.json');
+  const file = runPaths(dir).config;
   if (!existsSync(file)) throw new Error(`${dir} is not a selfsup-byol run folder: ${file} is missing`);
   const cfg = JSON.parse(readFileSync(file, 'utf8')) as { backbone?: string; stem?: string; width?: number };
   if (!cfg.backbone) throw new Error(`${file} does not say which backbone the run trained`);
@@ -84,7 +84,7 @@ export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Prom
       return createBackbone(backboneOptions(spec.backbone, seed));
     case 'byol-run': {
       const encoder = createBackbone(backboneOptions(byolRunBackbone(at(spec.path)), seed));
-      await loadWeights(encoder, join(at(spec.path), 'encoder.safetensors'));
+      await loadWeights(encoder, runPaths(at(spec.path)).encoder);
       return encoder;
     }
     case 'torchvision': {
