@@ -1,13 +1,11 @@
 import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
-import type { ImageDataset } from '@selfsup/datasets';
-import { imagesToTensor } from '@selfsup/datasets';
+import { batches, type ImageDataset } from '@selfsup/datasets';
 import { saveTorchvisionWeights } from '@selfsup/backbones/node';
 import { checkPositiveInteger } from '@selfsup/runtime';
 import { writeFileAtomic } from '@selfsup/runtime/node';
 import { createByol, type Byol, type ByolStepResult, type CreateByolOptions } from './byol';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
-import { createDataOrder } from './data-order';
 import { createProgress, type Progress } from './progress';
 import { runPaths } from './run-dir';
 import { stopOnSignals } from './signals';
@@ -138,7 +136,6 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
     if (paths) appendFileSync(paths.metrics, `${JSON.stringify(row)}\n`);
   };
 
-  const order = createDataOrder(count, options.seed);
   const signals = options.handleSignals === false ? undefined : stopOnSignals();
   let status: TrainByolResult['status'] = 'completed';
   let message: string | undefined;
@@ -147,15 +144,25 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   const startTime = performance.now();
   const startStep = byol.steps;
   try {
-    while (byol.steps < totalSteps) {
-      const epoch = Math.floor(byol.steps / stepsPerEpoch);
-      const first = (byol.steps % stepsPerEpoch) * batchSize;
-      const batch = imagesToTensor(options.data, order.at(epoch).subarray(first, first + batchSize));
+    // The one data order of @selfsup/datasets (epoch e shuffled with seed + e), resumed at
+    // the step's batch; the next batch's pixels are prepared while the loop awaits.
+    const firstEpoch = Math.floor(byol.steps / stepsPerEpoch);
+    const stream = batches(options.data, {
+      batchSize,
+      seed: options.seed,
+      dropLast: true,
+      startEpoch: firstEpoch,
+      startBatch: byol.steps % stepsPerEpoch,
+      epochs: epochs - firstEpoch,
+    });
+    for await (const batch of stream) {
+      const epoch = batch.epoch;
+      batch.labels.dispose();
       let result: ByolStepResult;
       try {
-        result = byol.step(batch);
+        result = byol.step(batch.images);
       } finally {
-        batch.dispose();
+        batch.images.dispose();
       }
       if (!Number.isFinite(result.loss)) {
         status = 'diverged';

@@ -59,6 +59,9 @@ describeWithData('batches on Fashion-MNIST test (10,000 images)', () => {
     expect(epochOrder(10000, 10, 0)).toEqual(epochOrder(10000, 9, 1));
     const resumed = await collect(ds, { batchSize: 1000, seed: 9, startEpoch: 1 });
     expect(resumed).toEqual(twoEpochs.slice(10));
+    // startBatch resumes mid-epoch: what a trainer restarted at step 13 of 10-step epochs gets.
+    const midway = await collect(ds, { batchSize: 1000, seed: 9, startEpoch: 1, startBatch: 3 });
+    expect(midway).toEqual(twoEpochs.slice(13));
     const ordered = await collect(ds, { batchSize: 3000, shuffle: false });
     expect(ordered[1].indices.slice(0, 3)).toEqual([3000, 3001, 3002]);
   });
