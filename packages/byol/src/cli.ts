@@ -6,6 +6,7 @@ import { exportCommand } from './export-command';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
+import { abortOnSignals } from './signals';
 import { trainByol } from './train';
 
 // Data problems are usage errors too (exit 2): the flags pointed at something unusable.
@@ -43,6 +44,8 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     widthMultiplier: config.width,
     seed: config.seed,
   });
+  // Signals are the CLI's business: the first stops the run cleanly, a second exits.
+  const stop = abortOnSignals();
   const result = await trainByol({
     data,
     encoder,
@@ -59,14 +62,15 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     checkpointEvery: config.checkpointEvery || undefined,
     monitor: monitorData ? knnMonitor(monitorData, { everyEpochs: config.monitorEvery, seed }) : undefined,
     config: { ...config, backend: backend.name },
-  });
+    signal: stop.signal,
+  }).finally(() => stop.dispose());
   result.byol.dispose({ all: true });
   if (result.status === 'completed') {
     log(`done: ${result.steps} steps; encoder in ${config.out}/encoder.safetensors`);
     return 0;
   }
   if (result.status === 'diverged') return 1;
-  return result.signal === 'SIGTERM' ? 143 : 130;
+  return stop.received === 'SIGTERM' ? 143 : 130;
 }
 
 /** `selfsup-byol <command> [flags]`; resolves to the process exit code. */

@@ -8,7 +8,6 @@ import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
 import { createProgress, type Progress } from './progress';
 import { runPaths } from './run-dir';
-import { stopOnSignals } from './signals';
 
 /** A periodic measurement of the encoder during training, e.g. kNN accuracy on a labelled split. */
 export interface TrainMonitor {
@@ -36,19 +35,18 @@ export interface TrainByolOptions extends Omit<CreateByolOptions, 'totalSteps' |
   progress?: Progress | false;
   /** Stored in `<out>/config.json`. */
   config?: Record<string, unknown>;
-  /** Stop cleanly (checkpoint, then return) when aborted. */
+  /**
+   * Stop cleanly (checkpoint, then return) when aborted; a string reason becomes the
+   * result's message. The library installs no signal handlers: the CLI aborts this on SIGINT / SIGTERM.
+   */
   signal?: AbortSignal;
-  /** Stop cleanly on SIGINT / SIGTERM (default true). */
-  handleSignals?: boolean;
 }
 
 export interface TrainByolResult {
-  /** `completed`; `interrupted` (signal or abort: checkpoint written); `diverged` (NaN/Inf loss: last good checkpoint kept). */
+  /** `completed`; `interrupted` (aborted: checkpoint written); `diverged` (NaN/Inf loss: last good checkpoint kept). */
   status: 'completed' | 'interrupted' | 'diverged';
   /** What stopped it, in words (interrupted, diverged). */
   message?: string;
-  /** The signal that interrupted the run, if any. */
-  signal?: NodeJS.Signals;
   steps: number;
   totalSteps: number;
   /** The trainer; `byol.encoder` is the trained online encoder. Dispose it when done. */
@@ -136,7 +134,6 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
     if (paths) appendFileSync(paths.metrics, `${JSON.stringify(row)}\n`);
   };
 
-  const signals = options.handleSignals === false ? undefined : stopOnSignals();
   let status: TrainByolResult['status'] = 'completed';
   let message: string | undefined;
   let lastSaved = byol.steps;
@@ -217,19 +214,19 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
         await save();
         lastSaved = result.step;
       }
-      // Let signal handlers run between steps (the step itself is synchronous).
+      // Let abort handlers (and the batch prefetch) run between steps (the step itself is synchronous).
       await new Promise((resolve) => setImmediate(resolve));
-      if (signals?.received || options.signal?.aborted) {
+      if (options.signal?.aborted) {
         status = 'interrupted';
-        message = signals?.received ? `received ${signals.received}` : 'aborted';
+        const reason = options.signal.reason;
+        message = typeof reason === 'string' ? reason : 'aborted';
         break;
       }
     }
     if (status !== 'diverged') await save();
   } finally {
-    signals?.dispose();
     progress?.close();
   }
   if (message) say(message);
-  return { status, message, signal: signals?.received, steps: byol.steps, totalSteps, byol };
+  return { status, message, steps: byol.steps, totalSteps, byol };
 }

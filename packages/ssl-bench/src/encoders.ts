@@ -42,7 +42,6 @@ async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx:
     resume: existsSync(runPaths(out).checkpoint),
     config: { encoder: spec.name, backbone: spec.backbone.arch, stem: spec.backbone.stem, width: spec.backbone.width },
     progress: false,
-    handleSignals: false,
   });
   if (result.status !== 'completed') {
     result.byol.dispose({ all: true });
