@@ -4,6 +4,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { compose, randomHorizontalFlip, randomResizedCrop } from '@selfsup/augment';
 import { batches } from '@selfsup/datasets';
 import { linearHead } from '@selfsup/heads';
+import { cosineSchedule } from '@selfsup/optim';
 import { createRng } from '@selfsup/runtime';
 
 export async function trainSupervised({ encoder, data, seconds, batchSize, lr, imageSize, seed, log }) {
@@ -25,7 +26,7 @@ export async function trainSupervised({ encoder, data, seconds, batchSize, lr, i
         break;
       }
       // Cosine decay over the time budget, so the run ends at a low rate like BYOL's.
-      optimizer.setLearningRate(lr * 0.5 * (1 + Math.cos((Math.PI * Math.min(elapsed(), seconds)) / seconds)));
+      optimizer.setLearningRate(cosineSchedule(Math.min(elapsed(), seconds), seconds, lr, 0));
       const loss = tf.tidy(() => {
         const { images } = batch;
         const labels = tf.oneHot(batch.labels, data.classes.length);
