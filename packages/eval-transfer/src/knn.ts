@@ -2,6 +2,7 @@ import { checkPositiveInteger } from '@selfsup/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxRows } from './argmax-rows';
 import { toFeatureMatrix, toLabels, type FeatureInput } from './feature-matrix';
+import { PROTOCOL_DEFAULTS } from './protocol-defaults';
 
 export interface KnnOptions {
   trainFeatures: FeatureInput;
@@ -36,7 +37,7 @@ function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
  * exp(similarity / temperature); the class with the largest total wins.
  */
 export function knnClassify(options: KnnOptions): KnnResult {
-  const { k = 200, temperature = 0.1, chunkSize = 256 } = options;
+  const { k = PROTOCOL_DEFAULTS.knn.k, temperature = PROTOCOL_DEFAULTS.knn.temperature, chunkSize = 256 } = options;
   const train = toFeatureMatrix(options.trainFeatures, 'knnClassify: trainFeatures');
   const test = toFeatureMatrix(options.testFeatures, 'knnClassify: testFeatures');
   const labels = toLabels(options.trainLabels, train.n, 'knnClassify: trainLabels');
