@@ -14,8 +14,10 @@ import { runBenchmark } from './runner';
 import type { BenchConfig } from './config-schema';
 import { parseCsvTable } from './csv-table';
 
-/** A problem with what the user typed or pointed at: one line, exit code 2. */
-export class UsageError extends Error {}
+// One UsageError for both CLIs (a problem with what the user typed or pointed at: one line, exit code 2).
+import { UsageError } from '@selfsup/byol/node';
+
+export { UsageError };
 
 const HELP: Record<string, string> = {
   main: `ssl-bench — how well do self-supervised encoders transfer? (Ericsson et al., CVPR 2021)
