@@ -1,4 +1,4 @@
-// `npm run lint`: checks the conventions of DESIGN.md that the compiler cannot.
+// `npm run lint`: checks the conventions of docs/ARCHITECTURE.md and CONTRIBUTING.md that the compiler cannot.
 // - every package: publishable package.json (exports with types for import and
 //   require, files: ["dist"], sideEffects, tfjs as a peer and never a dependency),
 //   a README with an example, tests, and at least one test on real data;
@@ -51,6 +51,8 @@ function checkDocsAndTests(pkg, dir) {
   const readme = join(dir, 'README.md');
   if (!existsSync(readme)) problem(pkg, 'has no README.md');
   else if (!/```(ts|js|sh)\n/.test(readFileSync(readme, 'utf8'))) problem(pkg, 'README.md has no example code block');
+  else if (!readFileSync(readme, 'utf8').includes('../../docs/ARCHITECTURE.md'))
+    problem(pkg, 'README.md does not link ../../docs/ARCHITECTURE.md');
   const tests = walk(join(dir, 'src'), (f) => f.endsWith('.test.ts'));
   if (tests.length === 0) problem(pkg, 'has no tests');
   if (!tests.some((t) => REAL_DATA.test(readFileSync(t, 'utf8')))) problem(pkg, 'has no test on real data');

@@ -1,5 +1,5 @@
 // Values and gradients of every loss against PyTorch float64 autograd
-// (/work/shared/reference/losses.json), on the wasm and cpu backends.
+// (../shared/reference/losses.json), on the wasm and cpu backends.
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';

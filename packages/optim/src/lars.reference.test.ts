@@ -1,4 +1,4 @@
-// LARS against the float64 PyTorch reference (/work/shared/reference/lars.json):
+// LARS against the float64 PyTorch reference (../shared/reference/lars.json):
 // both trust-ratio variants and the stress runs, on the wasm and cpu backends.
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
