@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensorsHeader } from '@selfsup/runtime/node';
 import { describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 
 async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {

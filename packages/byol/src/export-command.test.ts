@@ -15,7 +15,7 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { loadImageFolder, select } from '@selfsup/datasets/node';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 import { loadRunEncoder } from './run-encoder';
 

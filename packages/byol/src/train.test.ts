@@ -6,7 +6,7 @@ import { loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets/no
 import { initBackend } from '@selfsup/runtime';
 import { readSafetensorsHeader } from '@selfsup/runtime/node';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { snapshot, tinyNetworks } from './test-fixtures';
 import { abortOnSignals } from './signals';
 import { trainByol, type TrainByolOptions } from './train';

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { cifarRecords, makeTempDir } from '../test/fixtures';
 import { loadCifar } from './cifar';
 import { classCounts, type ImageDataset } from './image-dataset';

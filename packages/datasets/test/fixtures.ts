@@ -6,7 +6,7 @@ import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataPath } from '../../../tooling/test-data';
+import { dataPath } from '@selfsup/testing';
 import { loadIdx } from '../src/idx';
 import type { ImageDataset } from '../src/image-dataset';
 

@@ -8,7 +8,7 @@ import { loadImageFolder, select, type ImageDataset } from '@selfsup/datasets/no
 import { initBackend, type Encoder } from '@selfsup/runtime';
 import { writeSafetensors } from '@selfsup/runtime/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { directoryFeatureStore } from './directory-feature-store';
 import { extractFeatures, featureCacheKey, memoryFeatureStore } from './extract-features';
 

@@ -3,7 +3,7 @@ import { convnet } from '@selfsup/backbones';
 import { loadImageFolder, select, subset, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { fineTune } from './fine-tune';
 import { cosineLearningRate } from './train-classifier';
 

@@ -8,7 +8,7 @@ import { saveOnnx } from '@selfsup/backbones/node';
 import { loadImageFolder, select, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { extractFeatures, memoryFeatureStore } from './extract-features';
 import { onnxEncoder } from './node';
 

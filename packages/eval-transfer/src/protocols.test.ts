@@ -1,7 +1,7 @@
 import { loadIdx } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { fewShot } from './few-shot';
 import { knnClassify } from './knn';
 import { linearProbe } from './linear-probe';

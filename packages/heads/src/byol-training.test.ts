@@ -6,7 +6,7 @@ import { symmetricByolLoss } from '@selfsup/losses';
 import { LARS } from '@selfsup/optim';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { byolPredictor, byolProjector } from './byol-heads';
 
 describeWithData('a BYOL training step (encoder + projector + predictor, LARS, EMA) on CIFAR-10', () => {

@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeWithReference, loadReference, REFERENCE_DIR, type RefTensor } from '../../../tooling/test-data';
+import { describeWithReference, loadReference, REFERENCE_DIR, type RefTensor } from '@selfsup/testing';
 import {
   barlowTwinsTerms,
   byolLoss,

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeWithReference, loadReference } from '../../../tooling/test-data';
+import { describeWithReference, loadReference } from '@selfsup/testing';
 import { kendall } from './kendall';
 import { pearson } from './pearson';
 import { spearman } from './spearman';

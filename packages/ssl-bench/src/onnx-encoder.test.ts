@@ -7,7 +7,7 @@ import { loadImageFolder, select } from '@selfsup/datasets/node';
 import { extractFeatures } from '@selfsup/eval-transfer/node';
 import { initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { validateConfig } from './config';
 import type { EncoderSpec } from './config-schema';
 import { DEMO_DATA_DIR } from './demo-config';
