@@ -128,7 +128,7 @@ describe('safetensors on hostile files (issue #16)', () => {
       new Uint8Array([5, 6]),
     );
     const { tensors } = await readSafetensors(path);
-    expect(Array.from(tensors.get('a')!.data)).toEqual([5, 6]);
+    expect(Array.from(tensors.get('a')!.data as Uint8Array)).toEqual([5, 6]);
     expect(tensors.get('e')!.shape).toEqual([0, 3]);
   });
 });

@@ -34,14 +34,26 @@ interface Row extends Omit<CellResult, 'details'> {
 export class ResultsStore {
   private constructor(private readonly db: Database.Database) {}
 
-  static open(path: string): ResultsStore {
+  /**
+   * Open (or create) a store. `readOnly` (what `ssl-bench report` uses) never
+   * writes to the file; either way a file that is not an ssl-bench store is
+   * refused before anything is written to it.
+   */
+  static open(path: string, options: { readOnly?: boolean } = {}): ResultsStore {
     let db: Database.Database;
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path);
+      if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
     } catch (err) {
       throw new Error(`results store ${path}: cannot open: ${(err as Error).message}`);
     }
+    try {
+      checkSchema(db, path, options.readOnly ?? false);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    if (options.readOnly) return new ResultsStore(db);
     db.pragma('journal_mode = WAL');
     // Several processes (ssl-bench run --concurrency) write to one store: wait for the lock, never fail on it.
     db.pragma('busy_timeout = 30000');
@@ -87,6 +99,37 @@ export class ResultsStore {
 
   close(): void {
     this.db.close();
+  }
+}
+
+const COLUMNS: Record<string, string[]> = {
+  cells: ['encoder', 'dataset', 'protocol', 'metric', 'value', 'ci95', 'details', 'specHash', 'seconds', 'finishedAt'],
+  meta: ['key', 'value'],
+};
+
+/** Refuse a file that is not a store of ours (another program's database, or not SQLite at all) before any write. */
+function checkSchema(db: Database.Database, path: string, mustExist: boolean): void {
+  let tables: string[];
+  try {
+    tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+  } catch (err) {
+    throw new Error(`results store ${path}: not an SQLite database (${(err as Error).message})`);
+  }
+  const foreign = tables.filter((t) => !(t in COLUMNS));
+  const missing = Object.keys(COLUMNS).filter((t) => !tables.includes(t));
+  if (foreign.length > 0 || (missing.length > 0 && (mustExist || tables.length > 0))) {
+    throw new Error(
+      `results store ${path}: not an ssl-bench results store (tables: ${tables.join(', ') || 'none'}; expected ${Object.keys(COLUMNS).join(', ')})`,
+    );
+  }
+  for (const table of tables) {
+    const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    if (columns.join() !== COLUMNS[table].join())
+      throw new Error(
+        `results store ${path}: table ${table} has columns ${columns.join(', ')}, not an ssl-bench store's`,
+      );
   }
 }
 
