@@ -39,6 +39,7 @@ export async function readMaybeGzip(
   const gunzip = createGunzip();
   const file = createReadStream(path);
   file.on('error', (err) => gunzip.destroy(err));
+  gunzip.on('error', () => undefined); // seen through the iterator; none may go uncaught after it stopped
   file.pipe(gunzip);
   let out: Uint8Array | undefined;
   let head: Buffer = Buffer.alloc(0);

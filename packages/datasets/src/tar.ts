@@ -100,6 +100,9 @@ export async function extractTarGz(archive: string, dest: string, options: Extra
   const file = createReadStream(archive);
   const gunzip = createGunzip();
   file.on('error', (err) => gunzip.destroy(err));
+  // The reader gets gunzip's errors through its iterator; this listener keeps one that comes after
+  // the reader stopped (the archive was refused first) from being an uncaught exception.
+  gunzip.on('error', () => undefined);
   file.pipe(gunzip);
   try {
     const target = await extractionRoot(dest, archive);

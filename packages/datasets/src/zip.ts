@@ -113,7 +113,13 @@ async function* entryBody(
   expectedCrc: number,
 ): AsyncGenerator<Buffer> {
   const raw = length === 0 ? [] : createReadStream(archive, { start, end: start + length - 1, highWaterMark: CHUNK });
-  const source = method === 8 && length > 0 ? (raw as NodeJS.ReadableStream).pipe(createInflateRaw()) : raw;
+  let source: AsyncIterable<Buffer> | never[] = raw as AsyncIterable<Buffer> | never[];
+  if (method === 8 && length > 0) {
+    const inflate = createInflateRaw();
+    inflate.on('error', () => undefined); // seen through the iterator; none may go uncaught after it stopped
+    (raw as NodeJS.ReadableStream).on('error', (err) => inflate.destroy(err));
+    source = (raw as NodeJS.ReadableStream).pipe(inflate);
+  }
   let crc = 0;
   let produced = 0;
   try {
