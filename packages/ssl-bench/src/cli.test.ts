@@ -194,6 +194,32 @@ describe('ssl-bench run on one folder at once (issue #16)', () => {
   }, 60_000);
 });
 
+describe('ssl-bench run on a full disk (issue #16)', () => {
+  it('reports the store and the problem on one line, exit 1, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-full-'));
+    // A 1 KiB file-size limit: the store's first page does not fit, as on a full disk (Node ignores SIGXFSZ).
+    const res = spawnSync(
+      'bash',
+      [
+        '-c',
+        'ulimit -f 1; exec "$0" "$@"',
+        process.execPath,
+        BIN,
+        'run',
+        writeSmallConfig(dir),
+        '--out',
+        join(dir, 'run'),
+        '--no-report',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim()).toMatch(
+      /^ssl-bench: results store .*results\.sqlite: (disk I\/O error|database or disk is full)$/,
+    );
+  });
+});
+
 describe('ssl-bench run, killed and restarted', () => {
   it('finishes on the second run without recomputing the cells the first one stored', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-kill-'));

@@ -355,9 +355,7 @@ export async function main(
     // A file-system or database failure (disk full, a folder removed mid-run) is reported in one
     // line naming the file; only an unexpected error (a bug) shows its stack.
     const code = String((err as NodeJS.ErrnoException).code ?? '');
-    log(
-      `ssl-bench: ${(err as NodeJS.ErrnoException).syscall || code.startsWith('SQLITE_') ? (err as Error).message : ((err as Error).stack ?? err)}`,
-    );
+    log(`ssl-bench: ${/^(E[A-Z]+|SQLITE_)/.test(code) ? (err as Error).message : ((err as Error).stack ?? err)}`);
     return 1;
   }
 }

@@ -32,7 +32,22 @@ interface Row extends Omit<CellResult, 'details'> {
  * the cell it was computing.
  */
 export class ResultsStore {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+  ) {}
+
+  /** Run a write, naming the store in its error (a full disk reads 'disk I/O error' otherwise). */
+  private write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      // The code (SQLITE_FULL, SQLITE_IOERR, ...) tells the CLI it is a fault to report in one line, not a bug.
+      throw Object.assign(new Error(`results store ${this.path}: ${(err as Error).message}`), {
+        code: (err as { code?: string }).code,
+      });
+    }
+  }
 
   /**
    * Open (or create) a store. `readOnly` (what `ssl-bench report` uses) never
@@ -45,7 +60,9 @@ export class ResultsStore {
       if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
       db = new Database(path, { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
     } catch (err) {
-      throw new Error(`results store ${path}: cannot open: ${(err as Error).message}`);
+      throw Object.assign(new Error(`results store ${path}: cannot open: ${(err as Error).message}`), {
+        code: (err as { code?: string }).code,
+      });
     }
     try {
       checkSchema(db, path, options.readOnly ?? false);
@@ -53,18 +70,21 @@ export class ResultsStore {
       db.close();
       throw err;
     }
-    if (options.readOnly) return new ResultsStore(db);
-    db.pragma('journal_mode = WAL');
-    // Several processes (ssl-bench run --concurrency) write to one store: wait for the lock, never fail on it.
-    db.pragma('busy_timeout = 30000');
-    db.pragma('synchronous = NORMAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS cells (
+    const store = new ResultsStore(db, path);
+    if (options.readOnly) return store;
+    store.write(() => {
+      db.pragma('journal_mode = WAL');
+      // Several processes (ssl-bench run --concurrency) write to one store: wait for the lock, never fail on it.
+      db.pragma('busy_timeout = 30000');
+      db.pragma('synchronous = NORMAL');
+      db.exec(`CREATE TABLE IF NOT EXISTS cells (
       encoder TEXT NOT NULL, dataset TEXT NOT NULL, protocol TEXT NOT NULL,
       metric TEXT NOT NULL, value REAL NOT NULL, ci95 REAL, details TEXT NOT NULL,
       specHash TEXT NOT NULL, seconds REAL NOT NULL, finishedAt TEXT NOT NULL,
       PRIMARY KEY (encoder, dataset, protocol))`);
-    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-    return new ResultsStore(db);
+      db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    });
+    return store;
   }
 
   /** The stored result of a cell, if it was computed with the same spec. */
@@ -76,12 +96,14 @@ export class ResultsStore {
   }
 
   put(result: CellResult): void {
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO cells (encoder, dataset, protocol, metric, value, ci95, details, specHash, seconds, finishedAt)
+    this.write(() =>
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO cells (encoder, dataset, protocol, metric, value, ci95, details, specHash, seconds, finishedAt)
          VALUES (@encoder, @dataset, @protocol, @metric, @value, @ci95, @details, @specHash, @seconds, @finishedAt)`,
-      )
-      .run({ ...result, details: JSON.stringify(result.details) });
+        )
+        .run({ ...result, details: JSON.stringify(result.details) }),
+    );
   }
 
   all(): CellResult[] {
@@ -89,7 +111,9 @@ export class ResultsStore {
   }
 
   setMeta(key: string, value: unknown): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
+    this.write(() =>
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, JSON.stringify(value)),
+    );
   }
 
   getMeta<T>(key: string): T | undefined {
