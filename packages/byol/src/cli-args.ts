@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { BACKBONE_ARCHS } from '@selfsup/backbones';
 import { DATASET_FORMATS } from '@selfsup/datasets/node';
 import { BACKEND_PREFERENCES } from '@selfsup/runtime';
+import { inlineNegativeValues, parseCliNumber } from '@selfsup/runtime/node';
 import { BYOL_RECIPE } from './recipe';
 
 /** A command-line mistake: the CLI prints the message on one line and exits with code 2. */
@@ -214,9 +215,8 @@ function convert(flag: string, spec: FlagSpec, raw: string | boolean): unknown {
     if (text === '') throw new UsageError(`--${flag} must not be empty`);
     return text;
   }
-  const value = Number(text);
-  const ok = text.trim() !== '' && Number.isFinite(value) && (spec.kind === 'number' || Number.isInteger(value));
-  if (!ok || (spec.min !== undefined && value < spec.min)) {
+  const value = parseCliNumber(text, spec.kind);
+  if (value === undefined || (spec.min !== undefined && value < spec.min)) {
     const what = spec.kind === 'int' ? 'an integer' : 'a number';
     throw new UsageError(`--${flag} must be ${what}${spec.min !== undefined ? ` >= ${spec.min}` : ''}, got '${text}'`);
   }
@@ -233,7 +233,11 @@ export function parseTrainArgs(argv: string[]): TrainCliConfig {
   );
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    const args = inlineNegativeValues(
+      argv,
+      Object.keys(FLAGS).filter((f) => FLAGS[f].kind !== 'bool'),
+    );
+    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see selfsup-byol --help)`);
   }

@@ -45,6 +45,11 @@ describe('selfsup-byol usage errors', () => {
       /^selfsup-byol: --data .*no-such-data does not exist$/,
     ],
     [
+      'an unavailable backend (issue #16)',
+      [...base(join(root, 'a')), '--backend', 'tensorflow'],
+      /^selfsup-byol: --backend tensorflow: /,
+    ],
+    [
       'an unwritable --out',
       base(join(root, 'file', 'run')),
       /^selfsup-byol: --out .* cannot be created: .*file is not a writable folder$/,
@@ -106,6 +111,13 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
       'metrics.jsonl',
     ]);
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');
+    // Issue #16: a batch larger than the data is bad usage (exit 2), found before anything is written.
+    const big = await run([...argv.map((a) => (a === out ? join(root, 'big-batch') : a)), '--batch-size', '30']);
+    expect(big.code).toBe(2);
+    expect(big.lines.at(-1)).toMatch(
+      /^selfsup-byol: --batch-size 30 is larger than the 20 images of .*cifar10 \(test\)$/,
+    );
+    expect(existsSync(join(root, 'big-batch'))).toBe(false);
     const again = await run(argv);
     expect(again.code).toBe(2);
     expect(again.lines).toEqual([

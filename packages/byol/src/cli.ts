@@ -23,7 +23,12 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
   if (!existsSync(config.data)) throw new UsageError(`--data ${config.data} does not exist`);
   const outProblem = checkRunDir(config.out, config.resume);
   if (outProblem) throw new UsageError(outProblem);
-  const backend = await initBackend(config.backend, { wasmThreads: config.threads });
+  let backend: Awaited<ReturnType<typeof initBackend>>;
+  try {
+    backend = await initBackend(config.backend, { wasmThreads: config.threads });
+  } catch (err) {
+    throw new UsageError(`--backend ${config.backend}: ${(err as Error).message.split('\n')[0]}`);
+  }
   log(`backend: ${backend.name} on ${backend.threads} thread${backend.threads === 1 ? '' : 's'} (${backend.reason})`);
   const { data: path, format, split, limit, imageSize, seed } = config;
   const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed });
@@ -37,6 +42,11 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
         seed,
       })
     : undefined;
+  if (config.batchSize > data.shape[0]) {
+    throw new UsageError(
+      `--batch-size ${config.batchSize} is larger than the ${data.shape[0]} images of ${path} (${split})`,
+    );
+  }
   log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path} (${split})`);
   const encoder = createBackbone({
     arch: config.backbone,

@@ -114,6 +114,14 @@ describeWithData('selfsup-byol export of a trained run', () => {
       /^selfsup-byol: \. is not a selfsup-byol run folder: .*config\.json is missing$/,
     ],
     [
+      ['export', '--run', 'r', '--format', 'onnx', '--out', 'x', '--image-size', '-1'],
+      /^selfsup-byol: --image-size must be a positive integer, got '-1'$/,
+    ],
+    [
+      ['export', '--run', 'r', '--format', 'onnx', '--out', 'x', '--image-size', '0x20'],
+      /^selfsup-byol: --image-size must be a positive integer, got '0x20'$/,
+    ],
+    [
       ['export', '--run', 'r', '--format', 'onnx', '--out', 'x', '--size', '3'],
       /^selfsup-byol: Unknown option '--size'/,
     ],

@@ -3,5 +3,7 @@
  * through a temp file + rename, so a crash never leaves a half-written file.
  */
 export { writeFileAtomic, atomicWriteStream } from './atomic-write';
+export { outputFolderProblem } from './writable-folder';
+export { inlineNegativeValues, parseCliNumber } from './cli-values';
 export { readSafetensors, writeSafetensors, readSafetensorsHeader } from './safetensors-file';
 export type { SafetensorsContents, TensorsToWrite } from './safetensors-file';

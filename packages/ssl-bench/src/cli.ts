@@ -5,11 +5,13 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
+import { inlineNegativeValues, outputFolderProblem, parseCliNumber } from '@selfsup/runtime/node';
 import { ConfigError, loadConfig } from './config';
 import { demoConfig } from './demo-config';
 import { correlationMarkdown, type ReferenceSource } from './report/correlation';
 import { writeReport } from './report/write-report';
 import { ResultsStore } from './results-store';
+import { lockRunFolder } from './run-lock';
 import { runBenchmark } from './runner';
 import type { BenchConfig } from './config-schema';
 import { parseCsvTable } from './csv-table';
@@ -97,7 +99,10 @@ function parse(
 ): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: inlineNegativeValues(
+        argv,
+        Object.keys(options).filter((f) => options[f].type === 'string'),
+      ),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
@@ -118,8 +123,9 @@ function parseShard(value: unknown): { index: number; count: number } | undefine
 }
 
 function positiveInteger(flag: string, value: unknown, fallback: number): number {
-  const n = Number(value ?? fallback);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer, got '${value}'`);
+  if (value === undefined) return fallback;
+  const n = parseCliNumber(String(value), 'int');
+  if (n === undefined || n < 1) throw new UsageError(`--${flag} must be a positive integer, got '${value}'`);
   return n;
 }
 
@@ -137,10 +143,11 @@ async function runShards(
       { length: n },
       (_, i) =>
         new Promise<number>((done) => {
+          // The IPC channel closes when this process dies, even by kill -9: the shards then stop (see runConfig).
           const child = spawn(
             process.execPath,
             [BIN, ...command, '--out', out, '--no-report', '--shard', `${i}/${n}`, '--threads', String(threads)],
-            { stdio: ['ignore', 'inherit', 'inherit'] },
+            { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
           );
           child.on('exit', (code, signal) => done(code ?? (signal ? 130 : 1)));
         }),
@@ -164,6 +171,46 @@ async function runConfig(
     Math.max(1, Math.floor(availableParallelism() / concurrency)),
   );
   const shard = parseShard(values.shard);
+  for (const [flag, path] of [
+    ['--out', out],
+    ['--report', values['no-report'] || shard ? undefined : resolve(String(values.report ?? 'ssl-bench-report'))],
+  ] as const) {
+    const problem = path && outputFolderProblem(path, `${flag} ${path}`);
+    if (problem) throw new UsageError(problem);
+  }
+  if (shard && process.channel) {
+    // Started by runShards: stop when the parent is gone (the store keeps every finished cell).
+    process.channel.unref();
+    process.once('disconnect', () => {
+      log(`shard ${shard.index}/${shard.count}: parent process gone, stopping`);
+      process.exit(130);
+    });
+  }
+  let release: () => void;
+  try {
+    release = lockRunFolder(out, shard && process.channel ? process.ppid : undefined);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  try {
+    return await runLocked(config, values, log, command, { out, concurrency, threads, shard });
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(
+  config: BenchConfig,
+  values: Record<string, unknown>,
+  log: (l: string) => void,
+  command: string[],
+  {
+    out,
+    concurrency,
+    threads,
+    shard,
+  }: { out: string; concurrency: number; threads: number; shard?: { index: number; count: number } },
+): Promise<number> {
   if (concurrency > 1 && !shard) {
     const code = await runShards(command, out, concurrency, threads, log);
     if (code !== 0) return code;
@@ -202,14 +249,22 @@ async function report(argv: string[], log: (l: string) => void): Promise<number>
   let path = resolve(positionals[0]);
   if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'results.sqlite');
   if (!existsSync(path)) throw new UsageError(`no results store at ${path}`);
-  const store = ResultsStore.open(path);
+  const outDir = resolve(String(values.out ?? 'ssl-bench-report'));
+  const problem = outputFolderProblem(outDir, `--out ${outDir}`);
+  if (problem) throw new UsageError(problem);
+  let store: ResultsStore;
+  try {
+    store = ResultsStore.open(path, { readOnly: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   try {
     const reference = store.getMeta<ReferenceSource>('reference');
     if (!reference) throw new UsageError(`${path} has no reference metadata (was it written by ssl-bench run?)`);
     const written = await writeReport({
       cells: store.all(),
       reference,
-      outDir: resolve(String(values.out ?? 'ssl-bench-report')),
+      outDir,
       title: values.title as string | undefined,
     });
     log(`report: ${written.index}`);
@@ -299,7 +354,10 @@ export async function main(
       log(`ssl-bench: ${err.message}`);
       return 2;
     }
-    log(`ssl-bench: ${(err as Error).stack ?? err}`);
+    // A file-system or database failure (disk full, a folder removed mid-run) is reported in one
+    // line naming the file; only an unexpected error (a bug) shows its stack.
+    const code = String((err as NodeJS.ErrnoException).code ?? '');
+    log(`ssl-bench: ${/^(E[A-Z]+|SQLITE_)/.test(code) ? (err as Error).message : ((err as Error).stack ?? err)}`);
     return 1;
   }
 }

@@ -294,15 +294,37 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   };
 }
 
+/** Deepest nesting a config may have: real ones are 4 levels deep; deeper input would overflow the stack of the checks. */
+export const MAX_CONFIG_DEPTH = 32;
+
+/** The nesting depth of parsed JSON/YAML, counted without recursion (so a hostile file cannot overflow the stack). */
+function depthOver(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Parse JSON or YAML text (by extension; `.json` is JSON, anything else YAML, which also reads JSON). */
 export function parseConfigText(text: string, file: string): unknown {
+  const kind = extname(file) === '.json' ? 'JSON' : 'YAML';
+  let value: unknown;
   try {
-    return extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+    value = kind === 'JSON' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError(file, [
-      `cannot parse ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
-    ]);
+    const why =
+      err instanceof RangeError || /call stack/.test((err as Error).message)
+        ? 'nested too deeply'
+        : (err as Error).message;
+    throw new ConfigError(file, [`cannot parse ${kind}: ${why}`]);
   }
+  if (depthOver(value, MAX_CONFIG_DEPTH))
+    throw new ConfigError(file, [`nested deeper than ${MAX_CONFIG_DEPTH} levels (a config is a few levels deep)`]);
+  return value;
 }
 
 /** Read, parse and validate a config file; relative paths in it are relative to the file. */
