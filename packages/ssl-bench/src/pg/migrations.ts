@@ -17,7 +17,7 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
-    description: 'cells keyed by spec hash, runs and their cells, workers and their claims',
+    description: 'cells keyed by spec hash, runs and their cells, queued jobs, workers and their claims',
     sql: `
       CREATE TABLE ${SCHEMA}.cells (
         spec_hash text PRIMARY KEY,
@@ -49,8 +49,11 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE TABLE ${SCHEMA}.cell_jobs (
         spec_hash text PRIMARY KEY,
+        queue text NOT NULL,
         job_id uuid NOT NULL,
-        run_id text NOT NULL
+        run_id text NOT NULL,
+        queued_at timestamptz NOT NULL DEFAULT now(),
+        position integer NOT NULL
       );
       CREATE TABLE ${SCHEMA}.workers (
         id text PRIMARY KEY,
@@ -58,6 +61,7 @@ export const MIGRATIONS: Migration[] = [
         pid integer NOT NULL,
         backend text,
         visibility_seconds double precision NOT NULL,
+        queue text,
         started_at timestamptz NOT NULL DEFAULT now(),
         heartbeat_at timestamptz NOT NULL DEFAULT now(),
         stopped_at timestamptz,
@@ -66,6 +70,7 @@ export const MIGRATIONS: Migration[] = [
       );
       CREATE TABLE ${SCHEMA}.claims (
         job_id uuid PRIMARY KEY,
+        queue text NOT NULL,
         spec_hash text NOT NULL,
         label text NOT NULL,
         worker text NOT NULL,

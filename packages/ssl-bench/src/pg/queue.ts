@@ -1,8 +1,18 @@
 import PgBoss from 'pg-boss';
+import type { BenchConfig, EncoderSpec } from '../config-schema';
+import { specHash } from '../spec-hash';
 import type { Queryable } from './pg-store';
 
-/** The pg-boss queue of cells to compute: one job per cell not yet stored. */
-export const QUEUE = 'ssl-bench-cells';
+/**
+ * The pg-boss queue of an encoder's cells: one job per cell not yet stored. One queue per encoder
+ * (its spec, pretraining data, seed and input size, whatever run lists it) lets a worker keep to
+ * the encoder it has built, and idle workers pick encoders nobody is on.
+ */
+export function encoderQueue(config: BenchConfig, encoder: EncoderSpec): string {
+  const pretrainData =
+    'pretrain' in encoder ? config.datasets.find((d) => d.name === encoder.pretrain.dataset) : undefined;
+  return `ssl-bench-${specHash({ encoder, pretrainData, seed: config.seed, imageSize: config.imageSize })}`;
+}
 
 /** What a job carries: the run whose config defines the cell, and the cell's spec hash. */
 export interface CellJob {
@@ -28,7 +38,7 @@ export interface QueueOptions {
   supervise?: boolean;
 }
 
-/** pg-boss on the store's pool, its schema created or migrated, the cell queue present. */
+/** pg-boss on the store's pool, its schema created or migrated. */
 export async function startQueue(db: Queryable, options: QueueOptions = {}): Promise<PgBoss> {
   const boss = new PgBoss({
     db: bossDb(db),
@@ -40,7 +50,6 @@ export async function startQueue(db: Queryable, options: QueueOptions = {}): Pro
   // Maintenance errors (a lost connection) surface on the next query; they must not crash a worker.
   boss.on('error', () => {});
   await boss.start();
-  await boss.createQueue(QUEUE, { name: QUEUE, policy: 'standard' });
   return boss;
 }
 

@@ -2,7 +2,7 @@ import type PgBoss from 'pg-boss';
 import type pg from 'pg';
 import { SCHEMA } from './migrations';
 import { transaction } from './pg-store';
-import { bossDb, QUEUE } from './queue';
+import { bossDb } from './queue';
 
 export interface ReapedClaim {
   jobId: string;
@@ -17,17 +17,17 @@ export interface ReapedClaim {
  */
 export async function reapStaleClaims(pool: pg.Pool, boss: PgBoss): Promise<ReapedClaim[]> {
   return transaction(pool, async (tx) => {
-    const { rows } = await tx.query<{ job_id: string; label: string; worker: string }>(
-      `SELECT c.job_id, c.label, c.worker FROM ${SCHEMA}.claims c JOIN ${SCHEMA}.workers w ON w.id = c.worker
+    const { rows } = await tx.query<{ job_id: string; queue: string; label: string; worker: string }>(
+      `SELECT c.job_id, c.queue, c.label, c.worker FROM ${SCHEMA}.claims c JOIN ${SCHEMA}.workers w ON w.id = c.worker
        WHERE w.heartbeat_at < now() - w.visibility_seconds * interval '1 second'
        FOR UPDATE OF c SKIP LOCKED`,
     );
     const db = bossDb(tx);
     for (const r of rows) {
       // Only an active job is still the dead worker's; pg-boss may have expired it already.
-      const job = await boss.getJobById(QUEUE, r.job_id, { db, includeArchive: false });
+      const job = await boss.getJobById(r.queue, r.job_id, { db, includeArchive: false });
       if (job?.state === 'active') {
-        await boss.fail(QUEUE, r.job_id, { message: `worker ${r.worker} stopped heartbeating` }, { db });
+        await boss.fail(r.queue, r.job_id, { message: `worker ${r.worker} stopped heartbeating` }, { db });
       }
       await tx.query(`DELETE FROM ${SCHEMA}.claims WHERE job_id = $1`, [r.job_id]);
     }

@@ -1,6 +1,6 @@
 import { SCHEMA } from './migrations';
 import { PgStore } from './pg-store';
-import { bossDb, QUEUE, readQueue } from './queue';
+import { bossDb, readQueue } from './queue';
 
 export interface WorkerState {
   name: string;
@@ -44,9 +44,9 @@ export async function runStatus(url: string, run?: string): Promise<RunStatus> {
       )
     ).rows[0];
     const cells = (
-      await pool.query<{ label: string; stored: boolean; job_id: string | null }>(
+      await pool.query<{ label: string; stored: boolean; job_id: string | null; queue: string | null }>(
         `SELECT r.encoder || ' × ' || r.dataset || ' × ' || r.protocol AS label,
-                c.spec_hash IS NOT NULL AS stored, j.job_id
+                c.spec_hash IS NOT NULL AS stored, j.job_id, j.queue
          FROM ${SCHEMA}.run_cells r
          LEFT JOIN ${SCHEMA}.cells c ON c.spec_hash = r.spec_hash
          LEFT JOIN ${SCHEMA}.cell_jobs j ON j.spec_hash = r.spec_hash
@@ -75,8 +75,8 @@ export async function runStatus(url: string, run?: string): Promise<RunStatus> {
           continue;
         }
         const job =
-          boss && c.job_id
-            ? await boss.getJobById<unknown>(QUEUE, c.job_id, { db: bossDb(pool), includeArchive: true })
+          boss && c.job_id && c.queue
+            ? await boss.getJobById<unknown>(c.queue, c.job_id, { db: bossDb(pool), includeArchive: true })
             : null;
         switch (job?.state) {
           case 'created':

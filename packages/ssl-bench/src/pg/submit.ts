@@ -4,7 +4,7 @@ import { explicitReferences, planCells } from '../runner';
 import { specHash } from '../spec-hash';
 import { SCHEMA } from './migrations';
 import { PgStore, transaction } from './pg-store';
-import { bossDb, type CellJob, MAX_CELL_SECONDS, QUEUE, startQueue } from './queue';
+import { bossDb, type CellJob, encoderQueue, MAX_CELL_SECONDS, startQueue } from './queue';
 
 export interface SubmitOptions {
   /** Attempts at a cell after its first (a worker killed mid-cell uses one); default 3. */
@@ -45,6 +45,9 @@ export async function submitConfig(
       const cells = planCells(config);
       const hashes = cells.map((c) => c.hash);
       const reference: ReferenceSource = { ...config.reference, explicit: explicitReferences(config.encoders) };
+      const queues = new Map(config.encoders.map((e) => [e.name, encoderQueue(config, e)]));
+      // pg-boss creates a queue once (later calls do nothing); its DDL runs outside our transaction.
+      for (const q of new Set(queues.values())) await boss.createQueue(q, { name: q, policy: 'standard' });
       return await transaction(store.pool, async (tx) => {
         // Two submits at once would both see a cell unqueued and queue it twice.
         await tx.query(`SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.submit'))`);
@@ -67,11 +70,11 @@ export async function submitConfig(
         );
         const jobs = new Map(
           (
-            await tx.query<{ spec_hash: string; job_id: string }>(
-              `SELECT spec_hash, job_id FROM ${SCHEMA}.cell_jobs WHERE spec_hash = ANY($1)`,
+            await tx.query<{ spec_hash: string; job_id: string; queue: string }>(
+              `SELECT spec_hash, job_id, queue FROM ${SCHEMA}.cell_jobs WHERE spec_hash = ANY($1)`,
               [hashes],
             )
-          ).rows.map((r) => [r.spec_hash, r.job_id]),
+          ).rows.map((r) => [r.spec_hash, r]),
         );
         const db = bossDb(tx);
         let pending = 0;
@@ -79,7 +82,9 @@ export async function submitConfig(
         for (const [i, cell] of cells.entries()) {
           if (stored.has(cell.hash)) continue;
           const previous = jobs.get(cell.hash);
-          const job = previous ? await boss.getJobById(QUEUE, previous, { db, includeArchive: false }) : null;
+          const job = previous
+            ? await boss.getJobById(previous.queue, previous.job_id, { db, includeArchive: false })
+            : null;
           if (job && PENDING.has(job.state)) {
             pending++;
             continue;
@@ -89,8 +94,9 @@ export async function submitConfig(
             specHash: cell.hash,
             label: `${cell.encoder.name} × ${cell.dataset} × ${cell.variant.id}`,
           };
-          // Workers take cells in the config's order, so an encoder's cells (and its features) go together.
-          const id = await boss.send(QUEUE, data, {
+          const queue = queues.get(cell.encoder.name)!;
+          // Within an encoder's queue, workers take cells in the config's order: a dataset's cells go together.
+          const id = await boss.send(queue, data, {
             priority: cells.length - i,
             retryLimit: retries,
             expireInSeconds: MAX_CELL_SECONDS,
@@ -98,9 +104,10 @@ export async function submitConfig(
           });
           if (!id) throw new Error(`pg-boss did not queue cell ${data.label}`);
           await tx.query(
-            `INSERT INTO ${SCHEMA}.cell_jobs (spec_hash, job_id, run_id) VALUES ($1, $2, $3)
-             ON CONFLICT (spec_hash) DO UPDATE SET job_id = EXCLUDED.job_id, run_id = EXCLUDED.run_id`,
-            [cell.hash, id, run],
+            `INSERT INTO ${SCHEMA}.cell_jobs (spec_hash, queue, job_id, run_id, position) VALUES ($1, $2, $3, $4, $5)
+             ON CONFLICT (spec_hash) DO UPDATE SET queue = EXCLUDED.queue, job_id = EXCLUDED.job_id,
+               run_id = EXCLUDED.run_id, queued_at = now(), position = EXCLUDED.position`,
+            [cell.hash, queue, id, run, i],
           );
           enqueued++;
         }

@@ -12,8 +12,9 @@ import { type Cell, computeCell, planCells } from '../runner';
 import { startHeartbeat } from './heartbeat';
 import { SCHEMA } from './migrations';
 import { insertCell, isStored, PgStore, type Queryable, transaction } from './pg-store';
-import { bossDb, type CellJob, QUEUE, startQueue } from './queue';
+import { bossDb, type CellJob, startQueue } from './queue';
 import { reapStaleClaims } from './reaper';
+import { takeCell } from './take-cell';
 
 export interface WorkerOptions {
   /** The store's `postgresql://` URL. */
@@ -120,6 +121,9 @@ class WorkCache {
   }
 }
 
+/** Encoders a worker keeps built (with their features) for the next cells. */
+const ENCODERS_KEPT = 2;
+
 const sleep = (seconds: number, signal?: AbortSignal) =>
   new Promise<void>((resolve) => {
     const timer = setTimeout(done, seconds * 1000);
@@ -142,7 +146,7 @@ async function finish(
   return transaction(pool, async (tx) => {
     const stored = result ? await insertCell(tx, result, worker) : false;
     await tx.query(`DELETE FROM ${SCHEMA}.claims WHERE job_id = $1 AND worker = $2`, [job.id, worker]);
-    await boss.complete(QUEUE, job.id, { worker, stored }, { db: bossDb(tx) });
+    await boss.complete(job.name, job.id, { worker, stored }, { db: bossDb(tx) });
     if (stored) await tx.query(`UPDATE ${SCHEMA}.workers SET cells_done = cells_done + 1 WHERE id = $1`, [worker]);
     return stored;
   });
@@ -157,7 +161,7 @@ async function failJob(
 ): Promise<void> {
   await transaction(pool, async (tx) => {
     await tx.query(`DELETE FROM ${SCHEMA}.claims WHERE job_id = $1 AND worker = $2`, [job.id, worker]);
-    await boss.fail(QUEUE, job.id, { message, worker }, { db: bossDb(tx) });
+    await boss.fail(job.name, job.id, { message, worker }, { db: bossDb(tx) });
     await tx.query(`UPDATE ${SCHEMA}.workers SET last_error = $2 WHERE id = $1`, [worker, message]);
   });
 }
@@ -197,7 +201,9 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   const { pool } = store;
   let boss: PgBoss | undefined;
   let heartbeat: ReturnType<typeof startHeartbeat> | undefined;
-  const cache = new WorkCache();
+  const cache = new WorkCache(ENCODERS_KEPT);
+  // The queues (encoders) of the last cells, most recent first: tried first, their encoders are built.
+  let recent: string[] = [];
   const runs = new Map<string, Promise<KnownRun>>();
   let backendReady: Promise<unknown> | undefined;
   try {
@@ -214,20 +220,19 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       for (const r of await reapStaleClaims(pool, boss)) {
         log(`[${name}] worker ${r.worker} stopped heartbeating: ${r.label} goes back to the queue`);
       }
-      const [job] = await boss.fetch<CellJob>(QUEUE, { batchSize: 1 });
+      const { job, queues } = await takeCell(pool, boss, name, recent);
       if (!job) {
-        // fetch() reports a lost connection as an empty queue; the count would throw instead.
-        const left = await boss.getQueueSize(QUEUE, { before: 'completed' });
-        if (options.once && left === 0) break;
+        if (options.once) {
+          // Work left anywhere (queued, retrying, or running and maybe coming back) keeps a --once worker.
+          let left = 0;
+          for (const q of queues) left += await boss.getQueueSize(q, { before: 'completed' });
+          if (left === 0) break;
+        }
         await sleep(options.pollSeconds ?? 2, options.signal);
         continue;
       }
+      recent = [job.name, ...recent.filter((q) => q !== job.name)].slice(0, ENCODERS_KEPT);
       const { label } = job.data;
-      await pool.query(
-        `INSERT INTO ${SCHEMA}.claims (job_id, spec_hash, label, worker) VALUES ($1, $2, $3, $4)
-         ON CONFLICT (job_id) DO UPDATE SET worker = $4, claimed_at = now()`,
-        [job.id, job.data.specHash, label, name],
-      );
       try {
         if (!runs.has(job.data.run)) {
           const loading = loadRun(pool, job.data.run, dataRoot);
