@@ -17,7 +17,8 @@ export interface Migration {
 export const MIGRATIONS: Migration[] = [
   {
     version: 1,
-    description: 'cells keyed by spec hash, runs and their cells, queued jobs, workers and their claims',
+    description:
+      'cells keyed by spec hash, runs and their cells, queued jobs, workers and their claims, trained encoders',
     sql: `
       CREATE TABLE ${SCHEMA}.cells (
         spec_hash text PRIMARY KEY,
@@ -77,6 +78,14 @@ export const MIGRATIONS: Migration[] = [
         claimed_at timestamptz NOT NULL DEFAULT now()
       );
       CREATE INDEX claims_worker ON ${SCHEMA}.claims (worker);
+      CREATE TABLE ${SCHEMA}.encoders (
+        key text PRIMARY KEY,
+        name text NOT NULL,
+        weights bytea NOT NULL,
+        worker text,
+        seconds double precision,
+        finished_at timestamptz NOT NULL DEFAULT now()
+      );
     `,
   },
 ];

@@ -13,15 +13,26 @@ import { runStatus } from './status';
 
 const BIN = fileURLToPath(new URL('../../bin/ssl-bench.js', import.meta.url));
 
-/** 3 random ConvNets × MNIST and Fashion-MNIST (bundled subsets, relative paths) × linear, kNN, few-shot: 18 cells. */
+/**
+ * 2 random ConvNets and one trained (supervised, two steps on MNIST) × MNIST and Fashion-MNIST
+ * (bundled subsets, relative paths) × linear, kNN, few-shot: 18 cells.
+ */
 const CONFIG = {
   seed: 3,
   backend: 'wasm',
-  encoders: [0.25, 0.5, 0.75].map((width, i) => ({
-    name: `convnet-${i}`,
-    from: 'random',
-    backbone: { arch: 'convnet', width },
-  })),
+  encoders: [
+    ...[0.25, 0.5].map((width, i) => ({
+      name: `convnet-${i}`,
+      from: 'random',
+      backbone: { arch: 'convnet', width },
+    })),
+    {
+      name: 'trained',
+      from: 'supervised',
+      backbone: { arch: 'convnet', width: 0.25 },
+      pretrain: { dataset: 'mnist', epochs: 1, batchSize: 32, limit: 60 },
+    },
+  ],
   datasets: [
     { name: 'mnist', format: 'imagefolder', train: 'mnist/train', test: 'mnist/test' },
     {
@@ -171,6 +182,10 @@ describeWithPostgres('ssl-bench submit + 3 workers on PostgreSQL, one killed mid
       const byW0 = rows.filter((r) => r.worker === 'w0').length;
       expect(byW0 + computed.reduce((s, m) => s + Number(m[1]), 0)).toBe(CELLS);
       expect(computed.reduce((s, m) => s + Number(m[2]), 0)).toBe(0);
+
+      // The trained encoder was trained once for all workers (or, in a race, its first weights kept).
+      const trained = await pool.query(`SELECT name FROM ${SCHEMA}.encoders`);
+      expect(trained.rows).toEqual([{ name: 'trained' }]);
 
       const status = await runStatus(db.url);
       expect(status).toMatchObject({ cells: CELLS, done: CELLS, running: 0, queued: 0, failed: 0, unqueued: 0 });

@@ -12,8 +12,9 @@ import { type Cell, computeCell, planCells } from '../runner';
 import { startHeartbeat } from './heartbeat';
 import { SCHEMA } from './migrations';
 import { insertCell, isStored, PgStore, type Queryable, transaction } from './pg-store';
-import { bossDb, type CellJob, startQueue } from './queue';
+import { bossDb, type CellJob, encoderQueue, startQueue } from './queue';
 import { reapStaleClaims } from './reaper';
+import { isTrained, sharedEncoder } from './shared-encoder';
 import { takeCell } from './take-cell';
 
 export interface WorkerOptions {
@@ -78,7 +79,11 @@ class WorkCache {
     return this.datasets.get(key)!;
   }
 
-  async encoder(run: KnownRun, name: string, pretrainDir: string, log: (l: string) => void): Promise<Encoder> {
+  async encoder(
+    run: KnownRun,
+    name: string,
+    ctx: { db: Queryable; workDir: string; worker: string; log: (l: string) => void },
+  ): Promise<Encoder> {
     const key = `${run.id}|${name}`;
     const cached = this.encoders.get(key);
     if (cached) {
@@ -93,15 +98,26 @@ class WorkCache {
       for (const k of [...this.features.keys()]) if (k.startsWith(`${oldest}|`)) this.features.delete(k);
       (await encoder.catch(() => undefined))?.dispose();
     }
+    const submitted = run.config.encoders.find((e) => e.name === name);
     const spec = run.local.encoders.find((e) => e.name === name);
-    if (!spec) throw new Error(`run ${run.id} has no encoder '${name}'`);
-    log(`building encoder ${name} (${spec.from})`);
-    const building = buildEncoder(spec, {
+    if (!spec || !submitted) throw new Error(`run ${run.id} has no encoder '${name}'`);
+    ctx.log(`building encoder ${name} (${spec.from})`);
+    const encoderCtx = {
       config: run.local,
-      pretrainDir: join(pretrainDir, run.id),
-      dataset: (d) => this.dataset(run, d),
-      log,
-    });
+      pretrainDir: join(ctx.workDir, 'pretrain', run.id),
+      dataset: (d: string) => this.dataset(run, d),
+      log: ctx.log,
+    };
+    const building = isTrained(spec)
+      ? sharedEncoder(
+          ctx.db,
+          encoderQueue(run.config, submitted),
+          spec,
+          encoderCtx,
+          join(ctx.workDir, 'weights'),
+          ctx.worker,
+        )
+      : buildEncoder(spec, encoderCtx);
     building.catch(() => this.encoders.delete(key));
     this.encoders.set(key, building);
     return building;
@@ -250,9 +266,12 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
         }
         backendReady ??= initBackend(options.backend ?? run.config.backend, { wasmThreads: options.wasmThreads });
         await backendReady;
-        const encoder = await cache.encoder(run, cell.encoder.name, join(workDir, 'pretrain'), (l) =>
-          log(`[${name}] ${l}`),
-        );
+        const encoder = await cache.encoder(run, cell.encoder.name, {
+          db: pool,
+          workDir,
+          worker: name,
+          log: (l) => log(`[${name}] ${l}`),
+        });
         const data = await cache.dataset(run, cell.dataset);
         log(`[${name}] ${label} …`);
         const began = performance.now();
