@@ -67,6 +67,7 @@ export const MIGRATIONS: Migration[] = [
         heartbeat_at timestamptz NOT NULL DEFAULT now(),
         stopped_at timestamptz,
         cells_done integer NOT NULL DEFAULT 0,
+        cells_failed integer NOT NULL DEFAULT 0,
         last_error text
       );
       CREATE TABLE ${SCHEMA}.claims (

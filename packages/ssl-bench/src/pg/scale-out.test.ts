@@ -10,6 +10,9 @@ import { main } from '../cli';
 import { DEMO_DATA_DIR } from '../demo-config';
 import { SCHEMA } from './migrations';
 import { runStatus } from './status';
+import { submitConfig } from './submit';
+import { runWorker } from './worker';
+import { validateConfig } from '../config';
 
 const BIN = fileURLToPath(new URL('../../bin/ssl-bench.js', import.meta.url));
 
@@ -92,7 +95,7 @@ async function killMidCell(db: pg.Pool, name: string, child: ChildProcess): Prom
   }
 }
 
-describeWithPostgres('ssl-bench submit + 3 workers on PostgreSQL, one killed mid-cell', () => {
+describeWithPostgres('ssl-bench submit, worker and status on PostgreSQL', () => {
   let db: Awaited<ReturnType<typeof createTestDatabase>>;
   beforeAll(async () => {
     db = await createTestDatabase('ssl_bench_scale_out');
@@ -104,7 +107,7 @@ describeWithPostgres('ssl-bench submit + 3 workers on PostgreSQL, one killed mid
     await db?.drop();
   });
 
-  it('stores every cell exactly once and reports what a single-machine SQLite run reports', async () => {
+  it('3 workers, one SIGKILLed mid-cell: every cell stored once, the report of a single-machine SQLite run', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-scale-out-'));
     // The submitter's folder holds only the config; workers find the data with --data-root.
     const submitDir = join(dir, 'submit');
@@ -149,9 +152,9 @@ describeWithPostgres('ssl-bench submit + 3 workers on PostgreSQL, one killed mid
         '--work-dir',
         join(dir, name),
         '--heartbeat',
-        '0.3',
+        '0.5',
         '--visibility-timeout',
-        '1.5',
+        '3',
       ]),
     );
     const pool = new pg.Pool({ connectionString: db.url, max: 2 });
@@ -176,12 +179,18 @@ describeWithPostgres('ssl-bench submit + 3 workers on PostgreSQL, one killed mid
       expect(rows).toHaveLength(CELLS);
       expect(new Set(rows.map((r) => r.spec_hash))).toEqual(new Set(planned));
       expect(['w1', 'w2']).toContain(rows.find((r) => r.spec_hash === killed.hash)!.worker);
-      // Each cell was computed and stored once: what w0 stored before dying plus what the survivors computed.
+      // Each cell was stored once: what w0 stored before dying plus what the survivors stored.
       const computed = [...survivors.matchAll(/\] (\d+) cells computed, (\d+) already stored/g)];
       expect(computed).toHaveLength(2);
       const byW0 = rows.filter((r) => r.worker === 'w0').length;
-      expect(byW0 + computed.reduce((s, m) => s + Number(m[1]), 0)).toBe(CELLS);
-      expect(computed.reduce((s, m) => s + Number(m[2]), 0)).toBe(0);
+      expect(byW0 + computed.reduce((s, m) => s + Number(m[1]), 0), survivors).toBe(CELLS);
+      // A cell is computed twice only when a live worker was starved of CPU past its visibility
+      // timeout (as on a loaded CI machine) and its cell handed on: each such hand-over is logged.
+      const falseAlarms = [...survivors.matchAll(/worker w[12] stopped heartbeating/g)].length;
+      expect(
+        computed.reduce((s, m) => s + Number(m[2]), 0),
+        survivors,
+      ).toBeLessThanOrEqual(falseAlarms);
 
       // The trained encoder was trained once for all workers (or, in a race, its first weights kept).
       const trained = await pool.query(`SELECT name FROM ${SCHEMA}.encoders`);
@@ -218,4 +227,35 @@ describeWithPostgres('ssl-bench submit + 3 workers on PostgreSQL, one killed mid
     expect(numbers(pgReport)).toEqual(numbers(sqliteReport));
     expect(numbers(pgReport)).toHaveLength(CELLS);
   }, 120_000);
+
+  it('a cell that keeps failing ends as failed with its error after its retries; submitting again queues it again', async () => {
+    const config = validateConfig(
+      {
+        backend: 'wasm',
+        encoders: [{ name: 'r', from: 'random', backbone: { arch: 'convnet', width: 0.25 } }],
+        datasets: [{ name: 'gone', format: 'imagefolder', train: 'nowhere/train', test: 'nowhere/test' }],
+        protocols: [{ kind: 'knn', k: 5 }],
+        reference: { dataset: 'gone', protocol: 'knn' },
+      },
+      'broken config',
+      mkdtempSync(join(tmpdir(), 'ssl-bench-broken-')),
+    );
+    expect(await submitConfig(db.url, config, { retries: 1 })).toMatchObject({ cells: 1, enqueued: 1 });
+    const lines: string[] = [];
+    const summary = await runWorker({
+      url: db.url,
+      name: 'unlucky',
+      once: true,
+      workDir: mkdtempSync(join(tmpdir(), 'ssl-bench-unlucky-')),
+      pollSeconds: 0.1,
+      log: (l) => lines.push(l),
+    });
+    expect(summary).toMatchObject({ computed: 0, failed: 2, interrupted: false });
+    const status = await runStatus(db.url);
+    expect(status).toMatchObject({ cells: 1, done: 0, queued: 0, running: 0, failed: 1 });
+    expect(status.failures[0]).toMatchObject({ label: 'r × gone × knn' });
+    expect(status.failures[0].message).toMatch(/dataset 'gone' train: .*nowhere/);
+    expect(status.workers.find((w) => w.name === 'unlucky')).toMatchObject({ state: 'stopped', cellsFailed: 2 });
+    expect(await submitConfig(db.url, config)).toMatchObject({ cells: 1, stored: 0, pending: 0, enqueued: 1 });
+  });
 });

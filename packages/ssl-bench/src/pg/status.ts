@@ -10,7 +10,10 @@ export interface WorkerState {
   /** alive: beating; stopped: exited cleanly; lost: silent past its visibility timeout. */
   state: 'alive' | 'stopped' | 'lost';
   heartbeatAgeSeconds: number;
+  /** Cells it computed and stored since it (re)started. */
   cellsDone: number;
+  /** Attempts at a cell that threw since it (re)started (each went back to the queue while retries were left). */
+  cellsFailed: number;
   /** The cell it holds now. */
   current: string | null;
   lastError: string | null;
@@ -109,11 +112,12 @@ export async function runStatus(url: string, run?: string): Promise<RunStatus> {
       visibility_seconds: number;
       stopped: boolean;
       cells_done: number;
+      cells_failed: number;
       current: string | null;
       last_error: string | null;
     }>(
       `SELECT w.id, w.host, w.pid, w.backend, extract(epoch FROM now() - w.heartbeat_at)::float8 AS age,
-              w.visibility_seconds, w.stopped_at IS NOT NULL AS stopped, w.cells_done, w.last_error,
+              w.visibility_seconds, w.stopped_at IS NOT NULL AS stopped, w.cells_done, w.cells_failed, w.last_error,
               (SELECT string_agg(c.label, ', ') FROM ${SCHEMA}.claims c WHERE c.worker = w.id) AS current
        FROM ${SCHEMA}.workers w ORDER BY w.id`,
     );
@@ -125,6 +129,7 @@ export async function runStatus(url: string, run?: string): Promise<RunStatus> {
       state: w.stopped ? 'stopped' : w.age > w.visibility_seconds ? 'lost' : 'alive',
       heartbeatAgeSeconds: w.age,
       cellsDone: w.cells_done,
+      cellsFailed: w.cells_failed,
       current: w.current,
       lastError: w.last_error,
     }));
@@ -153,7 +158,8 @@ export function formatStatus(s: RunStatus): string {
         : `${(w.heartbeatAgeSeconds / 60).toFixed(0)} min`;
     lines.push(
       `  ${w.name} (${w.host}, pid ${w.pid}${w.backend ? `, ${w.backend}` : ''}): ${w.state}, heartbeat ${age} ago, ` +
-        `${w.cellsDone} cells${w.current ? `, on ${w.current}` : ''}${w.lastError ? `; last error: ${w.lastError}` : ''}`,
+        `${w.cellsDone} cells done, ${w.cellsFailed} failed${w.current ? `, on ${w.current}` : ''}` +
+        (w.lastError ? `; last error: ${w.lastError}` : ''),
     );
   }
   return lines.join('\n');

@@ -54,7 +54,8 @@ export async function takeCell(
          ON CONFLICT (job_id) DO UPDATE SET queue = $2, worker = $5, claimed_at = now()`,
         [job.id, queue, job.data.specHash, job.data.label, worker],
       );
-      await tx.query(`UPDATE ${SCHEMA}.workers SET queue = $2 WHERE id = $1`, [worker, queue]);
+      // A beat from the main thread too: the heartbeat thread may still be starting.
+      await tx.query(`UPDATE ${SCHEMA}.workers SET queue = $2, heartbeat_at = now() WHERE id = $1`, [worker, queue]);
       return { job, queues };
     }
     return { job: undefined, queues };

@@ -178,7 +178,10 @@ async function failJob(
   await transaction(pool, async (tx) => {
     await tx.query(`DELETE FROM ${SCHEMA}.claims WHERE job_id = $1 AND worker = $2`, [job.id, worker]);
     await boss.fail(job.name, job.id, { message, worker }, { db: bossDb(tx) });
-    await tx.query(`UPDATE ${SCHEMA}.workers SET last_error = $2 WHERE id = $1`, [worker, message]);
+    await tx.query(`UPDATE ${SCHEMA}.workers SET last_error = $2, cells_failed = cells_failed + 1 WHERE id = $1`, [
+      worker,
+      message,
+    ]);
   });
 }
 
@@ -227,7 +230,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
     await pool.query(
       `INSERT INTO ${SCHEMA}.workers (id, host, pid, backend, visibility_seconds) VALUES ($1, $2, $3, $4, $5)
        ON CONFLICT (id) DO UPDATE SET host = $2, pid = $3, backend = $4, visibility_seconds = $5,
-         started_at = now(), heartbeat_at = now(), stopped_at = NULL, cells_done = 0, last_error = NULL`,
+         started_at = now(), heartbeat_at = now(), stopped_at = NULL, cells_done = 0, cells_failed = 0,
+         last_error = NULL`,
       [name, hostname(), process.pid, options.backend ?? null, visibilitySeconds],
     );
     heartbeat = startHeartbeat(options.url, name, heartbeatSeconds, (m) => log(`[${name}] heartbeat: ${m}`));
