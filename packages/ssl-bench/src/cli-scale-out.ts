@@ -1,6 +1,9 @@
-import { resolve } from 'node:path';
-import { isPostgresUrl, redactUrl } from './cell-store';
-import { UsageError } from './cli';
+import { spawn } from 'node:child_process';
+import { join, resolve } from 'node:path';
+import { isPostgresUrl, openResultsStore, redactUrl } from './cell-store';
+import { BIN, UsageError } from './cli';
+import type { WorkerOptions } from './pg/worker';
+import { writeReport } from './report/write-report';
 import type { BenchConfig } from './config-schema';
 import { parseDataRoot } from './data-root';
 
@@ -27,6 +30,7 @@ Ctrl-C stops after the cell in progress.
 Options:
   --store <url>              the PostgreSQL store
   --once                     exit when nothing is queued, retrying or running (default: wait for work)
+  --run <id>                 take only cells of this run's encoders (default: any run's)
   --backend <b>              auto | tensorflow | wasm | cpu, overriding the configs' (e.g. tensorflow on a GPU)
   --threads <n>              wasm backend threads (default: all cores)
   --data-root <dir>          the submitted config's folder on this machine (its relative paths resolve here)
@@ -51,7 +55,7 @@ Options:
 
 const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
 
-type Values = Record<string, string | boolean | string[] | undefined>;
+type Values = Record<string, unknown>;
 
 /** `--store` as a PostgreSQL URL, or a usage error saying what is wrong. */
 export function postgresStore(values: Values, command: string): string {
@@ -112,6 +116,26 @@ export async function workerCommand(values: Values, log: (l: string) => void) {
       `--visibility-timeout (${visibilitySeconds}) must exceed twice --heartbeat (${heartbeatSeconds}), or a live worker would lose its cell`,
     );
   }
+  return workHere(
+    {
+      url,
+      name: values.name as string | undefined,
+      once: Boolean(values.once),
+      run: values.run as string | undefined,
+      backend,
+      wasmThreads: threads,
+      dataRoot,
+      workDir: values['work-dir'] === undefined ? undefined : resolve(String(values['work-dir'])),
+      heartbeatSeconds,
+      visibilitySeconds,
+      log,
+    },
+    log,
+  );
+}
+
+/** Run a worker in this process; Ctrl-C stops it after the cell in progress. Resolves to the exit code. */
+async function workHere(options: WorkerOptions, log: (l: string) => void): Promise<number> {
   const controller = new AbortController();
   const onSignal = (signal: NodeJS.Signals) => {
     log(`\n${signal}: stopping after the current cell (finished cells are stored)`);
@@ -121,24 +145,68 @@ export async function workerCommand(values: Values, log: (l: string) => void) {
   process.once('SIGTERM', onSignal);
   try {
     const { runWorker } = await import('./pg/worker');
-    const s = await runWorker({
-      url,
-      name: values.name as string | undefined,
-      once: Boolean(values.once),
-      backend,
-      wasmThreads: threads,
-      dataRoot,
-      workDir: values['work-dir'] === undefined ? undefined : resolve(String(values['work-dir'])),
-      heartbeatSeconds,
-      visibilitySeconds,
-      signal: controller.signal,
-      log,
-    });
+    const s = await runWorker({ ...options, signal: controller.signal });
     log(`[${s.name}] ${s.computed} cells computed, ${s.skipped} already stored, ${s.failed} failed`);
     return s.interrupted ? 130 : 0;
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
+  }
+}
+
+/**
+ * `ssl-bench run|demo --store postgresql://…`: submit the config, work its cells on this machine
+ * (`concurrency` worker processes, or one in this process) until none is left, then report.
+ * Workers started elsewhere on the same store help.
+ */
+export async function runOnPostgres(
+  config: BenchConfig,
+  source: string,
+  values: Values,
+  concurrency: number,
+  threads: number,
+  log: (l: string) => void,
+): Promise<number> {
+  const url = postgresStore(values, 'run --store');
+  const out = resolve(String(values.out ?? 'ssl-bench-run'));
+  const { submitConfig } = await import('./pg/submit');
+  const r = await submitConfig(url, config, { source: source === 'demo' ? 'demo' : resolve(source) });
+  log(`run ${r.run}: ${r.cells} cells; ${r.stored} already stored, ${r.enqueued + r.pending} to compute`);
+  let code: number;
+  if (concurrency === 1) {
+    code = await workHere(
+      { url, once: true, run: r.run, wasmThreads: threads, workDir: join(out, 'worker'), log },
+      log,
+    );
+  } else {
+    log(`running ${concurrency} worker processes`);
+    const codes = await Promise.all(
+      Array.from(
+        { length: concurrency },
+        (_, i) =>
+          new Promise<number>((done) => {
+            const args = ['worker', '--store', url, '--once', '--run', r.run, '--threads', String(threads)];
+            const child = spawn(process.execPath, [BIN, ...args, '--work-dir', join(out, `worker-${i}`)], {
+              stdio: ['ignore', 'inherit', 'inherit'],
+            });
+            child.on('exit', (c, signal) => done(c ?? (signal ? 130 : 1)));
+          }),
+      ),
+    );
+    code = codes.find((c) => c !== 0) ?? 0;
+  }
+  if (code !== 0 || values['no-report']) return code;
+  const store = await openResultsStore(url, { run: r.run });
+  try {
+    const report = await writeReport({
+      cells: await store.cells(),
+      reference: (await store.reference())!,
+      outDir: resolve(String(values.report ?? 'ssl-bench-report')),
+    });
+    log(`report: ${report.index}`);
+    return 0;
+  } finally {
+    await store.close();
   }
 }
 

@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
 import { isPostgresUrl, openResultsStore, StoreError } from './cell-store';
-import { SCALE_OUT_HELP, statusCommand, submitCommand, workerCommand } from './cli-scale-out';
+import { runOnPostgres, SCALE_OUT_HELP, statusCommand, submitCommand, workerCommand } from './cli-scale-out';
 import { ConfigError, loadConfig } from './config';
 import { demoConfig } from './demo-config';
 import { correlationMarkdown } from './report/correlation';
@@ -45,6 +45,7 @@ Options:
   --report <dir>       report folder (default: ssl-bench-report)
   --concurrency <n>    run n processes at once, each on a share of the encoders (default 1)
   --threads <n>        wasm backend threads per process (default: cores / concurrency)
+  --store <url>        use a PostgreSQL store (postgresql://…) instead of <out>/results.sqlite
   -h, --help           this help`,
   run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>] [--concurrency <n>] [--threads <n>]
 
@@ -60,6 +61,8 @@ Options:
   --threads <n>        wasm backend threads per process (default: cores / concurrency);
                        results do not depend on it
   --shard <i>/<n>      run only encoders whose index modulo n is i (what --concurrency starts)
+  --store <url>        use a PostgreSQL store instead (postgresql://…): submit the config, work its
+                       queue with --concurrency local workers, then report (see ssl-bench worker)
   -h, --help           this help`,
   report: `Usage: ssl-bench report <results.sqlite|run folder> [--out <dir>] [--title <text>]
        ssl-bench report --store <results.sqlite|postgresql://…> [--run <id>] [--out <dir>] [--title <text>]
@@ -95,11 +98,13 @@ const RUN_FLAGS: Flags = {
   concurrency: { type: 'string' },
   threads: { type: 'string' },
   shard: { type: 'string' },
+  store: { type: 'string' },
 };
 
 const WORKER_FLAGS: Flags = {
   store: { type: 'string' },
   once: { type: 'boolean' },
+  run: { type: 'string' },
   backend: { type: 'string' },
   threads: { type: 'string' },
   'data-root': { type: 'string', multiple: true },
@@ -126,7 +131,7 @@ function parse(
   }
 }
 
-const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));
 
 function parseShard(value: unknown): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
@@ -181,6 +186,8 @@ async function runConfig(
     values.threads,
     Math.max(1, Math.floor(availableParallelism() / concurrency)),
   );
+  if (values.store !== undefined)
+    return runOnPostgres(config, command[1] ?? command[0], values, concurrency, threads, log);
   const shard = parseShard(values.shard);
   if (concurrency > 1 && !shard) {
     const code = await runShards(command, out, concurrency, threads, log);

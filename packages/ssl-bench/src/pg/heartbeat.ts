@@ -29,6 +29,7 @@ async function beat() {
       if (client) client.end().catch(() => {});
       client = undefined;
     }
+    if (stopped) break;
     await new Promise((r) => { wake = r; setTimeout(r, intervalMs); });
   }
   if (client) await client.end().catch(() => {});

@@ -258,4 +258,40 @@ describeWithPostgres('ssl-bench submit, worker and status on PostgreSQL', () => 
     expect(status.workers.find((w) => w.name === 'unlucky')).toMatchObject({ state: 'stopped', cellsFailed: 2 });
     expect(await submitConfig(db.url, config)).toMatchObject({ cells: 1, stored: 0, pending: 0, enqueued: 1 });
   });
+
+  it('ssl-bench run --store postgresql://… submits, works the queue here, reports; a rerun reuses every cell', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-run-pg-'));
+    const config = join(dir, 'bench.json');
+    writeFileSync(
+      config,
+      JSON.stringify({
+        backend: 'wasm',
+        encoders: [{ name: 'small', from: 'random', backbone: { arch: 'convnet', width: 0.25 } }],
+        datasets: [
+          {
+            name: 'mnist',
+            format: 'imagefolder',
+            train: join(DEMO_DATA_DIR, 'mnist/train'),
+            test: join(DEMO_DATA_DIR, 'mnist/test'),
+            perClass: { train: 10, test: 10 },
+          },
+        ],
+        protocols: [
+          { kind: 'knn', k: 5 },
+          { kind: 'fewshot', ways: 3, shots: [1], queries: 2, episodes: 10 },
+        ],
+        reference: { dataset: 'mnist', protocol: 'knn' },
+      }),
+    );
+    const argv = ['run', config, '--store', db.url, '--out', join(dir, 'run'), '--report', join(dir, 'report')];
+    const first: string[] = [];
+    expect(await main([...argv, '--threads', '1'], (l) => first.push(l))).toBe(0);
+    expect(first.join('\n')).toMatch(/2 cells; 0 already stored, 2 to compute/);
+    expect(first.join('\n')).toMatch(/2 cells computed, 0 already stored, 0 failed/);
+    const cells = JSON.parse(readFileSync(join(dir, 'report', 'results.json'), 'utf8')).cells;
+    expect(cells.map((c: { protocol: string }) => c.protocol)).toEqual(['fewshot-3way-1shot', 'knn']);
+    const again: string[] = [];
+    expect(await main([...argv, '--no-report'], (l) => again.push(l))).toBe(0);
+    expect(again.join('\n')).toMatch(/2 cells; 2 already stored, 0 to compute/);
+  });
 });

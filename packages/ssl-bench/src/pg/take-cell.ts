@@ -10,7 +10,7 @@ import { bossDb, type CellJob } from './queue';
  * are on (so idle workers spread over encoders instead of each building the same one), then the
  * oldest submitted, in config order.
  */
-async function queueOrder(tx: pg.PoolClient, worker: string, mine: string[]): Promise<string[]> {
+async function queueOrder(tx: pg.PoolClient, worker: string, mine: string[], only: string[] | null): Promise<string[]> {
   const { rows } = await tx.query<{ queue: string }>(
     `WITH pending AS (
        SELECT j.queue, min(j.queued_at) AS since, min(j.position) AS position
@@ -24,8 +24,9 @@ async function queueOrder(tx: pg.PoolClient, worker: string, mine: string[]): Pr
        GROUP BY queue
      )
      SELECT p.queue FROM pending p LEFT JOIN busy b ON b.queue = p.queue
+     WHERE $3::text[] IS NULL OR p.queue = ANY($3::text[])
      ORDER BY array_position($2::text[], p.queue) NULLS LAST, coalesce(b.n, 0), p.since, p.position, p.queue`,
-    [worker, mine],
+    [worker, mine, only],
   );
   return rows.map((r) => r.queue);
 }
@@ -34,17 +35,19 @@ async function queueOrder(tx: pg.PoolClient, worker: string, mine: string[]): Pr
  * Take the next cell for this worker and claim it, in one transaction: the job turns active and
  * the claim (which the heartbeat keeps alive) appears together, so a worker dying in between
  * leaves nothing behind. Workers take turns through an advisory lock, so two idle ones do not
- * both pick the same free encoder. `mine`: this worker's built encoders' queues, most recent first.
+ * both pick the same free encoder. `mine`: this worker's built encoders' queues, most recent first;
+ * `only`: the queues it may take from (null: all).
  */
 export async function takeCell(
   pool: pg.Pool,
   boss: PgBoss,
   worker: string,
   mine: string[],
+  only: string[] | null = null,
 ): Promise<{ job: PgBoss.Job<CellJob> | undefined; queues: string[] }> {
   return transaction(pool, async (tx) => {
     await tx.query(`SELECT pg_advisory_xact_lock(hashtext('${SCHEMA}.take'))`);
-    const queues = await queueOrder(tx, worker, mine);
+    const queues = await queueOrder(tx, worker, mine, only);
     const db = bossDb(tx);
     for (const queue of queues) {
       const [job] = await boss.fetch<CellJob>(queue, { batchSize: 1, db });

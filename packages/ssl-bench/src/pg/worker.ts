@@ -11,6 +11,7 @@ import type { CellResult } from '../results-store';
 import { type Cell, computeCell, planCells } from '../runner';
 import { startHeartbeat } from './heartbeat';
 import { SCHEMA } from './migrations';
+import { StoreError } from '../cell-store';
 import { insertCell, isStored, PgStore, type Queryable, transaction } from './pg-store';
 import { bossDb, type CellJob, encoderQueue, startQueue } from './queue';
 import { reapStaleClaims } from './reaper';
@@ -24,6 +25,8 @@ export interface WorkerOptions {
   name?: string;
   /** Exit once nothing is queued, retrying or running anywhere (a running cell may still come back). */
   once?: boolean;
+  /** Take only cells of this run's encoders (their queues may hold cells of other runs with the same encoder). */
+  run?: string;
   /** Backend for every cell, overriding the configs' (e.g. `tensorflow` on a GPU machine). */
   backend?: BenchConfig['backend'];
   wasmThreads?: number;
@@ -187,7 +190,7 @@ async function failJob(
 
 async function loadRun(db: Queryable, id: string, dataRoot: DataRoot): Promise<KnownRun> {
   const { rows } = await db.query<{ config: BenchConfig }>(`SELECT config FROM ${SCHEMA}.runs WHERE id = $1`, [id]);
-  if (rows.length === 0) throw new Error(`run ${id} is not in the store`);
+  if (rows.length === 0) throw new StoreError(`run ${id} is not in the store`);
   const config = rows[0].config;
   return {
     id,
@@ -235,12 +238,18 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
       [name, hostname(), process.pid, options.backend ?? null, visibilitySeconds],
     );
     heartbeat = startHeartbeat(options.url, name, heartbeatSeconds, (m) => log(`[${name}] heartbeat: ${m}`));
-    log(`[${name}] worker started on ${store.location}`);
+    let only: string[] | null = null;
+    if (options.run) {
+      const run = await loadRun(pool, options.run, dataRoot);
+      runs.set(run.id, Promise.resolve(run));
+      only = run.config.encoders.map((e) => encoderQueue(run.config, e));
+    }
+    log(`[${name}] worker started on ${store.location}${options.run ? `, run ${options.run}` : ''}`);
     while (!options.signal?.aborted) {
       for (const r of await reapStaleClaims(pool, boss)) {
         log(`[${name}] worker ${r.worker} stopped heartbeating: ${r.label} goes back to the queue`);
       }
-      const { job, queues } = await takeCell(pool, boss, name, recent);
+      const { job, queues } = await takeCell(pool, boss, name, recent, only);
       if (!job) {
         if (options.once) {
           // Work left anywhere (queued, retrying, or running and maybe coming back) keeps a --once worker.
