@@ -72,9 +72,9 @@ Writes results.md/.csv/.json, correlation.md/.json, figures/*.svg|png and index.
 Options:
   --store <path|url>   the results store: a SQLite file (or its run folder) or a PostgreSQL URL
   --run <id>           PostgreSQL: the run to report (default: the latest submitted)
-  --out <dir>      report folder (default: ssl-bench-report)
-  --title <text>   page title (default: ssl-bench transfer report)
-  -h, --help       this help`,
+  --out <dir>          report folder (default: ssl-bench-report)
+  --title <text>       page title (default: ssl-bench transfer report)
+  -h, --help           this help`,
   correlate: `Usage: ssl-bench correlate <table.csv> [--reference <column>] [--transform logit|negate|none] [--percent]
 
 The CSV has a header row, the model name in the first column and one metric per
