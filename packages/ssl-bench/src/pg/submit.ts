@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import type PgBoss from 'pg-boss';
 import type { BenchConfig } from '../config-schema';
 import type { ReferenceSource } from '../report/correlation';
 import { explicitReferences, planCells } from '../runner';
@@ -68,7 +70,7 @@ export async function submitConfig(
             ])
           ).rows.map((r) => r.spec_hash),
         );
-        const jobs = new Map(
+        const queued = new Map(
           (
             await tx.query<{ spec_hash: string; job_id: string; queue: string }>(
               `SELECT spec_hash, job_id, queue FROM ${SCHEMA}.cell_jobs WHERE spec_hash = ANY($1)`,
@@ -78,10 +80,11 @@ export async function submitConfig(
         );
         const db = bossDb(tx);
         let pending = 0;
-        let enqueued = 0;
+        const jobs: PgBoss.JobInsert<CellJob>[] = [];
+        const positions: number[] = [];
         for (const [i, cell] of cells.entries()) {
           if (stored.has(cell.hash)) continue;
-          const previous = jobs.get(cell.hash);
+          const previous = queued.get(cell.hash);
           const job = previous
             ? await boss.getJobById(previous.queue, previous.job_id, { db, includeArchive: false })
             : null;
@@ -89,28 +92,30 @@ export async function submitConfig(
             pending++;
             continue;
           }
-          const data: CellJob = {
-            run,
-            specHash: cell.hash,
-            label: `${cell.encoder.name} × ${cell.dataset} × ${cell.variant.id}`,
-          };
-          const queue = queues.get(cell.encoder.name)!;
-          // Within an encoder's queue, workers take cells in the config's order: a dataset's cells go together.
-          const id = await boss.send(queue, data, {
+          jobs.push({
+            id: randomUUID(),
+            name: queues.get(cell.encoder.name)!,
+            data: { run, specHash: cell.hash, label: `${cell.encoder.name} × ${cell.dataset} × ${cell.variant.id}` },
+            // Within an encoder's queue, workers take cells in the config's order: a dataset's cells go together.
             priority: cells.length - i,
             retryLimit: retries,
             expireInSeconds: MAX_CELL_SECONDS,
-            db,
           });
-          if (!id) throw new Error(`pg-boss did not queue cell ${data.label}`);
+          positions.push(i);
+        }
+        if (jobs.length) {
+          // One round trip for all jobs, however many thousand cells the config has.
+          await boss.insert(jobs, { db });
           await tx.query(
-            `INSERT INTO ${SCHEMA}.cell_jobs (spec_hash, queue, job_id, run_id, position) VALUES ($1, $2, $3, $4, $5)
+            `INSERT INTO ${SCHEMA}.cell_jobs (spec_hash, queue, job_id, run_id, position)
+             SELECT spec_hash, queue, job_id, $1, position
+             FROM unnest($2::text[], $3::text[], $4::uuid[], $5::int[]) AS j (spec_hash, queue, job_id, position)
              ON CONFLICT (spec_hash) DO UPDATE SET queue = EXCLUDED.queue, job_id = EXCLUDED.job_id,
                run_id = EXCLUDED.run_id, queued_at = now(), position = EXCLUDED.position`,
-            [cell.hash, queue, id, run, i],
+            [run, jobs.map((j) => j.data!.specHash), jobs.map((j) => j.name), jobs.map((j) => j.id), positions],
           );
-          enqueued++;
         }
+        const enqueued = jobs.length;
         return { run, cells: cells.length, stored: stored.size, pending, enqueued };
       });
     } finally {
