@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadWeights, saveWeights } from '@selfsup/backbones/node';
+import { type ExternalEncoder, isExternalEncoder } from '@selfsup/eval-transfer';
 import type { Encoder } from '@selfsup/runtime';
 import { writeFileAtomic } from '@selfsup/runtime/node';
 import type { EncoderSpec } from '../config-schema';
@@ -11,6 +12,13 @@ import type { Queryable } from './pg-store';
 /** Encoders ssl-bench trains itself (BYOL, supervised); the others are loaded or drawn from a seed alike everywhere. */
 export function isTrained(spec: EncoderSpec): spec is Extract<EncoderSpec, { pretrain: unknown }> {
   return 'pretrain' in spec;
+}
+
+/** A trained encoder is a tfjs model (only ONNX encoders are external, and they are never trained here). */
+function tfjsModel(encoder: Encoder | ExternalEncoder, name: string): Encoder {
+  if (isExternalEncoder(encoder))
+    throw new Error(`encoder '${name}': expected a tfjs model to train or load weights into`);
+  return encoder;
 }
 
 async function storedWeights(db: Queryable, key: string): Promise<Buffer | undefined> {
@@ -26,7 +34,10 @@ async function withWeights(
   ctx: EncoderContext,
 ): Promise<Encoder> {
   await writeFileAtomic(file, weights);
-  const encoder = await buildEncoder({ name: spec.name, from: 'random', backbone: spec.backbone }, ctx);
+  const encoder = tfjsModel(
+    await buildEncoder({ name: spec.name, from: 'random', backbone: spec.backbone }, ctx),
+    spec.name,
+  );
   try {
     await loadWeights(encoder, file);
   } catch (err) {
@@ -57,7 +68,7 @@ export async function sharedEncoder(
     return withWeights(spec, stored, file, ctx);
   }
   const began = performance.now();
-  const encoder = await buildEncoder(spec, ctx);
+  const encoder = tfjsModel(await buildEncoder(spec, ctx), spec.name);
   try {
     await saveWeights(encoder, file, { encoder: spec.name });
     const weights = await readFile(file);

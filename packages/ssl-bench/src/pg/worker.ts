@@ -1,5 +1,6 @@
 import { hostname } from 'node:os';
 import { join } from 'node:path';
+import type { ExternalEncoder } from '@selfsup/eval-transfer';
 import { initBackend, type Encoder } from '@selfsup/runtime';
 import type PgBoss from 'pg-boss';
 import type { BenchConfig } from '../config-schema';
@@ -64,7 +65,7 @@ interface KnownRun {
 
 /** Encoders, datasets and features this process keeps between cells; a few encoders at most. */
 class WorkCache {
-  private readonly encoders = new Map<string, Promise<Encoder>>();
+  private readonly encoders = new Map<string, Promise<Encoder | ExternalEncoder>>();
   private readonly datasets = new Map<string, Promise<BenchDataset>>();
   private readonly features = new Map<string, { current?: SplitFeatures }>();
 
@@ -86,7 +87,7 @@ class WorkCache {
     run: KnownRun,
     name: string,
     ctx: { db: Queryable; workDir: string; worker: string; log: (l: string) => void },
-  ): Promise<Encoder> {
+  ): Promise<Encoder | ExternalEncoder> {
     const key = `${run.id}|${name}`;
     const cached = this.encoders.get(key);
     if (cached) {
@@ -96,10 +97,10 @@ class WorkCache {
       return cached;
     }
     while (this.encoders.size >= this.maxEncoders) {
-      const [oldest, encoder] = this.encoders.entries().next().value as [string, Promise<Encoder>];
+      const [oldest, encoder] = this.encoders.entries().next().value as [string, Promise<Encoder | ExternalEncoder>];
       this.encoders.delete(oldest);
       for (const k of [...this.features.keys()]) if (k.startsWith(`${oldest}|`)) this.features.delete(k);
-      (await encoder.catch(() => undefined))?.dispose();
+      await (await encoder.catch(() => undefined))?.dispose();
     }
     const submitted = run.config.encoders.find((e) => e.name === name);
     const spec = run.local.encoders.find((e) => e.name === name);
@@ -133,7 +134,7 @@ class WorkCache {
   }
 
   async dispose(): Promise<void> {
-    for (const e of this.encoders.values()) (await e.catch(() => undefined))?.dispose();
+    for (const e of this.encoders.values()) await (await e.catch(() => undefined))?.dispose();
     this.encoders.clear();
     this.features.clear();
     this.datasets.clear();
