@@ -6,11 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
 import { inlineNegativeValues, outputFolderProblem, parseCliNumber } from '@selfsup/runtime/node';
+import { isPostgresUrl, openResultsStore, StoreError } from './cell-store';
+import { runOnPostgres, SCALE_OUT_HELP, statusCommand, submitCommand, workerCommand } from './cli-scale-out';
 import { ConfigError, loadConfig } from './config';
 import { demoConfig } from './demo-config';
-import { correlationMarkdown, type ReferenceSource } from './report/correlation';
+import { correlationMarkdown } from './report/correlation';
 import { writeReport } from './report/write-report';
-import { ResultsStore } from './results-store';
 import { lockRunFolder } from './run-lock';
 import { runBenchmark } from './runner';
 import type { BenchConfig } from './config-schema';
@@ -29,7 +30,10 @@ Usage: ssl-bench <command> [options]
 Commands:
   demo                 pretrain encoders on bundled data, evaluate transfer, write the report (the main job)
   run <config>         run a benchmark config (JSON or YAML): encoders × datasets × protocols
-  report <results>     write the report from a results store (results.sqlite or its run folder)
+  report <results>     write the report from a results store (results.sqlite, its run folder, or --store <url>)
+  submit <config>      queue a config's cells in a PostgreSQL store for workers on any machine
+  worker               compute queued cells from a PostgreSQL store (run one per GPU / machine)
+  status               a PostgreSQL store's run: cells done, running, queued, failed; its workers
   correlate <csv>      correlate a reference column with every other column of a models × metrics table
 
 Run 'ssl-bench <command> --help' for a command's options.`,
@@ -45,6 +49,7 @@ Options:
   --report <dir>       report folder (default: ssl-bench-report)
   --concurrency <n>    run n processes at once, each on a share of the encoders (default 1)
   --threads <n>        wasm backend threads per process (default: cores / concurrency)
+  --store <url>        use a PostgreSQL store (postgresql://…) instead of <out>/results.sqlite
   -h, --help           this help`,
   run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>] [--concurrency <n>] [--threads <n>]
 
@@ -60,15 +65,20 @@ Options:
   --threads <n>        wasm backend threads per process (default: cores / concurrency);
                        results do not depend on it
   --shard <i>/<n>      run only encoders whose index modulo n is i (what --concurrency starts)
+  --store <url>        use a PostgreSQL store instead (postgresql://…): submit the config, work its
+                       queue with --concurrency local workers, then report (see ssl-bench worker)
   -h, --help           this help`,
   report: `Usage: ssl-bench report <results.sqlite|run folder> [--out <dir>] [--title <text>]
+       ssl-bench report --store <results.sqlite|postgresql://…> [--run <id>] [--out <dir>] [--title <text>]
 
 Writes results.md/.csv/.json, correlation.md/.json, figures/*.svg|png and index.html.
 
 Options:
-  --out <dir>      report folder (default: ssl-bench-report)
-  --title <text>   page title (default: ssl-bench transfer report)
-  -h, --help       this help`,
+  --store <path|url>   the results store: a SQLite file (or its run folder) or a PostgreSQL URL
+  --run <id>           PostgreSQL: the run to report (default: the latest submitted)
+  --out <dir>          report folder (default: ssl-bench-report)
+  --title <text>       page title (default: ssl-bench transfer report)
+  -h, --help           this help`,
   correlate: `Usage: ssl-bench correlate <table.csv> [--reference <column>] [--transform logit|negate|none] [--percent]
 
 The CSV has a header row, the model name in the first column and one metric per
@@ -80,9 +90,10 @@ Options:
   --transform <t>        logit (default; accuracies in (0, 1)), negate (errors), none
   --percent              values are percentages (divided by 100 before logit)
   -h, --help             this help`,
+  ...SCALE_OUT_HELP,
 };
 
-type Flags = Record<string, { type: 'string' | 'boolean' }>;
+type Flags = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
 const RUN_FLAGS: Flags = {
   out: { type: 'string' },
@@ -91,12 +102,26 @@ const RUN_FLAGS: Flags = {
   concurrency: { type: 'string' },
   threads: { type: 'string' },
   shard: { type: 'string' },
+  store: { type: 'string' },
+};
+
+const WORKER_FLAGS: Flags = {
+  store: { type: 'string' },
+  once: { type: 'boolean' },
+  run: { type: 'string' },
+  backend: { type: 'string' },
+  threads: { type: 'string' },
+  'data-root': { type: 'string', multiple: true },
+  name: { type: 'string' },
+  'work-dir': { type: 'string' },
+  heartbeat: { type: 'string' },
+  'visibility-timeout': { type: 'string' },
 };
 
 function parse(
   argv: string[],
   options: Flags,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
       args: inlineNegativeValues(
@@ -107,13 +132,13 @@ function parse(
       allowPositionals: true,
       strict: true,
     });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
 }
 
-const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));
 
 function parseShard(value: unknown): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
@@ -170,6 +195,8 @@ async function runConfig(
     values.threads,
     Math.max(1, Math.floor(availableParallelism() / concurrency)),
   );
+  if (values.store !== undefined)
+    return runOnPostgres(config, command[1] ?? command[0], values, concurrency, threads, log);
   const shard = parseShard(values.shard);
   for (const [flag, path] of [
     ['--out', out],
@@ -242,27 +269,38 @@ async function runLocked(
 }
 
 async function report(argv: string[], log: (l: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { out: { type: 'string' }, title: { type: 'string' } });
+  const { values, positionals } = parse(argv, {
+    out: { type: 'string' },
+    title: { type: 'string' },
+    store: { type: 'string' },
+    run: { type: 'string' },
+  });
   if (values.help) return help('report');
-  if (positionals.length !== 1)
-    throw new UsageError('report takes one results store (results.sqlite or its run folder)');
-  let path = resolve(positionals[0]);
-  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'results.sqlite');
-  if (!existsSync(path)) throw new UsageError(`no results store at ${path}`);
+  if (positionals.length + (values.store === undefined ? 0 : 1) !== 1)
+    throw new UsageError('report takes one results store (results.sqlite, its run folder, or --store <path|url>)');
+  let location = String(values.store ?? positionals[0]);
+  if (!isPostgresUrl(location)) {
+    if (values.run !== undefined) throw new UsageError('--run applies to a PostgreSQL store only');
+    location = resolve(location);
+    if (existsSync(location) && statSync(location).isDirectory()) location = join(location, 'results.sqlite');
+    if (!existsSync(location)) throw new UsageError(`no results store at ${location}`);
+  }
   const outDir = resolve(String(values.out ?? 'ssl-bench-report'));
   const problem = outputFolderProblem(outDir, `--out ${outDir}`);
   if (problem) throw new UsageError(problem);
-  let store: ResultsStore;
+  let store: Awaited<ReturnType<typeof openResultsStore>>;
   try {
-    store = ResultsStore.open(path, { readOnly: true });
+    store = await openResultsStore(location, { run: values.run as string | undefined, readOnly: true });
   } catch (err) {
+    if (err instanceof StoreError) throw err;
     throw new UsageError((err as Error).message);
   }
   try {
-    const reference = store.getMeta<ReferenceSource>('reference');
-    if (!reference) throw new UsageError(`${path} has no reference metadata (was it written by ssl-bench run?)`);
+    const reference = await store.reference();
+    if (!reference)
+      throw new UsageError(`${store.location} has no reference metadata (was it written by ssl-bench run?)`);
     const written = await writeReport({
-      cells: store.all(),
+      cells: await store.cells(),
       reference,
       outDir,
       title: values.title as string | undefined,
@@ -270,7 +308,7 @@ async function report(argv: string[], log: (l: string) => void): Promise<number>
     log(`report: ${written.index}`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -346,6 +384,28 @@ export async function main(
         return await report(rest, log);
       case 'correlate':
         return correlate(rest, (l) => process.stdout.write(`${l}\n`));
+      case 'submit': {
+        const { values, positionals } = parse(rest, { store: { type: 'string' }, retries: { type: 'string' } });
+        if (values.help) return help('submit');
+        if (positionals.length !== 1) throw new UsageError('submit takes one config file (JSON or YAML)');
+        return await submitCommand(positionals[0], loadConfig(positionals[0]), values, log);
+      }
+      case 'worker': {
+        const { values, positionals } = parse(rest, WORKER_FLAGS);
+        if (values.help) return help('worker');
+        if (positionals.length) throw new UsageError(`worker takes no arguments, got '${positionals[0]}'`);
+        return await workerCommand(values, log);
+      }
+      case 'status': {
+        const { values, positionals } = parse(rest, {
+          store: { type: 'string' },
+          run: { type: 'string' },
+          json: { type: 'boolean' },
+        });
+        if (values.help) return help('status');
+        if (positionals.length) throw new UsageError(`status takes no arguments, got '${positionals[0]}'`);
+        return await statusCommand(values);
+      }
       default:
         throw new UsageError(`unknown command '${command}' (see ssl-bench --help)`);
     }
@@ -353,6 +413,10 @@ export async function main(
     if (err instanceof UsageError || err instanceof ConfigError) {
       log(`ssl-bench: ${err.message}`);
       return 2;
+    }
+    if (err instanceof StoreError) {
+      log(`ssl-bench: ${err.message}`);
+      return 1;
     }
     // A file-system or database failure (disk full, a folder removed mid-run) is reported in one
     // line naming the file; only an unexpected error (a bug) shows its stack.

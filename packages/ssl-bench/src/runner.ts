@@ -44,14 +44,16 @@ export interface RunSummary {
   reference: ReferenceSource;
 }
 
-interface Cell {
+/** One cell of the matrix with the hash of everything its result depends on. */
+export interface Cell {
   encoder: EncoderSpec;
   dataset: string;
   variant: ProtocolVariant;
   hash: string;
 }
 
-function planCells(config: BenchConfig): Cell[] {
+/** Every cell of the config's matrix, in encoder, dataset, protocol order. */
+export function planCells(config: BenchConfig): Cell[] {
   const datasets = new Map(config.datasets.map((d) => [d.name, d]));
   return config.encoders.flatMap((encoder) =>
     config.datasets.flatMap((d) =>
@@ -111,6 +113,35 @@ async function fineTuneCell(
 }
 
 /**
+ * Compute one cell of an encoder on a loaded dataset. Frozen features are extracted once per
+ * encoder × dataset: the caller passes the same `features` holder for the cells they share.
+ */
+export async function computeCell(
+  encoder: Encoder | ExternalEncoder,
+  cell: Cell,
+  data: BenchDataset,
+  config: BenchConfig,
+  cacheDir: string,
+  features: { current?: SplitFeatures },
+): Promise<ProtocolOutcome> {
+  if (cell.variant.spec.kind === 'finetune') {
+    // validateConfig rejects this combination; a config built by hand gets the same answer.
+    if (isExternalEncoder(encoder)) {
+      throw new Error(
+        `encoder '${cell.encoder.name}' (from: ${cell.encoder.from}) is frozen: fine-tuning needs a tfjs model`,
+      );
+    }
+    return fineTuneCell(encoder, cell.variant.spec, data, config);
+  }
+  features.current ??= {
+    train: await featuresOf(encoder, data.train, config, cacheDir),
+    val: data.val && (await featuresOf(encoder, data.val, config, cacheDir)),
+    test: await featuresOf(encoder, data.test, config, cacheDir),
+  };
+  return runFeatureProtocol(cell.variant, features.current, config.seed);
+}
+
+/**
  * Run the matrix encoders × datasets × protocols. Each finished cell is stored
  * at once; cells already in the store with the same spec are not recomputed, and
  * an encoder whose cells are all stored is not even built (nor pretrained).
@@ -166,24 +197,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
             const label = `${spec.name} × ${datasetName} × ${cell.variant.id}`;
             progress.start(label);
             const began = performance.now();
-            let outcome: ProtocolOutcome;
-            if (cell.variant.spec.kind === 'finetune') {
-              // validateConfig rejects this combination; a config built by hand gets the same answer.
-              if (isExternalEncoder(encoder)) {
-                throw new Error(
-                  `encoder '${spec.name}' (from: ${spec.from}) is frozen: fine-tuning needs a tfjs model`,
-                );
-              }
-              outcome = await fineTuneCell(encoder, cell.variant.spec, data, config);
-            } else {
-              const cacheDir = join(out, 'features');
-              feats ??= {
-                train: await featuresOf(encoder, data.train, config, cacheDir),
-                val: data.val && (await featuresOf(encoder, data.val, config, cacheDir)),
-                test: await featuresOf(encoder, data.test, config, cacheDir),
-              };
-              outcome = runFeatureProtocol(cell.variant, feats, config.seed);
-            }
+            const features = { current: feats };
+            const outcome = await computeCell(encoder, cell, data, config, join(out, 'features'), features);
+            feats = features.current;
             const seconds = (performance.now() - began) / 1000;
             store.put({
               encoder: spec.name,
@@ -213,6 +229,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
   }
 }
 
-function explicitReferences(encoders: EncoderSpec[]): Record<string, number> {
+/** The `reference` values encoders give themselves, by encoder name. */
+export function explicitReferences(encoders: EncoderSpec[]): Record<string, number> {
   return Object.fromEntries(encoders.flatMap((e) => (e.reference === undefined ? [] : [[e.name, e.reference]])));
 }
