@@ -1,6 +1,6 @@
 export { BACKEND_PREFERENCES, initBackend, backendInfo, onBackendReady } from './backend';
 export type { BackendInfo, BackendPreference, BackendSetup, InitBackendOptions } from './backend';
-export { batchNormTraining, scaleShift } from './batch-norm-training';
+export { batchNormTraining, channelSum, scaleShift } from './batch-norm-training';
 export type { BatchNormTrainingOptions } from './batch-norm-training';
 export { createRng } from './rng';
 export type { Rng, RngState } from './rng';
