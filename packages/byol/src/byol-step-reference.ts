@@ -14,7 +14,7 @@ import { byolPredictor, byolProjector } from '@selfsup/heads';
 import { LARS } from '@selfsup/optim';
 import type { Module } from '@selfsup/runtime';
 import { readSafetensors } from '@selfsup/runtime/node';
-import { REFERENCE_DIR } from '../../../tooling/test-data';
+import { REFERENCE_DIR } from '@selfsup/testing';
 import { createByol } from './byol';
 
 const DIR = join(REFERENCE_DIR, 'byol_step');

@@ -1,6 +1,6 @@
 import { initBackend } from '@selfsup/runtime';
 import { it } from 'vitest';
-import { describeWithReference } from '../../../tooling/test-data';
+import { describeWithReference } from '@selfsup/testing';
 import { expectCloseToReference, runByolStepReference } from './byol-step-reference';
 
 describeWithReference('three BYOL steps against PyTorch (byol_step reference) on wasm, one thread', () => {
