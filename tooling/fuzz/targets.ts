@@ -6,7 +6,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { createByol } from '@selfsup/byol';
 import { readCheckpoint, writeCheckpoint } from '@selfsup/byol/node';
-import { extractTarGz, extractZip, loadCifar, loadIdx, loadImageFolder } from '@selfsup/datasets';
+import { extractTarGz, extractZip, loadCifar, loadIdx, loadImageFolder } from '@selfsup/datasets/node';
 import { buildHeader, initBackend } from '@selfsup/runtime';
 import { readSafetensors, readSafetensorsHeader } from '@selfsup/runtime/node';
 import { DEMO_CONFIG, loadConfig } from '@selfsup/ssl-bench';
