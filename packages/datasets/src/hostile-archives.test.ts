@@ -1,7 +1,7 @@
 // Regression tests for issue #16 (hostile archives): each case aborted the process,
 // used memory proportional to the expanded size, escaped the folder, leaked a
 // descriptor or threw an error without the archive's name before the fix.
-import { existsSync, mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,11 +15,7 @@ const MiB = 2 ** 20;
 describe('archive extraction of hostile files (issue #16)', () => {
   const temp = makeTempDir();
   afterAll(() => temp.remove());
-  const file = (name: string, bytes: Buffer) => {
-    const path = join(temp.dir, name);
-    writeFileSync(path, bytes);
-    return path;
-  };
+  const file = temp.write;
 
   it('a small zip whose central directory claims a 2 GiB entry is refused, not an abort', async () => {
     const archive = file(

@@ -87,11 +87,7 @@ describeWithData('loadIdx on Fashion-MNIST (../shared/data/fashion-mnist)', () =
 describe('loadIdx on hostile files (issue #16)', () => {
   const temp = makeTempDir();
   afterAll(() => temp.remove());
-  const file = (name: string, bytes: Buffer) => {
-    const path = join(temp.dir, name);
-    writeFileSync(path, bytes);
-    return path;
-  };
+  const file = temp.write;
   const images = (n: number) => idxOf([n, 2, 2], new Uint8Array(4 * n));
 
   it('a small gzip labels file that expands far past its header stops there, without allocating the expansion', async () => {
