@@ -5,6 +5,7 @@
  * make_byol_step_reference.py; its expected.json states the semantics, the error
  * measure and the tolerance, which are read from there, not written here).
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
@@ -48,8 +49,6 @@ export interface ByolStepComparison {
   tensorErrors: Map<string, number>;
 }
 
-const MODULES = ['online.encoder', 'online.projector', 'online.predictor', 'target.encoder', 'target.projector'];
-
 /** The reference's per-tensor measure: error relative to how far training moved the tensor. */
 function relativeToUpdate(ours: Float32Array, ref: Float32Array, init: Float32Array): number {
   let diff = 0;
@@ -70,7 +69,6 @@ async function tensorsOf(file: string): Promise<Map<string, Float32Array>> {
 
 /** Run the reference's BYOL steps with createByol on the current backend and measure every difference. */
 export async function runByolStepReference(): Promise<ByolStepComparison> {
-  const { readFileSync } = await import('node:fs');
   const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as ByolStepExpectation;
   const c = expected.config;
   const encoder = resnet18({ stem: c.stem, widthMultiplier: c.width });
@@ -115,10 +113,10 @@ export async function runByolStepReference(): Promise<ByolStepComparison> {
     'target.projector': byol.target.projector,
   };
   const tensorErrors = new Map<string, number>();
-  for (const name of MODULES) {
+  for (const [name, module] of Object.entries(modules)) {
     const init = await tensorsOf(join('init', `${name.replace('target.', 'online.')}.safetensors`));
     const ref = await tensorsOf(join('expected', `${name}.safetensors`));
-    for (const [key, variable] of modules[name].state()) {
+    for (const [key, variable] of module.state()) {
       const torch = toTorchLayout(variable);
       const ours = torch.dataSync() as Float32Array;
       torch.dispose();
