@@ -32,6 +32,8 @@ export default defineConfig({
         extends: true,
         test: { name, root: `${root}packages/${name}`, include: ['src/**/*.test.ts', 'test/**/*.test.ts'] },
       })),
+      // The fuzz harness (tooling/fuzz): a short run here, `npm run fuzz` for the long one.
+      { extends: true, test: { name: 'fuzz', root: `${root}tooling/fuzz`, include: ['*.test.ts'] } },
       ...examples.map((name) => ({
         extends: true,
         test: { name: `example-${name}`, root: `${root}examples/${name}`, include: ['*.test.ts'] },

@@ -1,6 +1,6 @@
 // Compiles packages/runtime/native/conv-kernels.c to wasm SIMD128, once for an unshared and once
 // for a shared (threaded tfjs) memory, and writes both, base64, into
-// packages/runtime/src/wasm-kernels/conv-kernels-wasm.ts (committed, so installing or testing the
+// packages/runtime/src/wasm-kernels/conv-kernels-wasm.generated.ts (committed, so installing or testing the
 // package needs no C toolchain). Needs Debian's clang-16 and lld-16
 // (`apt-get install clang-16 lld-16`).
 // `node tooling/build-conv-kernels-wasm.mjs [--check]`: --check fails if the committed file differs.
@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const source = join(root, 'packages/runtime/native/conv-kernels.c');
-const target = join(root, 'packages/runtime/src/wasm-kernels/conv-kernels-wasm.ts');
+const target = join(root, 'packages/runtime/src/wasm-kernels/conv-kernels-wasm.generated.ts');
 
 // The module runs on the tfjs backend's memory (imported) and must own nothing in it: no
 // stack (stack-size=0; the code must not need one), no data, no heap.
@@ -56,7 +56,7 @@ if (process.argv.includes('--check')) {
     console.error(`${target} is not the build of ${source}: run node tooling/build-conv-kernels-wasm.mjs`);
     process.exit(1);
   }
-  console.log('conv-kernels-wasm.ts matches native/conv-kernels.c');
+  console.log('conv-kernels-wasm.generated.ts matches native/conv-kernels.c');
 } else {
   writeFileSync(target, text);
   console.log(`wrote ${target}`);

@@ -1,4 +1,4 @@
-// `npm run lint`: checks the conventions of DESIGN.md that the compiler cannot.
+// `npm run lint`: checks the conventions of docs/ARCHITECTURE.md and CONTRIBUTING.md that the compiler cannot.
 // - every package: publishable package.json (exports with types for import and
 //   require, files: ["dist"], sideEffects, tfjs as a peer and never a dependency),
 //   a README with an example, tests, and at least one test on real data;
@@ -17,9 +17,10 @@ const BROWSER_SAFE = [
   'metrics-correlation',
   'eval-transfer',
   'byol',
+  'datasets',
+  'runtime',
 ];
-const NODE_ONLY =
-  /^(node:|fs$|path$|os$|child_process$|sharp$|better-sqlite3$|@selfsup\/[a-z-]+\/node$|@selfsup\/datasets$)/;
+const NODE_ONLY = /^(node:|fs$|path$|os$|child_process$|sharp$|better-sqlite3$|@selfsup\/[a-z-]+\/node$)/;
 const REAL_DATA = /describeWithData|describeWithReference|dataPath\(|loadReference\(|DEMO_DATA_DIR/;
 
 const problems = [];
@@ -50,6 +51,8 @@ function checkDocsAndTests(pkg, dir) {
   const readme = join(dir, 'README.md');
   if (!existsSync(readme)) problem(pkg, 'has no README.md');
   else if (!/```(ts|js|sh)\n/.test(readFileSync(readme, 'utf8'))) problem(pkg, 'README.md has no example code block');
+  else if (!readFileSync(readme, 'utf8').includes('../../docs/ARCHITECTURE.md'))
+    problem(pkg, 'README.md does not link ../../docs/ARCHITECTURE.md');
   const tests = walk(join(dir, 'src'), (f) => f.endsWith('.test.ts'));
   if (tests.length === 0) problem(pkg, 'has no tests');
   if (!tests.some((t) => REAL_DATA.test(readFileSync(t, 'utf8')))) problem(pkg, 'has no test on real data');
@@ -65,8 +68,10 @@ function reachableImports(entry) {
     const src = readFileSync(file, 'utf8');
     for (const m of src.matchAll(/^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'|^import\s+'([^']+)'/gm)) {
       const spec = m[1] ?? m[2];
-      if (spec.startsWith('.')) visit(resolve(dirname(file), spec.endsWith('.ts') ? spec : `${spec}.ts`));
-      else bare.push({ file, spec });
+      if (spec.startsWith('.')) {
+        const base = resolve(dirname(file), spec);
+        visit(base.endsWith('.ts') ? base : existsSync(`${base}.ts`) ? `${base}.ts` : join(base, 'index.ts'));
+      } else bare.push({ file, spec });
     }
   };
   visit(entry);
@@ -76,7 +81,9 @@ function reachableImports(entry) {
 for (const pkg of readdirSync('packages').sort()) {
   const dir = join('packages', pkg);
   if (!existsSync(join(dir, 'package.json'))) continue;
-  checkManifest(pkg, JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')));
+  const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  // A private package (the test toolkit) is never published: no publishing rules.
+  if (!manifest.private) checkManifest(pkg, manifest);
   checkDocsAndTests(pkg, dir);
   if (BROWSER_SAFE.includes(pkg)) {
     for (const { file, spec } of reachableImports(join(dir, 'src', 'index.ts'))) {

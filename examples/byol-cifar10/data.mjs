@@ -3,7 +3,7 @@
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { resize } from '@selfsup/augment';
-import { imagesToTensor, loadIdx, loadImageFolder, subset, toRgb } from '@selfsup/datasets';
+import { imagesToTensor, loadIdx, loadImageFolder, subset, toRgb } from '@selfsup/datasets/node';
 
 export const DATA_DIR = resolve(process.env.SELFSUP_DATA ?? new URL('../../../shared/data', import.meta.url).pathname);
 

@@ -16,7 +16,7 @@ import {
 } from '@selfsup/augment';
 import { convnet } from '@selfsup/backbones';
 import { createByol } from '@selfsup/byol';
-import { knnMonitor, trainByol } from '@selfsup/byol/node';
+import { knnMonitor, runPaths, trainByol } from '@selfsup/byol/node';
 import { mlpHead } from '@selfsup/heads';
 import { initBackend } from '@selfsup/runtime';
 import { imagesToTensor } from '@selfsup/datasets';
@@ -131,7 +131,7 @@ const run = await trainByol({
   progress: undefined,
 });
 const byolSeconds = (performance.now() - byolStart) / 1000;
-copyFileSync(join(outDir, 'byol-run', 'metrics.jsonl'), join(outDir, 'byol-metrics.jsonl'));
+copyFileSync(runPaths(join(outDir, 'byol-run')).metrics, join(outDir, 'byol-metrics.jsonl'));
 log(`BYOL ${run.status}: ${run.steps}/${run.totalSteps} steps in ${byolSeconds.toFixed(0)} s`);
 
 // 2. Supervised, same encoder architecture and init, same images with labels, same time.

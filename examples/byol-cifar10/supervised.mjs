@@ -2,8 +2,9 @@
 // cross-entropy on the same images (with their labels) for the same wall-clock time as BYOL.
 import * as tf from '@tensorflow/tfjs-core';
 import { compose, randomHorizontalFlip, randomResizedCrop } from '@selfsup/augment';
-import { imagesToTensor } from '@selfsup/datasets';
+import { batches } from '@selfsup/datasets';
 import { linearHead } from '@selfsup/heads';
+import { cosineSchedule } from '@selfsup/optim';
 import { createRng } from '@selfsup/runtime';
 
 export async function trainSupervised({ encoder, data, seconds, batchSize, lr, imageSize, seed, log }) {
@@ -13,26 +14,22 @@ export async function trainSupervised({ encoder, data, seconds, batchSize, lr, i
   const augment = compose([randomResizedCrop({ size: imageSize, scale: [0.35, 1] }), randomHorizontalFlip(0.5)]);
   const optimizer = tf.train.momentum(lr, 0.9);
   const rng = createRng(seed);
-  const n = data.shape[0];
   const start = performance.now();
   const elapsed = () => (performance.now() - start) / 1000;
   let steps = 0;
   let lastLoss = NaN;
   for (let epoch = 1; elapsed() < seconds; epoch++) {
-    const order = rng.shuffle(Int32Array.from({ length: n }, (_, i) => i));
-    for (let first = 0; first + batchSize <= n && elapsed() < seconds; first += batchSize) {
-      const indices = order.subarray(first, first + batchSize);
+    // The one data order of @selfsup/datasets: epoch e is shuffled with seed + e.
+    for await (const batch of batches(data, { batchSize, seed, dropLast: true, startEpoch: epoch - 1 })) {
+      if (elapsed() >= seconds) {
+        tf.dispose([batch.images, batch.labels]);
+        break;
+      }
       // Cosine decay over the time budget, so the run ends at a low rate like BYOL's.
-      optimizer.setLearningRate(lr * 0.5 * (1 + Math.cos((Math.PI * Math.min(elapsed(), seconds)) / seconds)));
+      optimizer.setLearningRate(cosineSchedule(Math.min(elapsed(), seconds), seconds, lr, 0));
       const loss = tf.tidy(() => {
-        const images = imagesToTensor(data, indices);
-        const labels = tf.oneHot(
-          tf.tensor1d(
-            Int32Array.from(indices, (i) => data.labels[i]),
-            'int32',
-          ),
-          data.classes.length,
-        );
+        const { images } = batch;
+        const labels = tf.oneHot(batch.labels, data.classes.length);
         const views = augment(images, rng);
         return optimizer.minimize(
           () => tf.losses.softmaxCrossEntropy(labels, head.apply(encoder.apply(views, { training: true }))),
@@ -40,6 +37,7 @@ export async function trainSupervised({ encoder, data, seconds, batchSize, lr, i
           variables,
         );
       });
+      tf.dispose([batch.images, batch.labels]);
       lastLoss = loss.dataSync()[0];
       loss.dispose();
       steps++;

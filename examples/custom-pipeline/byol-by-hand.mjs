@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { createRng, initBackend } from '@selfsup/runtime';
-import { loadImageFolder, batches } from '@selfsup/datasets';
+import { loadImageFolder, batches } from '@selfsup/datasets/node';
 import { byolView1, byolView2 } from '@selfsup/augment';
 import { resnet18 } from '@selfsup/backbones';
 import { byolProjector, byolPredictor } from '@selfsup/heads';

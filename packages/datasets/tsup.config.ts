@@ -1,3 +1,3 @@
 import { packageConfig } from '../../tooling/tsup';
 
-export default packageConfig({ index: 'src/index.ts', core: 'src/core.ts' });
+export default packageConfig({ index: 'src/index.ts', node: 'src/node.ts' });

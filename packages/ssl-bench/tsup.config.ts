@@ -1,4 +1,4 @@
 import { packageConfig } from '../../tooling/tsup';
 
 // shims: the CJS build needs import.meta.url to find the bundled demo data.
-export default packageConfig({ index: 'src/index.ts' }, { shims: true });
+export default packageConfig({ index: 'src/index.ts', pg: 'src/pg.ts' }, { shims: true });

@@ -1,15 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { describeValue } from '@selfsup/runtime';
 import type { Image, PerSample } from './types';
 
-/** Describe a value for an error message without dumping a whole tensor. */
-export function describeValue(value: unknown): string {
-  if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
-  if (ArrayBuffer.isView(value) || Array.isArray(value)) {
-    const arr = Array.from(value as ArrayLike<number>);
-    return arr.length > 8 ? `an array of ${arr.length} numbers` : JSON.stringify(arr);
-  }
-  return JSON.stringify(value) ?? String(value);
-}
+// One error-value formatter for every package (runtime owns the argument checks).
+export { describeValue } from '@selfsup/runtime';
 
 /** Check that `img` is `[H, W, C]` or `[N, H, W, C]`, with one of `channels` channels if given. */
 export function checkImage(fn: string, img: unknown, channels?: readonly number[]): void {
@@ -69,22 +63,6 @@ export function perSampleTensor(fn: string, name: string, value: PerSample, n: n
     throw new Error(`${fn}: ${name} has ${t.shape[0]} values but the batch has ${n} images`);
   }
   return tf.reshape(t, [n, 1, 1, 1]) as tf.Tensor4D;
-}
-
-/** Check `x` is a finite number within [lo, hi]. */
-export function checkRange(fn: string, name: string, x: unknown, lo: number, hi: number): number {
-  if (typeof x !== 'number' || !Number.isFinite(x) || x < lo || x > hi) {
-    throw new Error(`${fn}: ${name} must be a number in [${lo}, ${hi}], got ${describeValue(x)}`);
-  }
-  return x;
-}
-
-/** Check `x` is an integer >= min. */
-export function checkInt(fn: string, name: string, x: unknown, min: number): number {
-  if (typeof x !== 'number' || !Number.isInteger(x) || x < min) {
-    throw new Error(`${fn}: ${name} must be an integer >= ${min}, got ${describeValue(x)}`);
-  }
-  return x;
 }
 
 /** Check `v` is `[min, max]` with `lo <= min <= max` (strictly above `lo` when `open`). */

@@ -60,9 +60,9 @@ describe('sampleColorJitter', () => {
     expect(new Set(params.contrast)).toEqual(new Set([1]));
     expect(Math.min(...params.hue)).toBeGreaterThanOrEqual(0.2);
     expect(() => sampleColorJitter(createRng(1), 1, { hue: 0.7 })).toThrow(
-      /hue must be a number in \[0, 0.5\], got 0.7/,
+      /hue must be a finite number in \[0, 0.5\], got 0.7/,
     );
-    expect(() => sampleColorJitter(createRng(1), 1, { p: 2 })).toThrow(/p must be a number in \[0, 1\], got 2/);
+    expect(() => sampleColorJitter(createRng(1), 1, { p: 2 })).toThrow(/p must be a finite number in \[0, 1\], got 2/);
   });
 });
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@selfsup/runtime';
-import { checkBatch, checkRange, checkRangePair, describeValue } from './batch';
+import { checkNumber, type Rng } from '@selfsup/runtime';
+import { checkBatch, checkRangePair, describeValue } from './batch';
 import { blendBatch } from './color-adjust';
 import { adjustHue } from './hue';
 import { applyToSubset, pickPerSample } from './per-sample-select';
@@ -41,7 +41,7 @@ function factorRange(name: Adjustment, value: number | [number, number] | undefi
   let range: [number, number];
   if (value === undefined) return null;
   if (typeof value === 'number') {
-    checkRange(fn, name, value, 0, isHue ? 0.5 : Infinity);
+    checkNumber(fn, name, value, { min: 0, max: isHue ? 0.5 : Infinity });
     range = isHue ? [-value, value] : [Math.max(0, 1 - value), 1 + value];
   } else {
     range = checkRangePair(fn, name, value, isHue ? -0.5 : 0);
@@ -56,7 +56,7 @@ function jitterSettings(options: ColorJitterOptions): { p: number; ranges: Array
   if (options == null || typeof options !== 'object') {
     throw new Error(`colorJitter: options must be an object, got ${describeValue(options)}`);
   }
-  const p = checkRange('colorJitter', 'p', options.p ?? 1, 0, 1);
+  const p = checkNumber('colorJitter', 'p', options.p ?? 1, { min: 0, max: 1 });
   return { p, ranges: ADJUSTMENTS.map((name) => factorRange(name, options[name])) };
 }
 

@@ -3,7 +3,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { createRng, initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { centerCrop } from './center-crop';
 import { byolView1, byolView2, evalTransform, simclr } from './presets';
 import { resize } from './resized-crop';

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkBatch, checkInt, checkRange } from './batch';
+import { checkNumber } from '@selfsup/runtime';
+import { checkBatch } from './batch';
 import { centerCrop } from './center-crop';
 import { colorJitter } from './color-jitter';
 import { compose } from './compose';
@@ -36,7 +37,7 @@ function cropInUnitRange(size: number, interpolation: Interpolation): Transform 
 // grayscale settings and differ only in how often they blur and solarize.
 function byolView(fn: string, options: ViewOptions, { blur, solarize }: ByolViewProbabilities): Transform {
   const { size = 224, interpolation = 'bicubic', blurKernelSize } = options ?? {};
-  checkInt(fn, 'size', size, 1);
+  checkNumber(fn, 'size', size, { min: 1, integer: true });
   return compose([
     cropInUnitRange(size, interpolation),
     randomHorizontalFlip(0.5),
@@ -67,8 +68,8 @@ export interface SimclrOptions extends ViewOptions {
 /** SimCLR's augmentation (Chen et al. 2020, Appendix A): crop, flip, jitter p 0.8, grayscale p 0.2, blur. */
 export function simclr(options: SimclrOptions = {}): Transform {
   const { size = 224, interpolation = 'bicubic', blurKernelSize, strength = 1, blur = 0.5 } = options ?? {};
-  checkInt('simclr', 'size', size, 1);
-  checkRange('simclr', 'strength', strength, 0, Infinity);
+  checkNumber('simclr', 'size', size, { min: 1, integer: true });
+  checkNumber('simclr', 'strength', strength, { min: 0 });
   const s = strength;
   return compose([
     cropInUnitRange(size, interpolation),
@@ -92,9 +93,9 @@ export interface EvalTransformOptions {
  */
 export function evalTransform(options: EvalTransformOptions = {}): Transform {
   const { crop = 224 } = options ?? {};
-  checkInt('evalTransform', 'crop', crop, 1);
+  checkNumber('evalTransform', 'crop', crop, { min: 1, integer: true });
   const shorter = options?.resize ?? Math.round((crop * 256) / 224);
-  checkInt('evalTransform', 'resize', shorter, crop);
+  checkNumber('evalTransform', 'resize', shorter, { min: crop, integer: true });
   return (images: tf.Tensor4D) => {
     checkBatch('evalTransform', images);
     return tf.tidy(() => centerCrop(resize(images, shorter, 'bilinear'), [crop, crop]));

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@selfsup/runtime';
-import { checkBatch, checkRange } from './batch';
+import { checkNumber, type Rng } from '@selfsup/runtime';
+import { checkBatch } from './batch';
 import { coinFlips, pickPerSample } from './per-sample-select';
 import type { Transform } from './types';
 
@@ -11,7 +11,7 @@ import type { Transform } from './types';
  * whole batch and each image keeps the result or its original.
  */
 export function randomApply(op: (images: tf.Tensor4D) => tf.Tensor4D, p: number, fn = 'randomApply'): Transform {
-  checkRange(fn, 'p', p, 0, 1);
+  checkNumber(fn, 'p', p, { min: 0, max: 1 });
   return (images: tf.Tensor4D, rng: Rng) => {
     checkBatch(fn, images);
     const coins = coinFlips(rng, images.shape[0], p);

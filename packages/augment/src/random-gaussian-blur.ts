@@ -1,6 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@selfsup/runtime';
-import { checkBatch, checkRange, checkRangePair } from './batch';
+import { checkNumber, type Rng } from '@selfsup/runtime';
+import { checkBatch, checkRangePair } from './batch';
 import { blurBatch, checkKernelSize } from './gaussian-blur';
 import { applyToSubset, coinFlips } from './per-sample-select';
 import type { Transform } from './types';
@@ -34,7 +34,7 @@ export function randomGaussianBlur(options: RandomGaussianBlurOptions): Transfor
   const fn = 'randomGaussianBlur';
   const opts = options ?? ({} as RandomGaussianBlurOptions);
   const { p, kernelSize } = opts;
-  checkRange(fn, 'p', p, 0, 1);
+  checkNumber(fn, 'p', p, { min: 0, max: 1 });
   const sigmaRange = checkRangePair(fn, 'sigma', opts.sigma ?? [0.1, 2], 0, true);
   if (kernelSize !== undefined) checkKernelSize(fn, 'kernelSize', kernelSize);
   return (images: tf.Tensor4D, rng: Rng) => {

@@ -1,5 +1,5 @@
-import { checkRange } from './batch';
 import { luma } from './grayscale';
+import { checkNumber } from '@selfsup/runtime';
 import { hflip } from './hflip';
 import { randomApply } from './random-apply';
 import { solarize } from './solarize';
@@ -24,6 +24,6 @@ export interface RandomSolarizeOptions {
 
 /** Solarize each image with probability `p`: pixels `>= threshold` become `1 - x`. */
 export function randomSolarize({ p, threshold = 0.5 }: RandomSolarizeOptions): Transform {
-  checkRange('randomSolarize', 'threshold', threshold, 0, 1);
+  checkNumber('randomSolarize', 'threshold', threshold, { min: 0, max: 1 });
   return randomApply((images) => solarize(images, threshold), p, 'randomSolarize');
 }

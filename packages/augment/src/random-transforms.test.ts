@@ -93,7 +93,7 @@ describe('randomGaussianBlur', () => {
   });
 
   it('rejects bad options with the argument named', () => {
-    expect(() => randomGaussianBlur({ p: 1.5 })).toThrow(/p must be a number in \[0, 1\], got 1.5/);
+    expect(() => randomGaussianBlur({ p: 1.5 })).toThrow(/p must be a finite number in \[0, 1\], got 1.5/);
     expect(() => randomGaussianBlur({ p: 1, kernelSize: 4 })).toThrow(
       /kernelSize must be an odd positive integer, got 4/,
     );

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { runReadmeSection } from '../../../tooling/readme-example';
+import { runReadmeSection } from '@selfsup/testing';
 
 // Runs the README's main example as written, so the documentation stays true.
 it('the README example runs and prints what its comments say', async () => {

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { describeWithReference, loadReference, type RefTensor } from '../../../tooling/test-data';
+import { describeWithReference, loadReference, type RefTensor, maxAbsDiff } from '@selfsup/testing';
 import { adjustBrightness, adjustContrast, adjustSaturation } from './color-adjust';
 import { centerCrop } from './center-crop';
 import { gaussianBlur } from './gaussian-blur';
@@ -43,12 +43,9 @@ const OPS: Record<string, (img: tf.Tensor3D, p: Record<string, any>) => tf.Tenso
 // README tolerances: 1e-4 per element, 5e-4 once values are divided by std ~0.22.
 const tolerance = (lastOp: string) => (lastOp === 'normalize' ? 5e-4 : 1e-4);
 
-function maxAbsDiff(actual: tf.Tensor, expected: RefTensor): number {
+function maxAbsDiffToRef(actual: tf.Tensor, expected: RefTensor): number {
   expect(actual.shape).toEqual(expected.shape.slice(1));
-  const a = actual.dataSync();
-  let worst = 0;
-  expected.data.forEach((v, i) => (worst = Math.max(worst, Math.abs(a[i] - v))));
-  return worst;
+  return maxAbsDiff(actual, expected.data);
 }
 
 describeWithReference('functional ops match torchvision (augment_functional.json)', () => {
@@ -71,7 +68,7 @@ describeWithReference('functional ops match torchvision (augment_functional.json
           const img = input(c.image_id);
           const before = tf.memory().numTensors;
           const out = OPS[c.op](img, c.params);
-          const diff = maxAbsDiff(out, c.output);
+          const diff = maxAbsDiffToRef(out, c.output);
           out.dispose();
           expect(tf.memory().numTensors).toBe(before);
           img.dispose();
@@ -89,10 +86,10 @@ describeWithReference('functional ops match torchvision (augment_functional.json
             const next = OPS[step.op](img, step.params);
             img.dispose();
             img = next;
-            const diff = maxAbsDiff(img, step.output);
+            const diff = maxAbsDiffToRef(img, step.output);
             if (!(diff <= tolerance(step.op))) failures.push(`${p.name} after ${step.op}: ${diff}`);
           }
-          expect(maxAbsDiff(img, p.output)).toBeLessThanOrEqual(tolerance(p.steps[p.steps.length - 1].op));
+          expect(maxAbsDiffToRef(img, p.output)).toBeLessThanOrEqual(tolerance(p.steps[p.steps.length - 1].op));
           img.dispose();
         }
         expect(failures).toEqual([]);
@@ -105,7 +102,7 @@ describeWithReference('functional ops match torchvision (augment_functional.json
         const out = adjustHue(batch, [0.1, -0.3]);
         const one = adjustHue(b, -0.3);
         expect(
-          maxAbsDiff(tf.squeeze(tf.slice(out, [1], [1]), [0]), {
+          maxAbsDiffToRef(tf.squeeze(tf.slice(out, [1], [1]), [0]), {
             shape: [1, ...one.shape],
             data: Array.from(one.dataSync()),
           }),

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkInt, describeValue, onBatch } from './batch';
+import { checkNumber } from '@selfsup/runtime';
+import { describeValue, onBatch } from './batch';
 import { fillInterpolationMatrix } from './interpolation-matrix';
 import type { Image, Interpolation } from './types';
 
@@ -54,8 +55,8 @@ export function resampleCrops(
 
 function checkBox(fn: string, box: CropBox): void {
   const { top, left, height, width } = box;
-  checkInt(fn, 'height', height, 1);
-  checkInt(fn, 'width', width, 1);
+  checkNumber(fn, 'height', height, { min: 1, integer: true });
+  checkNumber(fn, 'width', width, { min: 1, integer: true });
   if (!Number.isInteger(top) || !Number.isInteger(left)) {
     throw new Error(`${fn}: top and left must be integers, got top ${describeValue(top)}, left ${describeValue(left)}`);
   }
@@ -111,7 +112,7 @@ export function resizedCrop<T extends Image>(
  */
 export function resizedShape(h: number, w: number, size: number | [number, number]): [number, number] {
   if (typeof size !== 'number') return checkSize('resize', size);
-  checkInt('resize', 'size', size, 1);
+  checkNumber('resize', 'size', size, { min: 1, integer: true });
   const long = Math.floor((size * Math.max(h, w)) / Math.min(h, w));
   return w <= h ? [long, size] : [size, long];
 }

@@ -5,7 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { createRng, initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { byolView1 } from './presets';
 import { viewsGrid } from './views-grid';
 

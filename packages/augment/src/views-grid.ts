@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
-import { createRng, type Rng } from '@selfsup/runtime';
+import { checkNumber, createRng, type Rng } from '@selfsup/runtime';
 import { writeFileAtomic } from '@selfsup/runtime/node';
-import { checkBatch, checkInt, describeValue } from './batch';
+import { checkBatch, describeValue } from './batch';
 import { byolView1, byolView2 } from './presets';
 import type { Transform } from './types';
 
@@ -56,8 +56,8 @@ export async function viewsGrid(
     throw new Error(`${fn}: path must be a file path, got ${describeValue(path)}`);
   const rng = options.rng ?? createRng(0);
   const views = options.views ?? [byolView1({ size: Math.min(h, w) }), byolView2({ size: Math.min(h, w) })];
-  const scale = checkInt(fn, 'scale', options.scale ?? (Math.max(h, w) < 64 ? 4 : 1), 1);
-  const gap = checkInt(fn, 'gap', options.gap ?? 4, 0);
+  const scale = checkNumber(fn, 'scale', options.scale ?? (Math.max(h, w) < 64 ? 4 : 1), { min: 1, integer: true });
+  const gap = checkNumber(fn, 'gap', options.gap ?? 4, { min: 0, integer: true });
 
   const columns: Array<{ bytes: Uint8Array; h: number; w: number }> = [{ bytes: await toBytes(images), h, w }];
   for (const view of views) {

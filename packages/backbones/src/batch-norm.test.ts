@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, initBackend } from '@selfsup/runtime';
+import { createRng, initBackend, VariableStore } from '@selfsup/runtime';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectAllClose } from '@selfsup/testing';
 import { BatchNorm, batchNorm } from './batch-norm';
-import { VariableStore } from './variable-store';
 
 /** Float64 BatchNorm over the rows of `x` ([count, C] flattened), the hand computation tfjs is checked against. */
 function referenceBn(x: Float64Array, channels: number, weight: number[], bias: number[], eps = 1e-5) {
@@ -52,16 +52,18 @@ for (const backend of ['wasm', 'cpu'] as const)
         const y = bn.apply(x, { training: true });
         expect(tf.memory().numTensors).toBe(before + 1);
         expect(y.shape).toEqual(shape);
-        expectClose(y.dataSync(), ref.y, 1e-4);
-        expectClose(
+        expectAllClose('values', y.dataSync(), ref.y, { atol: 1e-4, rtol: 1e-4 });
+        expectAllClose(
+          'values',
           bn.runningMean.dataSync(),
           ref.mean.map((m) => 0.1 * m),
-          1e-5,
+          { atol: 1e-5, rtol: 1e-5 },
         );
-        expectClose(
+        expectAllClose(
+          'values',
           bn.runningVar.dataSync(),
           ref.unbiasedVar.map((v) => 0.9 + 0.1 * v),
-          1e-5,
+          { atol: 1e-5, rtol: 1e-5 },
         );
 
         // Eval mode normalises with the running statistics, not the batch's.
@@ -72,7 +74,7 @@ for (const backend of ['wasm', 'cpu'] as const)
           const c = i % channels;
           return ((v - rm[c]) / Math.sqrt(rv[c] + 1e-5)) * weight[c] + bias[c];
         });
-        expectClose(yEval.dataSync(), expected, 1e-4);
+        expectAllClose('values', yEval.dataSync(), expected, { atol: 1e-4, rtol: 1e-4 });
         expect(bn.runningMean.dataSync()).toEqual(rm);
         tf.dispose([x, y, yEval]);
       });
@@ -114,8 +116,8 @@ for (const backend of ['wasm', 'cpu'] as const)
         minus[c] -= h;
         return (loss(values, plus) - loss(values, minus)) / (2 * h);
       });
-      expectClose(grads[x.name].dataSync(), fdX, 1e-3);
-      expectClose(grads[bn.weight.name].dataSync(), fdW, 1e-3);
+      expectAllClose('values', grads[x.name].dataSync(), fdX, { atol: 1e-3, rtol: 1e-3 });
+      expectAllClose('values', grads[bn.weight.name].dataSync(), fdW, { atol: 1e-3, rtol: 1e-3 });
       tf.dispose([value, ...Object.values(grads)]);
       expect(tf.memory().numTensors).toBe(before);
       tf.dispose([x, probeT]);
@@ -153,12 +155,3 @@ for (const backend of ['wasm', 'cpu'] as const)
       y.dispose();
     });
   });
-
-function expectClose(actual: ArrayLike<number>, expected: ArrayLike<number>, tol: number): void {
-  expect(actual.length).toBe(expected.length);
-  for (let i = 0; i < expected.length; i++) {
-    expect(Math.abs(actual[i] - expected[i]), `index ${i}: ${actual[i]} vs ${expected[i]}`).toBeLessThanOrEqual(
-      tol * (1 + Math.abs(expected[i])),
-    );
-  }
-}

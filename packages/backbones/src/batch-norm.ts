@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNormTraining, scaleShift } from '@selfsup/runtime';
+import { batchNormTraining, scaleShift, type VariableStore } from '@selfsup/runtime';
 import { constant } from './init';
-import type { VariableStore } from './variable-store';
 
 /** torch's defaults (nn.BatchNorm1d/2d): running = (1 - momentum) * running + momentum * batch. */
 export const BN_MOMENTUM = 0.1;

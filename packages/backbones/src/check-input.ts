@@ -11,14 +11,5 @@ export function checkImages(fn: string, x: tf.Tensor, channels: number): void {
   if (x.dtype !== 'float32') throw new Error(`${fn}: x must be float32, got ${x.dtype}`);
 }
 
-/** Throw unless `seed` is a finite number. */
-export function checkSeed(fn: string, seed: unknown): void {
-  if (typeof seed !== 'number' || !Number.isFinite(seed))
-    throw new Error(`${fn}: options.seed must be a finite number, got ${String(seed)}`);
-}
-
-/** Throw unless `value` (the argument `what`) is a positive integer. */
-export function checkPositiveInteger(fn: string, what: string, value: unknown): void {
-  if (!Number.isInteger(value) || (value as number) < 1)
-    throw new Error(`${fn}: ${what} must be a positive integer, got ${String(value)}`);
-}
+// The seed and count checks are shared by every package: they live in runtime.
+export { checkPositiveInteger, checkSeed } from '@selfsup/runtime';

@@ -4,7 +4,7 @@ import { initBackend, toTfTensor } from '@selfsup/runtime';
 import { readSafetensors } from '@selfsup/runtime/node';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { loadTorchvisionWeights } from './node';
 import { resnet18 } from './resnet';
 

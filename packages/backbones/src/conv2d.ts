@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@selfsup/runtime';
+import type { Rng, VariableStore } from '@selfsup/runtime';
 import { kaimingNormal } from './init';
-import type { VariableStore } from './variable-store';
 
 export interface Conv2dSpec {
   inChannels: number;

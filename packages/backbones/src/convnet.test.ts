@@ -69,6 +69,6 @@ describe('convnet', () => {
       /convnet: options.widths must be a non-empty array of positive integers, got \[\]/,
     );
     expect(() => convnet({ widths: [8, 0] })).toThrow(/got \[8,0\]/);
-    expect(() => convnet({ seed: 'a' as never })).toThrow(/options.seed must be a finite number, got a/);
+    expect(() => convnet({ seed: 'a' as never })).toThrow(/options.seed must be a finite number, got "a"/);
   });
 });

@@ -1,10 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type Encoder } from '@selfsup/runtime';
+import { checkPositiveInteger, checkSeed, createRng, type Encoder, StoreModule, VariableStore } from '@selfsup/runtime';
 import { BatchNorm } from './batch-norm';
-import { checkImages, checkPositiveInteger, checkSeed } from './check-input';
+import { checkImages } from './check-input';
 import { Conv2d } from './conv2d';
-import { StoreModule } from './store-module';
-import { VariableStore } from './variable-store';
 
 export interface ConvNetOptions {
   /** Output channels of each stage (3x3 conv, BN, ReLU, 2x2 max-pool). */

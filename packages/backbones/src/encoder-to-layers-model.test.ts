@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { createRng, type Encoder, initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { convnet } from './convnet';
 import { saveTfjsModel } from './node';
 import { resnet18, resnet50 } from './resnet';

@@ -7,7 +7,7 @@ import { createRng, type Encoder, initBackend } from '@selfsup/runtime';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { convnet } from './convnet';
 import { encoderToOnnx } from './encoder-to-onnx';
 import { saveOnnx } from './node';

@@ -10,8 +10,8 @@ export type { Conv2dSpec } from './conv2d';
 export { ResidualBlock } from './resnet-blocks';
 export type { BlockKind } from './resnet-blocks';
 export { kaimingNormal, kaimingUniform, constant } from './init';
-export { VariableStore, uniqueScope } from './variable-store';
-export { StoreModule } from './store-module';
+// Module plumbing moved to runtime (beside the Module interface); re-exported so existing imports keep working.
+export { VariableStore, uniqueScope, StoreModule } from '@selfsup/runtime';
 export { checkImages, checkSeed, checkPositiveInteger } from './check-input';
 export { loadState, planStateLoad } from './state-dict';
 export type { LoadReport, WeightLayout } from './state-dict';

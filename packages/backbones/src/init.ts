@@ -1,11 +1,11 @@
-import type { Rng } from '@selfsup/runtime';
+import { checkPositiveInteger, type Rng } from '@selfsup/runtime';
 
 /**
  * Kaiming/He normal init: N(0, (gain / sqrt(fan))^2). torchvision's ResNet uses
  * it for convolutions with mode 'fan_out' and gain sqrt(2) (ReLU).
  */
 export function kaimingNormal(rng: Rng, size: number, fan: number, gain = Math.SQRT2): Float32Array {
-  checkFan('kaimingNormal', fan);
+  checkPositiveInteger('kaimingNormal', 'fan', fan);
   return rng.fillNormal(new Float32Array(size), 0, gain / Math.sqrt(fan));
 }
 
@@ -15,7 +15,7 @@ export function kaimingNormal(rng: Rng, size: number, fan: number, gain = Math.S
  * which gives b = 1 / sqrt(fan_in).
  */
 export function kaimingUniform(rng: Rng, size: number, fan: number, a = Math.sqrt(5)): Float32Array {
-  checkFan('kaimingUniform', fan);
+  checkPositiveInteger('kaimingUniform', 'fan', fan);
   const bound = Math.sqrt(2 / (1 + a * a)) * Math.sqrt(3 / fan);
   return rng.fillUniform(new Float32Array(size), -bound, bound);
 }
@@ -23,8 +23,4 @@ export function kaimingUniform(rng: Rng, size: number, fan: number, a = Math.sqr
 /** `size` copies of `value` (BN weight 1, bias and running mean 0, running var 1). */
 export function constant(size: number, value: number): Float32Array {
   return new Float32Array(size).fill(value);
-}
-
-function checkFan(fn: string, fan: number): void {
-  if (!Number.isInteger(fan) || fan <= 0) throw new Error(`${fn}: fan must be a positive integer, got ${fan}`);
 }

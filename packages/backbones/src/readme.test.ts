@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as runtime from '@selfsup/runtime';
 import { expect, it } from 'vitest';
-import { runReadmeExamples } from '../../../tooling/readme-runner';
+import { runReadmeExamples } from '@selfsup/testing';
 import * as backbones from './index';
 import * as node from './node';
 

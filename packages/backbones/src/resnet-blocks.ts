@@ -1,8 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@selfsup/runtime';
+import type { Rng, VariableStore } from '@selfsup/runtime';
 import { BatchNorm } from './batch-norm';
 import { Conv2d } from './conv2d';
-import type { VariableStore } from './variable-store';
 
 /** A conv followed by its BatchNorm, named as torchvision names them (`conv1` + `bn1`, or `downsample.0` + `downsample.1`). */
 class ConvBn {

@@ -1,11 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type Encoder } from '@selfsup/runtime';
+import { checkPositiveInteger, checkSeed, createRng, type Encoder, StoreModule, VariableStore } from '@selfsup/runtime';
 import { BatchNorm } from './batch-norm';
-import { checkImages, checkPositiveInteger, checkSeed } from './check-input';
+import { checkImages } from './check-input';
 import { Conv2d } from './conv2d';
 import { EXPANSION, ResidualBlock, type BlockKind } from './resnet-blocks';
-import { StoreModule } from './store-module';
-import { VariableStore } from './variable-store';
 
 export type Stem = 'imagenet' | 'cifar';
 

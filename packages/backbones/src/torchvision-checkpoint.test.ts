@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { initBackend, toTfTensor } from '@selfsup/runtime';
 import { readSafetensors, readSafetensorsHeader } from '@selfsup/runtime/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { maxAbsDiff } from '@selfsup/testing';
 import { loadTorchvisionWeights, loadWeights, saveTorchvisionWeights, saveWeights } from './node';
 import { resnet18, resnet50, type ResNet } from './resnet';
 
@@ -20,10 +21,6 @@ const CASES = [
 async function readIo(file: string): Promise<Map<string, tf.Tensor>> {
   const { tensors } = await readSafetensors(fixture(`${file}.io.safetensors`));
   return new Map([...tensors].map(([name, raw]) => [name, toTfTensor(raw, name)]));
-}
-
-function maxAbsDiff(a: tf.Tensor, b: tf.Tensor): number {
-  return tf.tidy(() => tf.max(tf.abs(tf.sub(a, b))).dataSync()[0]);
 }
 
 for (const backend of ['wasm', 'cpu'] as const) {

@@ -101,6 +101,31 @@ describe('createByol', () => {
     x.dispose();
   });
 
+  it('a bad state changes nothing and leaks nothing: every field is checked before the first assignment (issue #16)', async () => {
+    byol = make(4);
+    const source = createByol({ ...tinyNetworks(9), imageSize: SIZE, batchSize: 8, totalSteps: 4, seed: 77 });
+    const state = await source.getState();
+    const before = snapshot(byol.encoder.state());
+    const tensorsBefore = tf.memory().numTensors;
+    const [firstName, first] = [...state.tensors][0];
+    const wrongShape = new Map(state.tensors);
+    wrongShape.set(firstName, tf.zeros([...first.shape, 2]));
+    for (const [tensors, metadata, message] of [
+      [state.tensors, { ...state.metadata, rng: '{"s":[1,2]' }, /metadata\.rng is not JSON/],
+      [state.tensors, { ...state.metadata, rng: '{"s":[1,2]}' }, /rng\.setState/],
+      [state.tensors, { ...state.metadata, optimizer: '{"a":1}' }, /metadata\.optimizer must be a JSON list/],
+      [state.tensors, { ...state.metadata, step: '-1' }, /metadata\.step must be a non-negative integer/],
+      [wrongShape, state.metadata, /has shape/],
+    ] as const) {
+      await expect(byol.setState(tensors, metadata)).rejects.toThrow(message);
+      for (const [name, values] of snapshot(byol.encoder.state())) expect(values).toEqual(before.get(name));
+    }
+    wrongShape.get(firstName)!.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
+    state.tensors.forEach((t) => t.dispose());
+    source.dispose({ all: true });
+  });
+
   it('names missing options', () => {
     const { encoder } = tinyNetworks(0);
     expect(() => createByol({ encoder, totalSteps: 0, seed: 0 })).toThrow(

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type Encoder, type Head, type RawTensor, type Rng } from '@selfsup/runtime';
+import { checkPositiveInteger, createRng, type Encoder, type Head, type RawTensor, type Rng } from '@selfsup/runtime';
 import { byolView1, byolView2, type Transform } from '@selfsup/augment';
 import { byolPredictor, byolProjector } from '@selfsup/heads';
 import { symmetricByolLoss } from '@selfsup/losses';
@@ -64,12 +64,6 @@ export interface Byol {
   dispose(options?: { all?: boolean }): void;
 }
 
-function checkSteps(totalSteps: number): void {
-  if (!Number.isInteger(totalSteps) || totalSteps < 1) {
-    throw new Error(`createByol: totalSteps must be a positive integer, got ${String(totalSteps)}`);
-  }
-}
-
 function defaultOptimizer(options: CreateByolOptions, recipe: ByolRecipe): tf.Optimizer {
   let peak = options.learningRate;
   if (peak === undefined) {
@@ -104,7 +98,7 @@ export function createByol(options: CreateByolOptions): Byol {
   if (!options || typeof options.encoder?.apply !== 'function') {
     throw new Error('createByol: options.encoder must be an Encoder (e.g. resnet18() from @selfsup/backbones)');
   }
-  checkSteps(options.totalSteps);
+  checkPositiveInteger('createByol', 'totalSteps', options.totalSteps);
   if (!Number.isFinite(options.seed))
     throw new Error(`createByol: seed must be a finite number, got ${String(options.seed)}`);
   const recipe = resolveRecipe(pickRecipe(options));

@@ -61,13 +61,31 @@ describe('parseTrainArgs', () => {
     [['--epochs', '1.5'], /--epochs must be an integer >= 1, got '1.5'/],
     [['--batch-size', '1'], /--batch-size must be an integer >= 2, got '1'/],
     [['--format', 'png'], /--format must be one of cifar, idx, imagefolder, images, got 'png'/],
-    [['--backbone', 'vit'], /--backbone must be one of resnet18, resnet50, convnet, got 'vit'/],
+    [['--backbone', 'vit'], /--backbone must be one of convnet, resnet18, resnet34, resnet50, got 'vit'/],
     [['--base-tau', '1.5'], /--base-tau must be in \[0, 1\], got 1.5/],
     [['--width', '0'], /--width must be > 0, got 0/],
     [['--lr=-1'], /--lr must be a number >= 0, got '-1'/],
   ])('rejects %j with a message naming the flag and value', (extra, message) => {
     expect(() => parseTrainArgs([...REQUIRED, ...extra])).toThrow(UsageError);
     expect(() => parseTrainArgs([...REQUIRED, ...extra])).toThrow(message);
+  });
+
+  it('numbers are strict decimal, and a negative one after a space reaches its range check (issue #16)', () => {
+    const without = (flag: string) => {
+      const i = REQUIRED.indexOf(flag);
+      return [...REQUIRED.slice(0, i), ...REQUIRED.slice(i + 2)];
+    };
+    const cases: Array<[string[], RegExp]> = [
+      [[...without('--epochs'), '--epochs', '-1'], /^--epochs must be an integer >= 1, got '-1'$/],
+      [[...without('--epochs'), '--epochs', '0x1'], /^--epochs must be an integer >= 1, got '0x1'$/],
+      [[...REQUIRED, '--seed', '1e20'], /^--seed must be an integer >= 0, got '1e20'$/],
+      [[...REQUIRED, '--seed', '100000000000000000000'], /^--seed must be an integer >= 0, got '1000/],
+      [[...REQUIRED, '--lr', '-0.5'], /^--lr must be a number >= 0, got '-0.5'$/],
+      [[...REQUIRED, '--lr', 'Infinity'], /^--lr must be a number >= 0, got 'Infinity'$/],
+      [[...REQUIRED, '--width', ' '], /^--width must be a number >= 0, got ' '$/],
+    ];
+    for (const [argv, message] of cases) expect(() => parseTrainArgs(argv), argv.join(' ')).toThrow(message);
+    expect(parseTrainArgs([...REQUIRED, '--lr', '1e-3', '--seed', '+7'])).toMatchObject({ lr: 0.001, seed: 7 });
   });
 
   it('names a missing required flag', () => {

@@ -1,5 +1,9 @@
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
+import { BACKBONE_ARCHS } from '@selfsup/backbones';
+import { DATASET_FORMATS } from '@selfsup/datasets/node';
+import { BACKEND_PREFERENCES } from '@selfsup/runtime';
+import { inlineNegativeValues, parseCliNumber } from '@selfsup/runtime/node';
 import { BYOL_RECIPE } from './recipe';
 
 /** A command-line mistake: the CLI prints the message on one line and exits with code 2. */
@@ -7,10 +11,10 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-export const FORMATS = ['cifar', 'idx', 'imagefolder', 'images'] as const;
-export const BACKBONES = ['resnet18', 'resnet50', 'convnet'] as const;
+export const FORMATS = DATASET_FORMATS;
+export const BACKBONES = BACKBONE_ARCHS;
 export const STEMS = ['cifar', 'imagenet'] as const;
-export const BACKENDS = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export const BACKENDS = BACKEND_PREFERENCES;
 
 /** Everything `selfsup-byol train` was asked to do; written to `<out>/config.json`. */
 export interface TrainCliConfig {
@@ -209,7 +213,7 @@ export function helpText(): string {
     'selfsup-byol: BYOL self-supervised pretraining (Grill et al. 2020) on TensorFlow.js',
     '',
     'Usage:',
-    '  selfsup-byol train --data <path> --format cifar|idx|imagefolder|images --backbone resnet18|resnet50|convnet',
+    `  selfsup-byol train --data <path> --format ${FORMATS.join('|')} --backbone ${BACKBONES.join('|')}`,
     '                     --epochs E --batch-size B --out <dir> [options]',
     '  selfsup-byol export --run <dir> --format onnx|tfjs --out <path>   (see selfsup-byol export --help)',
     '  selfsup-byol resume <run> [--epochs E] [--override]   (continue or extend a run; see resume --help)',
@@ -234,9 +238,8 @@ function convert(flag: string, spec: FlagSpec, raw: string | boolean): unknown {
     if (text === '') throw new UsageError(`--${flag} must not be empty`);
     return text;
   }
-  const value = Number(text);
-  const ok = text.trim() !== '' && Number.isFinite(value) && (spec.kind === 'number' || Number.isInteger(value));
-  if (!ok || (spec.min !== undefined && value < spec.min)) {
+  const value = parseCliNumber(text, spec.kind);
+  if (value === undefined || (spec.min !== undefined && value < spec.min)) {
     const what = spec.kind === 'int' ? 'an integer' : 'a number';
     throw new UsageError(`--${flag} must be ${what}${spec.min !== undefined ? ` >= ${spec.min}` : ''}, got '${text}'`);
   }
@@ -253,7 +256,11 @@ export function parseTrainArgs(argv: string[]): TrainCliConfig {
   );
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }));
+    const args = inlineNegativeValues(
+      argv,
+      Object.keys(FLAGS).filter((f) => FLAGS[f].kind !== 'bool'),
+    );
+    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }));
   } catch (err) {
     throw new UsageError(`${(err as Error).message.split('\n')[0]} (see selfsup-byol --help)`);
   }

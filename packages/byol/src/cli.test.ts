@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensorsHeader } from '@selfsup/runtime/node';
 import { describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 
 async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
@@ -43,6 +43,11 @@ describe('selfsup-byol usage errors', () => {
       'a missing dataset',
       base(join(root, 'a'), join(root, 'no-such-data')),
       /^selfsup-byol: --data .*no-such-data does not exist$/,
+    ],
+    [
+      'an unavailable backend (issue #16)',
+      [...base(join(root, 'a')), '--backend', 'tensorflow'],
+      /^selfsup-byol: --backend tensorflow: /,
     ],
     [
       'an unwritable --out',
@@ -107,6 +112,13 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
       'training.html',
     ]);
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');
+    // Issue #16: a batch larger than the data is bad usage (exit 2), found before anything is written.
+    const big = await run([...argv.map((a) => (a === out ? join(root, 'big-batch') : a)), '--batch-size', '30']);
+    expect(big.code).toBe(2);
+    expect(big.lines.at(-1)).toMatch(
+      /^selfsup-byol: --batch-size 30 is larger than the 20 images of .*cifar10 \(test\)$/,
+    );
+    expect(existsSync(join(root, 'big-batch'))).toBe(false);
     const again = await run(argv);
     expect(again.code).toBe(2);
     expect(again.lines).toEqual([

@@ -6,6 +6,7 @@ import { helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
+import { abortOnSignals } from './signals';
 import { trainByol } from './train';
 import { embedCommand } from './embed-command';
 import { resumeCommand } from './resume-command';
@@ -41,7 +42,12 @@ export async function runTraining(
   if (!existsSync(config.data)) throw new UsageError(`--data ${config.data} does not exist`);
   const outProblem = checkRunDir(config.out, config.resume);
   if (outProblem) throw new UsageError(outProblem);
-  const backend = await initBackend(config.backend, { wasmThreads: config.threads });
+  let backend: Awaited<ReturnType<typeof initBackend>>;
+  try {
+    backend = await initBackend(config.backend, { wasmThreads: config.threads });
+  } catch (err) {
+    throw new UsageError(`--backend ${config.backend}: ${(err as Error).message.split('\n')[0]}`);
+  }
   log(`backend: ${backend.name} on ${backend.threads} thread${backend.threads === 1 ? '' : 's'} (${backend.reason})`);
   const { data: path, format, split, limit, imageSize, seed, skipBadImages } = config;
   const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
@@ -51,7 +57,6 @@ export async function runTraining(
         // The monitor needs labels: a folder of unlabelled images has its labelled split as an ImageFolder.
         format: format === 'images' ? 'imagefolder' : format,
         split: config.monitorSplit,
-        splitFlag: '--monitor-split',
         skipBadImages,
         log,
         limit: config.monitorLimit,
@@ -59,6 +64,11 @@ export async function runTraining(
         seed,
       })
     : undefined;
+  if (config.batchSize > data.shape[0]) {
+    throw new UsageError(
+      `--batch-size ${config.batchSize} is larger than the ${data.shape[0]} images of ${path}${split ? ` (${split})` : ''}`,
+    );
+  }
   log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path}${split ? ` (${split})` : ''}`);
   const encoder = createBackbone({
     arch: config.backbone,
@@ -66,6 +76,8 @@ export async function runTraining(
     widthMultiplier: config.width,
     seed: config.seed,
   });
+  // Signals are the CLI's business: the first stops the run cleanly, a second exits.
+  const stop = abortOnSignals();
   const result = await trainByol({
     data,
     encoder,
@@ -83,7 +95,8 @@ export async function runTraining(
     monitor: monitorData ? knnMonitor(monitorData, { everyEpochs: config.monitorEvery, seed }) : undefined,
     config: { ...extra.stored, ...config, backend: backend.name },
     overrides: extra.overrides,
-  });
+    signal: stop.signal,
+  }).finally(() => stop.dispose());
   result.byol.dispose({ all: true });
   log(`training curves: ${await writeTrainingReport(config.out)}`);
   if (result.status === 'completed') {
@@ -92,7 +105,7 @@ export async function runTraining(
   }
   if (result.status === 'diverged') return 1;
   log(`checkpoint at step ${result.steps}; continue with: selfsup-byol resume ${config.out}`);
-  return result.signal === 'SIGTERM' ? 143 : 130;
+  return stop.received === 'SIGTERM' ? 143 : 130;
 }
 
 /** `selfsup-byol <command> [flags]`; resolves to the process exit code. */

@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadImages } from '@selfsup/datasets';
+import { loadImages } from '@selfsup/datasets/node';
 import { extractFeatures } from '@selfsup/eval-transfer';
 import { initBackend } from '@selfsup/runtime';
 import { BACKENDS, UsageError } from './cli-args';
 import { createCountProgress } from './count-progress';
+import { positiveIntegerFlag } from './positive-integer-flag';
 import { EMBEDDING_FORMATS, writeEmbeddings } from './embeddings-file';
 import { loadRunEncoder, readRunConfig } from './run-encoder';
 
@@ -27,13 +28,6 @@ Options:
   --skip-bad-images    leave out image files that cannot be decoded (each reported once)
   --backend <b>        auto|tensorflow|wasm|cpu (default auto)
   --threads <n>        wasm backend threads (default: all cores)`;
-
-function positiveInt(flag: string, text: string | undefined, fallback: number | undefined): number | undefined {
-  if (text === undefined) return fallback;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer, got '${text}'`);
-  return n;
-}
 
 /** `selfsup-byol embed`: features of every image of a folder from a run's encoder, to .csv/.npy/.safetensors. */
 export async function embedCommand(argv: string[], log: (line: string) => void): Promise<number> {
@@ -66,8 +60,8 @@ export async function embedCommand(argv: string[], log: (line: string) => void):
   const run = String(values.run);
   const data = String(values.data);
   const out = String(values.out);
-  const batchSize = positiveInt('batch-size', values['batch-size'] as string | undefined, 64)!;
-  const threads = positiveInt('threads', values.threads as string | undefined, undefined);
+  const batchSize = positiveIntegerFlag('batch-size', values['batch-size'], 64);
+  const threads = positiveIntegerFlag('threads', values.threads, undefined);
   const backend = (values.backend as string | undefined) ?? 'auto';
   if (!(BACKENDS as readonly string[]).includes(backend))
     throw new UsageError(`--backend must be one of ${BACKENDS.join(', ')}, got '${backend}'`);

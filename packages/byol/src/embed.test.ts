@@ -2,7 +2,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { imagesToTensor, loadImages } from '@selfsup/datasets';
+import { imagesToTensor } from '@selfsup/datasets';
+import { loadImages } from '@selfsup/datasets/node';
 import { readSafetensors } from '@selfsup/runtime/node';
 import { beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '../../../tooling/test-data';

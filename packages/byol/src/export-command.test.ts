@@ -12,10 +12,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { loadImageFolder, select } from '@selfsup/datasets';
+import { loadImageFolder, select } from '@selfsup/datasets/node';
 import { InferenceSession, Tensor } from 'onnxruntime-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 import { loadRunEncoder } from './run-encoder';
 
@@ -112,6 +112,14 @@ describeWithData('selfsup-byol export of a trained run', () => {
     [
       ['export', '--run', '.', '--format', 'onnx', '--out', 'x.onnx'],
       /^selfsup-byol: \. is not a selfsup-byol run folder: .*config\.json is missing$/,
+    ],
+    [
+      ['export', '--run', 'r', '--format', 'onnx', '--out', 'x', '--image-size', '-1'],
+      /^selfsup-byol: --image-size must be a positive integer, got '-1'$/,
+    ],
+    [
+      ['export', '--run', 'r', '--format', 'onnx', '--out', 'x', '--image-size', '0x20'],
+      /^selfsup-byol: --image-size must be a positive integer, got '0x20'$/,
     ],
     [
       ['export', '--run', 'r', '--format', 'onnx', '--out', 'x', '--size', '3'],

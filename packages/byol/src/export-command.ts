@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { inlineNegativeValues, parseCliNumber } from '@selfsup/runtime/node';
 import { saveOnnx, saveTfjsModel } from '@selfsup/backbones/node';
 import { initBackend } from '@selfsup/runtime';
 import { UsageError } from './cli-args';
@@ -22,7 +23,7 @@ export async function exportCommand(argv: string[], log: (line: string) => void)
   let values: Record<string, string | undefined>;
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: inlineNegativeValues(argv, ['run', 'format', 'out', 'image-size', 'layout']),
       options: {
         run: { type: 'string' },
         format: { type: 'string' },
@@ -44,8 +45,8 @@ export async function exportCommand(argv: string[], log: (line: string) => void)
   const layout = values.layout ?? 'NCHW';
   if (layout !== 'NCHW' && layout !== 'NHWC') throw new UsageError(`--layout must be NCHW or NHWC, got '${layout}'`);
   if (values.layout && format !== 'onnx') throw new UsageError('--layout applies to --format onnx only');
-  const size = values['image-size'] === undefined ? undefined : Number(values['image-size']);
-  if (size !== undefined && !(Number.isInteger(size) && size > 0)) {
+  const size = values['image-size'] === undefined ? undefined : parseCliNumber(values['image-size'], 'int');
+  if (values['image-size'] !== undefined && !(size !== undefined && size > 0)) {
     throw new UsageError(`--image-size must be a positive integer, got '${values['image-size']}'`);
   }
   if (!existsSync(run)) throw new UsageError(`--run ${run} does not exist`);

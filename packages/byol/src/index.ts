@@ -5,6 +5,5 @@ export type { ByolRecipe } from './recipe';
 export { projectionStd, collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
 export { captureState, restoreState, STATE_FORMAT } from './trainer-state';
 export type { StatefulParts, TrainerState } from './trainer-state';
-export { createDataOrder } from './data-order';
-export { createProgress, formatDuration } from './progress';
-export type { Progress, ProgressOptions, StepReport } from './progress';
+export { createProgress, createStatusLine, formatDuration } from './progress';
+export type { Progress, ProgressOptions, StatusLine, StepReport } from './progress';

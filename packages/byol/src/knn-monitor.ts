@@ -1,3 +1,4 @@
+import { checkPositiveInteger } from '@selfsup/runtime';
 import { split, type ImageDataset } from '@selfsup/datasets';
 import { extractFeatures, knnClassify, top1 } from '@selfsup/eval-transfer';
 import type { Byol } from './byol';
@@ -20,9 +21,7 @@ export interface KnnMonitorOptions {
  */
 export function knnMonitor(data: ImageDataset, options: KnnMonitorOptions = {}): TrainMonitor {
   const { everyEpochs = 1, k = 20, seed = 0 } = options;
-  if (!Number.isInteger(everyEpochs) || everyEpochs < 1) {
-    throw new Error(`knnMonitor: everyEpochs must be a positive integer, got ${String(everyEpochs)}`);
-  }
+  checkPositiveInteger('knnMonitor', 'everyEpochs', everyEpochs);
   const { train: bank, val: queries } = split(data, 0.5, seed);
   return {
     everyEpochs,

@@ -43,6 +43,45 @@ function describe(r: StepReport): string {
 
 const BAR_WIDTH = 24;
 
+/** `[#####.....]`: the share `done / total` as a bar of BAR_WIDTH characters. */
+export function progressBar(done: number, total: number): string {
+  const filled = Math.round((BAR_WIDTH * done) / Math.max(1, total));
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
+}
+
+/** One status line: redrawn in place on a terminal, plain lines in logs. */
+export interface StatusLine {
+  /** Show `text` as the current status (a new line each time when not a terminal). */
+  show(text: string): void;
+  /** A message on its own line (warnings, results) without garbling the status. */
+  message(text: string): void;
+  /** End the status line. */
+  close(): void;
+}
+
+/** The one progress line of both CLIs (`selfsup-byol` steps, `ssl-bench` cells). */
+export function createStatusLine(
+  stream: { write(text: string): unknown; isTTY?: boolean },
+  tty = Boolean(stream.isTTY),
+): StatusLine {
+  let shown = false;
+  return {
+    show(text) {
+      stream.write(tty ? `\r\x1b[2K${text}` : `${text}\n`);
+      shown = tty;
+    },
+    message(text) {
+      // The message replaces the status line; the next show() redraws it below.
+      stream.write(shown ? `\r\x1b[2K${text}\n` : `${text}\n`);
+      shown = false;
+    },
+    close() {
+      if (shown) stream.write('\n');
+      shown = false;
+    },
+  };
+}
+
 /** Progress on a terminal (a bar with loss, τ, lr, images/s, ETA) or as plain log lines. */
 export function createProgress(
   stream: { write(text: string): unknown; isTTY?: boolean },
@@ -50,26 +89,16 @@ export function createProgress(
 ): Progress {
   const tty = options.tty ?? Boolean(stream.isTTY);
   const every = options.every ?? 10;
-  let barShown = false;
+  const line = createStatusLine(stream, tty);
   return {
     update(r) {
       if (tty) {
-        const filled = Math.round((BAR_WIDTH * r.step) / Math.max(1, r.totalSteps));
-        const bar = '#'.repeat(filled) + '.'.repeat(BAR_WIDTH - filled);
-        stream.write(`\r\x1b[2K[${bar}] ${describe(r)}`);
-        barShown = true;
+        line.show(`${progressBar(r.step, r.totalSteps)} ${describe(r)}`);
       } else if (r.step % every === 0 || r.step === r.totalSteps) {
-        stream.write(`${describe(r)}\n`);
+        line.show(describe(r));
       }
     },
-    message(text) {
-      // The message replaces the bar's line; the next update redraws the bar below it.
-      stream.write(tty && barShown ? `\r\x1b[2K${text}\n` : `${text}\n`);
-      barShown = false;
-    },
-    close() {
-      if (tty && barShown) stream.write('\n');
-      barShown = false;
-    },
+    message: (text) => line.message(text),
+    close: () => line.close(),
   };
 }

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { convnet } from '@selfsup/backbones';
 import { mlpHead } from '@selfsup/heads';
-import { imagesToTensor, loadImageFolder, subset } from '@selfsup/datasets';
+import { imagesToTensor, loadImageFolder, subset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { trainByol } from './train';
 
 describeWithData('README example', () => {

@@ -1,5 +1,6 @@
-import { existsSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { outputFolderProblem } from '@selfsup/runtime/node';
 
 /** The files of a training run folder. */
 export interface RunPaths {
@@ -29,8 +30,8 @@ export function runPaths(out: string): RunPaths {
 export function checkRunDir(out: string, resume: boolean): string | null {
   const paths = runPaths(out);
   if (existsSync(paths.dir)) {
-    if (!statSync(paths.dir).isDirectory()) return `--out ${out} exists and is not a folder`;
-    if (!writable(paths.dir)) return `--out ${out} is not writable`;
+    const problem = outputFolderProblem(paths.dir, `--out ${out}`);
+    if (problem) return problem;
     const hasCheckpoint = existsSync(paths.checkpoint);
     if (resume && !hasCheckpoint) return `--resume given but ${paths.checkpoint} does not exist`;
     // A run killed before its first checkpoint has nothing to continue: the same command starts it again.
@@ -40,46 +41,5 @@ export function checkRunDir(out: string, resume: boolean): string | null {
     return null;
   }
   if (resume) return `--resume given but --out ${out} does not exist`;
-  let parent = dirname(paths.dir);
-  while (!existsSync(parent)) parent = dirname(parent);
-  if (!statSync(parent).isDirectory() || !writable(parent)) {
-    return `--out ${out} cannot be created: ${parent} is not a writable folder`;
-  }
-  return null;
-}
-
-// Permission bits say nothing for root or read-only mounts: try a real write and remove it.
-function writable(dir: string): boolean {
-  const probe = join(dir, `.selfsup-byol-probe-${process.pid}`);
-  try {
-    writeFileSync(probe, '');
-    rmSync(probe);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// atomicWriteStream's temp files: `.<name>.<pid>.<hex>.tmp`.
-const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
-
-function alive(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
-/** Remove the temp files a killed run left half-written in its folder (not those of a live process); returns their names. */
-export function removeStaleTempFiles(dir: string): string[] {
-  if (!existsSync(dir)) return [];
-  const stale = readdirSync(dir).filter((name) => {
-    const m = TEMP_FILE.exec(name);
-    return m !== null && !alive(Number(m[1]));
-  });
-  for (const name of stale) rmSync(join(dir, name), { force: true });
-  return stale;
+  return outputFolderProblem(paths.dir, `--out ${out}`);
 }

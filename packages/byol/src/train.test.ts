@@ -2,12 +2,13 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets';
+import { loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { readSafetensorsHeader } from '@selfsup/runtime/node';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { snapshot, tinyNetworks } from './test-fixtures';
+import { abortOnSignals } from './signals';
 import { trainByol, type TrainByolOptions } from './train';
 
 const SIZE = 8;
@@ -30,7 +31,6 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     seed: 11,
     out,
     progress: false,
-    handleSignals: false,
     ...extra,
   });
 
@@ -89,13 +89,24 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     );
   });
 
-  it('checkpoints and stops on SIGINT, and stops on a non-finite loss keeping the last good checkpoint', async () => {
+  it("checkpoints and stops on the CLI's SIGINT abort, and stops on a non-finite loss keeping the last good checkpoint", async () => {
     const out = join(root, 'signal');
+    const listeners = process.listenerCount('SIGINT');
+    const stop = abortOnSignals();
     const interrupted = await trainByol(
-      options(out, { handleSignals: true, onStep: (r) => r.step === 2 && process.emit('SIGINT', 'SIGINT') }),
+      options(out, {
+        signal: stop.signal,
+        onStep: (r) => {
+          // The library itself installs no handler: only abortOnSignals' one is there.
+          expect(process.listenerCount('SIGINT')).toBe(listeners + 1);
+          if (r.step === 2) process.emit('SIGINT', 'SIGINT');
+        },
+      }),
     );
-    expect(interrupted).toMatchObject({ status: 'interrupted', signal: 'SIGINT', steps: 2 });
-    expect(process.listenerCount('SIGINT')).toBe(0);
+    stop.dispose();
+    expect(interrupted).toMatchObject({ status: 'interrupted', message: 'received SIGINT', steps: 2 });
+    expect(stop.received).toBe('SIGINT');
+    expect(process.listenerCount('SIGINT')).toBe(listeners);
     interrupted.byol.dispose({ all: true });
 
     const divergedOut = join(root, 'nan');

@@ -1,17 +1,15 @@
 import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
+import { batches, type ImageDataset } from '@selfsup/datasets';
 import { readMetrics } from './metrics-file';
 import { compareRunIdentity, type RunIdentity } from './run-identity';
-import type { ImageDataset } from '@selfsup/datasets';
-import { imagesToTensor } from '@selfsup/datasets';
 import { saveTorchvisionWeights } from '@selfsup/backbones/node';
-import { writeFileAtomic } from '@selfsup/runtime/node';
+import { checkPositiveInteger } from '@selfsup/runtime';
+import { removeStaleTempFiles, writeFileAtomic } from '@selfsup/runtime/node';
 import { createByol, type Byol, type ByolStepResult, type CreateByolOptions } from './byol';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
-import { createDataOrder } from './data-order';
 import { createProgress, type Progress } from './progress';
-import { removeStaleTempFiles, runPaths } from './run-dir';
-import { stopOnSignals } from './signals';
+import { runPaths } from './run-dir';
 
 /** A periodic measurement of the encoder during training, e.g. kNN accuracy on a labelled split. */
 export interface TrainMonitor {
@@ -39,31 +37,24 @@ export interface TrainByolOptions extends Omit<CreateByolOptions, 'totalSteps' |
   progress?: Progress | false;
   /** Stored in `<out>/config.json`. */
   config?: Record<string, unknown>;
-  /** Stop cleanly (checkpoint, then return) when aborted. */
+  /**
+   * Stop cleanly (checkpoint, then return) when aborted; a string reason becomes the
+   * result's message. The library installs no signal handlers: the CLI aborts this on SIGINT / SIGTERM.
+   */
   signal?: AbortSignal;
-  /** Stop cleanly on SIGINT / SIGTERM (default true). */
-  handleSignals?: boolean;
   /** On resume: settings the caller changed on purpose, recorded in metrics.jsonl (`event: 'override'`) and config.json. */
   overrides?: Record<string, { from: unknown; to: unknown }>;
 }
 
 export interface TrainByolResult {
-  /** `completed`; `interrupted` (signal or abort: checkpoint written); `diverged` (NaN/Inf loss: last good checkpoint kept). */
+  /** `completed`; `interrupted` (aborted: checkpoint written); `diverged` (NaN/Inf loss: last good checkpoint kept). */
   status: 'completed' | 'interrupted' | 'diverged';
   /** What stopped it, in words (interrupted, diverged). */
   message?: string;
-  /** The signal that interrupted the run, if any. */
-  signal?: NodeJS.Signals;
   steps: number;
   totalSteps: number;
   /** The trainer; `byol.encoder` is the trained online encoder. Dispose it when done. */
   byol: Byol;
-}
-
-function checkPositiveInt(name: string, value: unknown): number {
-  if (!Number.isInteger(value) || (value as number) < 1)
-    throw new Error(`trainByol: ${name} must be a positive integer, got ${String(value)}`);
-  return value as number;
 }
 
 // Identity of the run: a checkpoint only resumes a run with the same schedule and data.
@@ -87,8 +78,8 @@ function jsonLines(rows: Record<string, unknown>[]): string {
  * a collapse monitor and an optional periodic monitor such as kNN accuracy.
  */
 export async function trainByol(options: TrainByolOptions): Promise<TrainByolResult> {
-  const epochs = checkPositiveInt('epochs', options.epochs);
-  const batchSize = checkPositiveInt('batchSize', options.batchSize);
+  const epochs = checkPositiveInteger('trainByol', 'epochs', options.epochs);
+  const batchSize = checkPositiveInteger('trainByol', 'batchSize', options.batchSize);
   const count = options.data?.shape?.[0];
   if (!(options.data?.images instanceof Uint8Array) || !Number.isInteger(count)) {
     throw new Error(
@@ -102,7 +93,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   const checkpointEvery =
     options.checkpointEvery === undefined
       ? stepsPerEpoch
-      : checkPositiveInt('checkpointEvery', options.checkpointEvery);
+      : checkPositiveInteger('trainByol', 'checkpointEvery', options.checkpointEvery);
   const paths = options.out === undefined ? undefined : runPaths(options.out);
   if (options.resume && !paths)
     throw new Error('trainByol: resume needs out (the run folder holding checkpoint.safetensors)');
@@ -156,8 +147,6 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
     if (paths) appendFileSync(paths.metrics, `${JSON.stringify(row)}\n`);
   };
 
-  const order = createDataOrder(count, options.seed);
-  const signals = options.handleSignals === false ? undefined : stopOnSignals();
   let status: TrainByolResult['status'] = 'completed';
   let message: string | undefined;
   let lastSaved = byol.steps;
@@ -165,15 +154,25 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   const startTime = performance.now();
   const startStep = byol.steps;
   try {
-    while (byol.steps < totalSteps) {
-      const epoch = Math.floor(byol.steps / stepsPerEpoch);
-      const first = (byol.steps % stepsPerEpoch) * batchSize;
-      const batch = imagesToTensor(options.data, order.at(epoch).subarray(first, first + batchSize));
+    // The one data order of @selfsup/datasets (epoch e shuffled with seed + e), resumed at
+    // the step's batch; the next batch's pixels are prepared while the loop awaits.
+    const firstEpoch = Math.floor(byol.steps / stepsPerEpoch);
+    const stream = batches(options.data, {
+      batchSize,
+      seed: options.seed,
+      dropLast: true,
+      startEpoch: firstEpoch,
+      startBatch: byol.steps % stepsPerEpoch,
+      epochs: epochs - firstEpoch,
+    });
+    for await (const batch of stream) {
+      const epoch = batch.epoch;
+      batch.labels.dispose();
       let result: ByolStepResult;
       try {
-        result = byol.step(batch);
+        result = byol.step(batch.images);
       } finally {
-        batch.dispose();
+        batch.images.dispose();
       }
       if (!Number.isFinite(result.loss)) {
         status = 'diverged';
@@ -228,19 +227,19 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
         await save();
         lastSaved = result.step;
       }
-      // Let signal handlers run between steps (the step itself is synchronous).
+      // Let abort handlers (and the batch prefetch) run between steps (the step itself is synchronous).
       await new Promise((resolve) => setImmediate(resolve));
-      if (signals?.received || options.signal?.aborted) {
+      if (options.signal?.aborted) {
         status = 'interrupted';
-        message = signals?.received ? `received ${signals.received}` : 'aborted';
+        const reason = options.signal.reason;
+        message = typeof reason === 'string' ? reason : 'aborted';
         break;
       }
     }
     if (status !== 'diverged') await save();
   } finally {
-    signals?.dispose();
     progress?.close();
   }
   if (message) say(message);
-  return { status, message, signal: signals?.received, steps: byol.steps, totalSteps, byol };
+  return { status, message, steps: byol.steps, totalSteps, byol };
 }

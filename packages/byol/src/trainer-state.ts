@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { toTfTensor, type Module, type RawTensor, type Rng, type RngState } from '@selfsup/runtime';
+import { createRng, toTfTensor, type Module, type RawTensor, type Rng, type RngState } from '@selfsup/runtime';
 
 /**
  * Everything that decides what a BYOL trainer does next, as named tensors plus
@@ -62,6 +62,14 @@ export async function captureState(parts: StatefulParts, step: number): Promise<
   return { tensors, metadata };
 }
 
+function parseJson(text: string | undefined, field: string): unknown {
+  try {
+    return JSON.parse(text ?? '');
+  } catch {
+    throw new Error(`trainer state: metadata.${field} is not JSON: ${JSON.stringify(text)}`);
+  }
+}
+
 function expectShape(name: string, got: number[], want: readonly number[]): void {
   if (got.length !== want.length || got.some((d, i) => d !== want[i])) {
     throw new Error(`trainer state: tensor '${name}' has shape [${got}], expected [${want}]`);
@@ -81,6 +89,25 @@ export async function restoreState(
   if (metadata.format !== STATE_FORMAT) {
     throw new Error(`trainer state: metadata.format is ${JSON.stringify(metadata.format)}, expected '${STATE_FORMAT}'`);
   }
+  // Every metadata field is checked before anything is assigned: a bad checkpoint leaves the trainer as it was.
+  const step = Number(metadata.step);
+  if (!Number.isInteger(step) || step < 0)
+    throw new Error(`trainer state: metadata.step must be a non-negative integer, got ${metadata.step}`);
+  const slots = parseJson(metadata.optimizer ?? '[]', 'optimizer') as string[];
+  if (!Array.isArray(slots) || !slots.every((s) => typeof s === 'string'))
+    throw new Error(`trainer state: metadata.optimizer must be a JSON list of slot names, got ${metadata.optimizer}`);
+  const rngState = parseJson(metadata.rng, 'rng') as RngState;
+  createRng(0).setState(rngState); // throws on a malformed state, before the real one is touched
+  const stored = (name: string) => {
+    const t = tensors.get(name);
+    if (t === undefined) throw new Error(`trainer state: tensor '${name}' is missing`);
+    return t;
+  };
+  for (const [prefix, module] of Object.entries(parts.modules)) {
+    for (const [name, v] of module.state())
+      expectShape(`${prefix}.${name}`, stored(`${prefix}.${name}`).shape, v.shape);
+  }
+  for (const slot of slots) stored(OPTIMIZER_PREFIX + slot);
   const asTensor = (name: string): tf.Tensor => {
     const t = tensors.get(name);
     if (t === undefined) throw new Error(`trainer state: tensor '${name}' is missing`);
@@ -96,7 +123,6 @@ export async function restoreState(
     }
   }
   const toVariable = new Map([...variableNames(parts)].map(([variable, qualified]) => [qualified, variable]));
-  const slots = JSON.parse(metadata.optimizer ?? '[]') as string[];
   // setWeights takes ownership (it turns the tensors into its slot variables), so hand it fresh ones.
   const weights = slots.map((qualified) => {
     const stored = asTensor(OPTIMIZER_PREFIX + qualified);
@@ -105,9 +131,6 @@ export async function restoreState(
   });
   await parts.optimizer.setWeights(weights);
   weights.forEach((w) => w.tensor.dispose());
-  parts.rng.setState(JSON.parse(metadata.rng) as RngState);
-  const step = Number(metadata.step);
-  if (!Number.isInteger(step) || step < 0)
-    throw new Error(`trainer state: metadata.step must be a non-negative integer, got ${metadata.step}`);
+  parts.rng.setState(rngState);
   return step;
 }

@@ -1,28 +1,17 @@
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import sharp from 'sharp';
+import { hasChromium, inkFraction, withPageInChromium } from '@selfsup/testing/chromium';
 import { beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '../../../tooling/test-data';
 import { main } from './cli';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const root = mkdtempSync(join(tmpdir(), 'byol-report-'));
 
 async function run(argv: string[]): Promise<{ code: number; lines: string[] }> {
   const lines: string[] = [];
   const code = await main(argv, (line) => lines.push(line));
   return { code, lines };
-}
-
-/** Fraction of pixels that are not near-white: a blank chart scores ~0. */
-async function inkFraction(png: Buffer): Promise<number> {
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  let ink = 0;
-  for (let i = 0; i < data.length; i += info.channels) if (data[i] + data[i + 1] + data[i + 2] < 600) ink++;
-  return ink / (info.width * info.height);
 }
 
 describeWithData('training curves as an HTML page (a real run on CIFAR-10 photos)', () => {
@@ -61,25 +50,10 @@ describeWithData('training curves as an HTML page (a real run on CIFAR-10 photos
     );
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(!hasChromium)(
     'the page renders in headless Chromium: no errors, five non-blank charts',
     async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--no-first-run',
-        ],
-      });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-        const problems: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-        page.on('pageerror', (e) => problems.push(e.message));
-        await page.goto(pathToFileURL(join(out, 'training.html')).href);
+      await withPageInChromium(join(out, 'training.html'), async (page, problems) => {
         expect(problems).toEqual([]);
         expect(await page.locator('figure svg').count()).toBe(5);
         for (const id of ['loss', 'lr', 'tau', 'collapse', 'monitor']) {
@@ -90,9 +64,7 @@ describeWithData('training curves as an HTML page (a real run on CIFAR-10 photos
           expect(await inkFraction(await chart.screenshot())).toBeGreaterThan(0.01);
         }
         expect(await page.locator('table.config td').first().textContent()).toBeTruthy();
-      } finally {
-        await browser.close();
-      }
+      });
     },
     60_000,
   );

@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
-import { batches, imagesToTensor, loadIdx, loadImageFolder } from '@selfsup/datasets';
+import { batches, imagesToTensor, loadIdx, loadImageFolder } from '@selfsup/datasets/node';
 import { report, timeIt } from '../../../tooling/bench.mjs';
 
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');

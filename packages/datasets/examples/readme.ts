@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
-import { batches, classCounts, loadImageFolder, sampleEpisodes, split, subset } from '@selfsup/datasets';
+import { batches, classCounts, loadImageFolder, sampleEpisodes, split, subset } from '@selfsup/datasets/node';
 
 await initBackend('wasm');
 const data = process.env.SELFSUP_DATA ?? './data'; // holds cifar10/test/<class>/<image>.jpg

@@ -6,24 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { makeTempDir } from '../test/fixtures';
 import { extractTarGz } from './tar';
 import { extractZip } from './zip';
-
-/** One ustar header block for a regular file (what GNU tar writes), to build hostile archives. */
-function tarHeader(name: string, size: number): Buffer {
-  const header = Buffer.alloc(512);
-  header.write(name, 0);
-  header.write('0000644\0', 100);
-  header.write('0000000\0', 108);
-  header.write('0000000\0', 116);
-  header.write(`${size.toString(8).padStart(11, '0')}\0`, 124);
-  header.write('00000000000\0', 136);
-  header.write('0', 156);
-  header.write('ustar\0' + '00', 257);
-  header.fill(0x20, 148, 156);
-  let sum = 0;
-  for (const b of header) sum += b;
-  header.write(`${sum.toString(8).padStart(6, '0')}\0 `, 148);
-  return header;
-}
+import { tarHeader } from '../test/hostile';
 
 describe('archive readers', () => {
   const temp = makeTempDir();

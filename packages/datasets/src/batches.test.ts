@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { describeWithData } from '../../../tooling/test-data';
+import { describeWithData } from '@selfsup/testing';
 import { loadFashionMnistTest } from '../test/fixtures';
 import { batches, epochOrder, type Batch, type BatchOptions } from './batches';
 import type { ImageDataset } from './image-dataset';
@@ -59,6 +59,9 @@ describeWithData('batches on Fashion-MNIST test (10,000 images)', () => {
     expect(epochOrder(10000, 10, 0)).toEqual(epochOrder(10000, 9, 1));
     const resumed = await collect(ds, { batchSize: 1000, seed: 9, startEpoch: 1 });
     expect(resumed).toEqual(twoEpochs.slice(10));
+    // startBatch resumes mid-epoch: what a trainer restarted at step 13 of 10-step epochs gets.
+    const midway = await collect(ds, { batchSize: 1000, seed: 9, startEpoch: 1, startBatch: 3 });
+    expect(midway).toEqual(twoEpochs.slice(13));
     const ordered = await collect(ds, { batchSize: 3000, shuffle: false });
     expect(ordered[1].indices.slice(0, 3)).toEqual([3000, 3001, 3002]);
   });
@@ -102,8 +105,6 @@ describeWithData('batches on Fashion-MNIST test (10,000 images)', () => {
 
   it('bad options name the value', async () => {
     await expect(collect(ds, { batchSize: 0 })).rejects.toThrow(/batchSize must be a positive integer, got 0/);
-    await expect(collect(ds, { batchSize: 2, epochs: 1.5 })).rejects.toThrow(
-      /epochs must be a non-negative integer, got 1.5/,
-    );
+    await expect(collect(ds, { batchSize: 2, epochs: 1.5 })).rejects.toThrow(/epochs must be an integer >= 0, got 1.5/);
   });
 });

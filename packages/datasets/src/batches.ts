@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng } from '@selfsup/runtime';
+import { checkNumber, checkPositiveInteger, checkSeed, createRng } from '@selfsup/runtime';
 import { assertDataset, type ImageDataset } from './image-dataset';
 import { imagesToFloat32 } from './to-tensor';
 
@@ -17,6 +17,8 @@ export interface BatchOptions {
   epochs?: number;
   /** Number of the first epoch, to resume at the same shuffles (default 0). */
   startEpoch?: number;
+  /** Batches of the first epoch to skip, to resume in the middle of an epoch (default 0). */
+  startBatch?: number;
 }
 
 export interface Batch {
@@ -52,7 +54,8 @@ function* batchPlan(
 ): Generator<{ indices: Int32Array; epoch: number }> {
   for (let epoch = opts.startEpoch; epoch < opts.startEpoch + opts.epochs; epoch++) {
     const order = epochOrder(n, opts.seed, epoch, opts.shuffle);
-    for (let start = 0; start < n; start += opts.batchSize) {
+    const skip = epoch === opts.startEpoch ? opts.startBatch * opts.batchSize : 0;
+    for (let start = skip; start < n; start += opts.batchSize) {
       const indices = order.subarray(start, Math.min(n, start + opts.batchSize));
       if (opts.dropLast && indices.length < opts.batchSize) break;
       yield { indices, epoch };
@@ -75,15 +78,13 @@ export async function* batches(ds: ImageDataset, options: BatchOptions): AsyncGe
     prefetch = true,
     epochs = 1,
     startEpoch = 0,
+    startBatch = 0,
   } = options ?? ({} as BatchOptions);
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new Error(`batches: batchSize must be a positive integer, got ${batchSize}`);
-  if (!Number.isInteger(epochs) || epochs < 0)
-    throw new Error(`batches: epochs must be a non-negative integer, got ${epochs}`);
-  if (!Number.isInteger(startEpoch) || startEpoch < 0)
-    throw new Error(`batches: startEpoch must be a non-negative integer, got ${startEpoch}`);
-  if (typeof seed !== 'number' || !Number.isFinite(seed))
-    throw new Error(`batches: seed must be a finite number, got ${seed}`);
+  checkPositiveInteger('batches', 'batchSize', batchSize);
+  checkNumber('batches', 'epochs', epochs, { min: 0, integer: true });
+  checkNumber('batches', 'startEpoch', startEpoch, { min: 0, integer: true });
+  checkNumber('batches', 'startBatch', startBatch, { min: 0, integer: true });
+  checkSeed('batches', seed);
 
   const [, h, w, c] = ds.shape;
   const prepare = (plan: { indices: Int32Array; epoch: number }): PreparedBatch => ({
@@ -102,7 +103,7 @@ export async function* batches(ds: ImageDataset, options: BatchOptions): AsyncGe
       }),
     );
 
-  const plans = batchPlan(ds.shape[0], { batchSize, seed, shuffle, dropLast, epochs, startEpoch });
+  const plans = batchPlan(ds.shape[0], { batchSize, seed, shuffle, dropLast, epochs, startEpoch, startBatch });
   let upcoming = plans.next();
   let ready: Promise<PreparedBatch> | PreparedBatch | undefined = upcoming.done ? undefined : prepare(upcoming.value);
   while (ready) {

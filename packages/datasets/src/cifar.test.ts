@@ -1,7 +1,7 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { cifarRecords, makeTempDir } from '../test/fixtures';
 import { loadCifar } from './cifar';
 import { classCounts, type ImageDataset } from './image-dataset';
@@ -114,4 +114,19 @@ describeWithData('loadCifar on files in the official binary layout', () => {
       /'coarse' exists only for cifar100/,
     );
   });
+});
+
+it('a batch over 2 GiB (a sparse file) is an error naming it, without reading it (issue #16)', async () => {
+  const temp = makeTempDir();
+  try {
+    const path = join(temp.dir, 'test_batch.bin');
+    const fd = openSync(path, 'w');
+    writeSync(fd, new Uint8Array(1), 0, 1, 2 ** 31 + 3073 * 10);
+    closeSync(fd);
+    await expect(loadCifar(temp.dir, { variant: 'cifar10', split: 'test' })).rejects.toThrow(
+      new RegExp(`${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: cannot read: .*2 GiB`),
+    );
+  } finally {
+    temp.remove();
+  }
 });

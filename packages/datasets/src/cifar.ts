@@ -86,7 +86,10 @@ export async function loadCifar(dir: string, options: LoadCifarOptions): Promise
         throw new Error(
           `loadCifar: ${path} not found (expected the official ${options.variant} ${options.split} batch)`,
         );
-      const bytes = await readFile(path);
+      // Node refuses files over 2 GiB (an official batch is 30 MB) with a message that omits the path.
+      const bytes = await readFile(path).catch((err: Error) => {
+        throw new Error(`${path}: cannot read: ${err.message}`);
+      });
       if (bytes.length === 0 || bytes.length % recordBytes !== 0) {
         throw new Error(
           `${path}: ${bytes.length} bytes is not a whole number of ${recordBytes}-byte ${options.variant} records ` +

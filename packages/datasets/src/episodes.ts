@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { createRng, type Rng } from '@selfsup/runtime';
+import { checkPositiveInteger, createRng, type Rng } from '@selfsup/runtime';
 import { indicesByClass } from './class-indices';
 import { assertDataset, type ImageDataset } from './image-dataset';
 import { imagesToTensor } from './to-tensor';
@@ -37,12 +37,6 @@ function drawWithoutReplacement(pool: number[], k: number, rng: Rng): number[] {
   return pool.slice(0, k);
 }
 
-function positiveInteger(value: unknown, name: string): number {
-  if (!Number.isInteger(value) || (value as number) < 1)
-    throw new Error(`sampleEpisodes: ${name} must be a positive integer, got ${value}`);
-  return value as number;
-}
-
 /**
  * N-way K-shot episodes as in Ericsson et al. (CVPR 2021, few-shot protocol
  * after Chen et al. 2019): each episode draws `ways` distinct classes, then
@@ -53,10 +47,10 @@ function positiveInteger(value: unknown, name: string): number {
  */
 export function sampleEpisodes(labels: Int32Array, options: EpisodeOptions): EpisodeIndices[] {
   if (!(labels instanceof Int32Array)) throw new Error('sampleEpisodes: labels must be an Int32Array');
-  const ways = positiveInteger(options.ways ?? 5, 'ways');
-  const shots = positiveInteger(options.shots, 'shots');
-  const queries = positiveInteger(options.queries ?? 15, 'queries');
-  const count = positiveInteger(options.episodes, 'episodes');
+  const ways = checkPositiveInteger('sampleEpisodes', 'ways', options.ways ?? 5);
+  const shots = checkPositiveInteger('sampleEpisodes', 'shots', options.shots);
+  const queries = checkPositiveInteger('sampleEpisodes', 'queries', options.queries ?? 15);
+  const count = checkPositiveInteger('sampleEpisodes', 'episodes', options.episodes);
   const numClasses = labels.reduce((m, v) => Math.max(m, v + 1), 0);
   const byClass = indicesByClass(labels, numClasses);
   const present = byClass.flatMap((indices, label) => (indices.length > 0 ? [label] : []));

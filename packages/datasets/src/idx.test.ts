@@ -1,9 +1,10 @@
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { gunzipSync } from 'node:zlib';
-import { afterAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { afterAll, describe, expect, it } from 'vitest';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { makeTempDir } from '../test/fixtures';
+import { idxOf, peakArrayBufferGrowth } from '../test/hostile';
 import { FASHION_MNIST_CLASSES } from './catalog';
 import { classCounts } from './image-dataset';
 import { loadIdx } from './idx';
@@ -79,6 +80,44 @@ describeWithData('loadIdx on Fashion-MNIST (../shared/data/fashion-mnist)', () =
   it('rejects a label outside the given classes, naming file and index', async () => {
     await expect(loadIdx(TEST_IMAGES, TEST_LABELS, { classes: ['a', 'b'] })).rejects.toThrow(
       /t10k-labels-idx1-ubyte\.gz: label \d at index \d+ is outside \[0, 2\)/,
+    );
+  });
+});
+
+describe('loadIdx on hostile files (issue #16)', () => {
+  const temp = makeTempDir();
+  afterAll(() => temp.remove());
+  const file = temp.write;
+  const images = (n: number) => idxOf([n, 2, 2], new Uint8Array(4 * n));
+
+  it('a small gzip labels file that expands far past its header stops there, without allocating the expansion', async () => {
+    const labels = file('bomb-labels.gz', gzipSync(idxOf([3], new Uint8Array(64 * 2 ** 20))));
+    const imgs = file('imgs', images(3));
+    const { peak, error } = await peakArrayBufferGrowth(() => loadIdx(imgs, labels));
+    expect(error?.message).toMatch(/bomb-labels\.gz: unexpected bytes after the 11 bytes its header declares/);
+    expect(peak).toBeLessThan(16 * 2 ** 20);
+  });
+
+  it('a header that declares more than the gzip can hold is refused before allocating', async () => {
+    const labels = file('huge-header.gz', gzipSync(idxOf([2 ** 31 - 100], new Uint8Array(10))));
+    await expect(loadIdx(file('imgs2', images(3)), labels)).rejects.toThrow(
+      /huge-header\.gz: its header declares 2147483556 bytes, more than a \d+-byte gzip file can hold/,
+    );
+    const over = file('over-limit.gz', gzipSync(idxOf([2 ** 16, 2 ** 16, 2], new Uint8Array(10))));
+    const someLabels = file('some-labels', idxOf([4], new Uint8Array(4)));
+    await expect(loadIdx(over, someLabels)).rejects.toThrow(
+      /over-limit\.gz: its header declares \d+ bytes, over the limit/,
+    );
+  });
+
+  it('degenerate files (zero images, 0x0 images) are errors, not empty datasets', async () => {
+    const labels0 = file('labels0', idxOf([0], new Uint8Array(0)));
+    await expect(loadIdx(file('zero-images', images(0)), labels0)).rejects.toThrow(
+      /zero-images: the IDX header declares dimensions \[0, 2, 2\], an empty dataset/,
+    );
+    const labels2 = file('labels2', idxOf([2], new Uint8Array(2)));
+    await expect(loadIdx(file('zero-size', idxOf([2, 0, 0], new Uint8Array(0))), labels2)).rejects.toThrow(
+      /zero-size: the IDX header declares dimensions \[2, 0, 0\], an empty dataset/,
     );
   });
 });

@@ -9,6 +9,25 @@ export interface IdxArray {
 
 const UNSIGNED_BYTE = 0x08;
 
+/** Largest IDX file loaded (2 GiB - 1; EMNIST ByClass, the largest of the family, is 0.55 GB). */
+export const MAX_IDX_BYTES = 2 ** 31 - 1;
+
+function idxDims(bytes: Uint8Array, count: number): number[] {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return Array.from({ length: count }, (_, d) => view.getUint32(4 + 4 * d, false));
+}
+
+/** Read (and gunzip) one IDX file, sized from its header: never more memory than the file declares and can hold. */
+async function readIdx(path: string, expectedDims: number): Promise<Uint8Array> {
+  const headerBytes = 4 + 4 * expectedDims;
+  // A wrong magic or dimension count is reported by parseIdx on the short head.
+  const size = (head: Uint8Array) =>
+    head[0] === 0 && head[1] === 0 && head[2] === UNSIGNED_BYTE && head[3] === expectedDims
+      ? headerBytes + idxDims(head, expectedDims).reduce((a, b) => a * b, 1)
+      : undefined;
+  return readMaybeGzip(path, headerBytes, size, MAX_IDX_BYTES);
+}
+
 /**
  * Parse an IDX file (LeCun's MNIST format: 2 zero bytes, a type code, the
  * number of dimensions, then each dimension as a big-endian uint32, then the
@@ -28,8 +47,9 @@ export function parseIdx(bytes: Uint8Array, expectedDims: number, source: string
   const headerBytes = 4 + 4 * expectedDims;
   if (bytes.length < headerBytes)
     throw new Error(`${source}: truncated IDX header (${bytes.length} of ${headerBytes} bytes)`);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dims = Array.from({ length: expectedDims }, (_, d) => view.getUint32(4 + 4 * d, false));
+  const dims = idxDims(bytes, expectedDims);
+  if (dims.includes(0))
+    throw new Error(`${source}: the IDX header declares dimensions [${dims.join(', ')}], an empty dataset`);
   const itemBytes = dims.slice(1).reduce((a, b) => a * b, 1);
   const expected = headerBytes + dims[0] * itemBytes;
   if (bytes.length < expected) {
@@ -60,7 +80,7 @@ export async function loadIdx(
   labelsPath: string,
   options: LoadIdxOptions = {},
 ): Promise<ImageDataset> {
-  const [imageBytes, labelBytes] = await Promise.all([readMaybeGzip(imagesPath), readMaybeGzip(labelsPath)]);
+  const [imageBytes, labelBytes] = await Promise.all([readIdx(imagesPath, 3), readIdx(labelsPath, 1)]);
   const images = parseIdx(imageBytes, 3, imagesPath);
   const labels = parseIdx(labelBytes, 1, labelsPath);
   const [n, h, w] = images.dims;

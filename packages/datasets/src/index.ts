@@ -1,20 +1,17 @@
-// Node entry: the loaders and downloads, plus everything of the browser-safe `./core`.
-export * from './core';
-export { loadIdx, parseIdx } from './idx';
-export type { IdxArray, LoadIdxOptions } from './idx';
-export { loadCifar } from './cifar';
-export type { CifarVariant, LoadCifarOptions } from './cifar';
-export { loadImageFolder } from './image-folder';
-export type { LoadImageFolderOptions } from './image-folder';
-export { loadImages, IMAGE_EXTENSIONS, UNLABELLED } from './images';
-export type { LoadImagesOptions, LoadedImages } from './images';
-export { decodeImage } from './decode-image';
-export type { DecodeOptions, DecodedImage, ResizeSpec } from './decode-image';
-export { download } from './download';
-export type { DownloadOptions, DownloadResult } from './download';
-export { DOWNLOADS, FASHION_MNIST_CLASSES } from './catalog';
-export type { DownloadName, DownloadSpec, RemoteFile } from './catalog';
-export { fetchFile, sha256File } from './fetch-file';
-export type { DownloadProgress, FetchFileOptions } from './fetch-file';
-export { extractTarGz } from './tar';
-export { extractZip } from './zip';
+/**
+ * Browser-safe main entry (`@selfsup/datasets`; file formats and downloads are in `@selfsup/datasets/node`): the dataset type and
+ * everything that works on datasets already in memory — sampling, splits,
+ * tensors, batches, episodes. No file system, no sharp.
+ */
+export type { ImageDataset } from './image-dataset';
+export { classCounts } from './image-dataset';
+export { select } from './select';
+export { concat } from './concat';
+export { subset } from './subset';
+export { split } from './split';
+export { toRgb } from './to-rgb';
+export { imagesToTensor, labelsToTensor } from './to-tensor';
+export { batches, epochOrder } from './batches';
+export type { Batch, BatchOptions } from './batches';
+export { sampleEpisodes, episodes } from './episodes';
+export type { Episode, EpisodeIndices, EpisodeOptions } from './episodes';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, expect, it, vi } from 'vitest';
-import { DATA_DIR, describeWithData } from '../../../tooling/test-data';
+import { DATA_DIR, describeWithData } from '@selfsup/testing';
 
 // The README's example is examples/readme.ts verbatim; running it keeps the README true.
 describeWithData('README example', () => {

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeWithData } from '../../../tooling/test-data';
+import { describeWithData } from '@selfsup/testing';
 import { loadFashionMnistTest } from '../test/fixtures';
 import { concat } from './concat';
 import { classCounts, imageSize, type ImageDataset } from './image-dataset';

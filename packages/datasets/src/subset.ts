@@ -1,4 +1,4 @@
-import { createRng } from '@selfsup/runtime';
+import { checkPositiveInteger, createRng } from '@selfsup/runtime';
 import { indicesByClass } from './class-indices';
 import { assertDataset, type ImageDataset } from './image-dataset';
 import { select } from './select';
@@ -11,9 +11,7 @@ import { select } from './select';
  */
 export function subset(ds: ImageDataset, perClass: number, seed: number): ImageDataset {
   assertDataset(ds, 'subset');
-  if (!Number.isInteger(perClass) || perClass < 1) {
-    throw new Error(`subset: perClass must be a positive integer, got ${perClass}`);
-  }
+  checkPositiveInteger('subset', 'perClass', perClass);
   const rng = createRng(seed);
   const picked: number[] = [];
   indicesByClass(ds.labels, ds.classes.length).forEach((indices, label) => {

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { loadImageFolder } from './image-folder';
 import { subset } from './subset';
 import { toRgb } from './to-rgb';

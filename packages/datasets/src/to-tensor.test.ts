@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { describeWithData } from '../../../tooling/test-data';
+import { describeWithData } from '@selfsup/testing';
 import { loadFashionMnistTest } from '../test/fixtures';
 import type { ImageDataset } from './image-dataset';
 import { imagesToTensor, labelsToTensor } from './to-tensor';

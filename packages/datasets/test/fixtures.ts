@@ -1,18 +1,27 @@
 // Test-only helpers: temp folders, files in the official CIFAR binary layout
 // (written independently of the loader, from https://www.cs.toronto.edu/~kriz/cifar.html),
 // and a local HTTP server for the download tests.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { dataPath } from '../../../tooling/test-data';
+import { dataPath } from '@selfsup/testing';
 import { loadIdx } from '../src/idx';
 import type { ImageDataset } from '../src/image-dataset';
 
-export function makeTempDir(): { dir: string; remove: () => void } {
+export function makeTempDir(): { dir: string; remove: () => void; write: (name: string, bytes: Buffer) => string } {
   const dir = mkdtempSync(join(tmpdir(), 'selfsup-datasets-'));
-  return { dir, remove: () => rmSync(dir, { recursive: true, force: true }) };
+  return {
+    dir,
+    remove: () => rmSync(dir, { recursive: true, force: true }),
+    /** Write `bytes` to `name` in the folder; returns its path. */
+    write: (name, bytes) => {
+      const path = join(dir, name);
+      writeFileSync(path, bytes);
+      return path;
+    },
+  };
 }
 
 /** Records `<label bytes><R plane><G plane><B plane>` for 32x32 RGB images `from..to` of `ds`. */

@@ -8,7 +8,7 @@ import { LARS, scaleLearningRate, warmupCosineSchedule } from '@selfsup/optim';
 import { createRng, initBackend } from '@selfsup/runtime';
 import sharp from 'sharp';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { cosineTau } from './cosine-tau';
 import { emaUpdate } from './ema-update';
 import { VariableModule } from './testing/variable-module';

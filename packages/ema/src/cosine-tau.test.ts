@@ -17,6 +17,6 @@ describe('cosineTau', () => {
   it('names the bad argument', () => {
     expect(() => cosineTau(-1, 10)).toThrow('cosineTau: step must be a finite number >= 0, got -1');
     expect(() => cosineTau(1, 0)).toThrow('cosineTau: totalSteps must be an integer >= 1, got 0');
-    expect(() => cosineTau(1, 10, 1.2)).toThrow('cosineTau: baseTau must be a number in [0, 1], got 1.2');
+    expect(() => cosineTau(1, 10, 1.2)).toThrow('cosineTau: baseTau must be a finite number in [0, 1], got 1.2');
   });
 });

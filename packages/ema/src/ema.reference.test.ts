@@ -2,7 +2,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeWithReference, loadReference, type RefTensor } from '../../../tooling/test-data';
+import { describeWithReference, loadReference, type RefTensor } from '@selfsup/testing';
 import { cosineTau } from './cosine-tau';
 import { emaUpdate } from './ema-update';
 import { VariableModule } from './testing/variable-module';

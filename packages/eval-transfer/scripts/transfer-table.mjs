@@ -4,9 +4,9 @@
 //   node packages/eval-transfer/scripts/transfer-table.mjs [dataset ...]
 // Prints one JSON line per result, then a Markdown table.
 import { resnet18 } from '@selfsup/backbones';
-import { loadImageFolder } from '@selfsup/datasets';
-import { fewShot, knnClassify, linearProbe, top1 } from '@selfsup/eval-transfer';
-import { extractFeatures } from '@selfsup/eval-transfer/node';
+import { loadImageFolder } from '@selfsup/datasets/node';
+import { extractFeatures, fewShot, knnClassify, linearProbe, top1 } from '@selfsup/eval-transfer';
+import { directoryFeatureStore } from '@selfsup/eval-transfer/node';
 import { initBackend } from '@selfsup/runtime';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -24,7 +24,7 @@ const pixels = (ds) => ({
 async function resnetFeatures(ds, channels) {
   // ImageNet stem (7x7/2 conv + max-pool) at the native 28-32 px, so a CPU run stays in minutes.
   const encoder = resnet18({ stem: 'imagenet', seed: 0, inputChannels: channels });
-  const features = await extractFeatures(encoder, ds, { batchSize: 100, cacheDir });
+  const features = await extractFeatures(encoder, ds, { batchSize: 100, cache: directoryFeatureStore(cacheDir) });
   encoder.dispose();
   return features;
 }

@@ -4,12 +4,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalTransform } from '@selfsup/augment';
 import { resnet18 } from '@selfsup/backbones';
-import { loadImageFolder, select, type ImageDataset } from '@selfsup/datasets';
+import { loadImageFolder, select, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend, type Encoder } from '@selfsup/runtime';
 import { writeSafetensors } from '@selfsup/runtime/node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
-import { extractFeatures as extractCached } from './node';
+import { dataPath, describeWithData } from '@selfsup/testing';
+import { directoryFeatureStore } from './directory-feature-store';
 import { extractFeatures, featureCacheKey, memoryFeatureStore } from './extract-features';
 
 /** Counts forward passes, so a test can see whether the cache answered. */
@@ -92,9 +92,9 @@ describeWithData('extractFeatures on CIFAR-10 with a random-init ResNet-18', () 
 
   it('caches on disk atomically and never trusts a file written for another key', async () => {
     const counted = counting(encoder);
-    const opts = { transform: evalTransform({ crop: 32 }), transformId: 'eval32', cacheDir: dir };
-    const first = await extractCached(counted, images, opts);
-    const again = await extractCached(counted, images, opts);
+    const opts = { transform: evalTransform({ crop: 32 }), transformId: 'eval32', cache: directoryFeatureStore(dir) };
+    const first = await extractFeatures(counted, images, opts);
+    const again = await extractFeatures(counted, images, opts);
     expect(counted.calls).toBe(1);
     expect(Array.from(again.data)).toEqual(Array.from(first.data));
     const files = readdirSync(dir);
@@ -105,7 +105,7 @@ describeWithData('extractFeatures on CIFAR-10 with a random-init ResNet-18', () 
       { features: { dtype: 'F32', shape: [first.n, first.dim], data: new Float32Array(first.data.length) } },
       { key: 'other' },
     );
-    const recomputed = await extractCached(counted, images, opts);
+    const recomputed = await extractFeatures(counted, images, opts);
     expect(counted.calls).toBe(2);
     expect(Array.from(recomputed.data)).toEqual(Array.from(first.data));
   });

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { ImageDataset } from '@selfsup/datasets/core';
-import { createRng, type Encoder, type Rng } from '@selfsup/runtime';
+import type { ImageDataset } from '@selfsup/datasets';
+import { checkPositiveInteger, createRng, type Encoder, type Rng } from '@selfsup/runtime';
 import { ContentHash } from './content-hash';
 import { type ExternalEncoder, isExternalEncoder } from './external-encoder';
 import type { FeatureMatrix } from './feature-matrix';
@@ -104,8 +104,7 @@ export async function extractFeatures(
       'extractFeatures: dataset must be an ImageDataset { images: Uint8Array, labels, shape: [N, H, W, C] }',
     );
   }
-  if (!Number.isInteger(batchSize) || batchSize < 1)
-    throw new Error(`extractFeatures: batchSize must be a positive integer, got ${batchSize}`);
+  checkPositiveInteger('extractFeatures', 'batchSize', batchSize);
   if (cache && transform && !transformId) {
     throw new Error(
       'extractFeatures: options.transformId is required with a cache and a transform (a function cannot be hashed)',

@@ -1,6 +1,6 @@
-import { loadImageFolder } from '@selfsup/datasets';
+import { loadImageFolder } from '@selfsup/datasets/node';
 import { describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { fewShot } from './few-shot';
 
 describe('fewShot', () => {

@@ -1,5 +1,6 @@
-import { sampleEpisodes } from '@selfsup/datasets/core';
+import { sampleEpisodes } from '@selfsup/datasets';
 import { toFeatureMatrix, toLabels, type FeatureInput, type FeatureMatrix } from './feature-matrix';
+import { PROTOCOL_DEFAULTS } from './protocol-defaults';
 
 export interface FewShotOptions {
   features: FeatureInput;
@@ -42,7 +43,8 @@ function centroid(X: FeatureMatrix, indices: Int32Array, from: number, count: nu
  * distance. Episodes come from `sampleEpisodes` of @selfsup/datasets.
  */
 export function fewShot(options: FewShotOptions): FewShotResult {
-  const { ways = 5, shots, queries = 15, episodes = 600, seed } = options;
+  const { fewShot: defaults } = PROTOCOL_DEFAULTS;
+  const { ways = defaults.ways, shots, queries = defaults.queries, episodes = defaults.episodes, seed } = options;
   const X = toFeatureMatrix(options.features, 'fewShot: features');
   const labels = toLabels(options.labels, X.n, 'fewShot: labels');
   const sampled = sampleEpisodes(labels, { ways, shots, queries, episodes, seed });

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convnet } from '@selfsup/backbones';
-import { loadImageFolder, select, subset, type ImageDataset } from '@selfsup/datasets';
+import { loadImageFolder, select, subset, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { fineTune } from './fine-tune';
 import { cosineLearningRate } from './train-classifier';
 

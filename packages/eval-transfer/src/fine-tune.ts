@@ -1,4 +1,4 @@
-import { concat, select, type ImageDataset } from '@selfsup/datasets/core';
+import { concat, select, type ImageDataset } from '@selfsup/datasets';
 import { linearHead } from '@selfsup/heads';
 import type { Encoder, Head } from '@selfsup/runtime';
 import { extractFeatures, type ImageTransform } from './extract-features';

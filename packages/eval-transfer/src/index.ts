@@ -7,6 +7,9 @@ export type { LabeledFeatures, LinearProbeOptions, LinearProbeResult, ProbeMetri
 export { knnClassify } from './knn';
 export type { KnnOptions, KnnResult } from './knn';
 export { fewShot } from './few-shot';
+export { PROTOCOL_DEFAULTS } from './protocol-defaults';
+export { fewShotProtocol, knnProtocol, linearProtocol } from './protocols';
+export type { ProtocolResult, ProtocolSplits } from './protocols';
 export type { FewShotOptions, FewShotResult } from './few-shot';
 export { top1, meanPerClassAccuracy, averagePrecision11, map11 } from './metrics';
 export { toFeatureMatrix, concatRows } from './feature-matrix';

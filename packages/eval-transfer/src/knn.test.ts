@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadIdx } from '@selfsup/datasets';
+import { loadIdx } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { knnClassify } from './knn';
 import { top1 } from './metrics';
 

@@ -1,6 +1,8 @@
+import { checkPositiveInteger } from '@selfsup/runtime';
 import * as tf from '@tensorflow/tfjs-core';
 import { argmaxRows } from './argmax-rows';
 import { toFeatureMatrix, toLabels, type FeatureInput } from './feature-matrix';
+import { PROTOCOL_DEFAULTS } from './protocol-defaults';
 
 export interface KnnOptions {
   trainFeatures: FeatureInput;
@@ -35,7 +37,7 @@ function l2Normalize(x: tf.Tensor2D): tf.Tensor2D {
  * exp(similarity / temperature); the class with the largest total wins.
  */
 export function knnClassify(options: KnnOptions): KnnResult {
-  const { k = 200, temperature = 0.1, chunkSize = 256 } = options;
+  const { k = PROTOCOL_DEFAULTS.knn.k, temperature = PROTOCOL_DEFAULTS.knn.temperature, chunkSize = 256 } = options;
   const train = toFeatureMatrix(options.trainFeatures, 'knnClassify: trainFeatures');
   const test = toFeatureMatrix(options.testFeatures, 'knnClassify: testFeatures');
   const labels = toLabels(options.trainLabels, train.n, 'knnClassify: trainLabels');
@@ -46,8 +48,7 @@ export function knnClassify(options: KnnOptions): KnnResult {
     throw new Error(`knnClassify: k must be an integer in [1, ${train.n}] (the number of training rows), got ${k}`);
   }
   if (!(temperature > 0)) throw new Error(`knnClassify: temperature must be > 0, got ${temperature}`);
-  if (!Number.isInteger(chunkSize) || chunkSize < 1)
-    throw new Error(`knnClassify: chunkSize must be a positive integer, got ${chunkSize}`);
+  checkPositiveInteger('knnClassify', 'chunkSize', chunkSize);
   const maxLabel = labels.reduce((m, v) => Math.max(m, v), 0);
   const numClasses = options.numClasses ?? maxLabel + 1;
   if (!Number.isInteger(numClasses) || numClasses <= maxLabel) {

@@ -3,6 +3,7 @@
  * Alg. 7.4 two-loop recursion, Alg. 3.5/3.6 strong-Wolfe line search with cubic
  * interpolation). Generic over any smooth objective on a Float64Array.
  */
+import { checkNumber } from '@selfsup/runtime';
 
 /** The objective: value and gradient at `x` (the gradient array is owned by the caller of `minimizeLbfgs`). */
 export type ObjectiveFn = (x: Float64Array) => { f: number; g: Float64Array };
@@ -86,12 +87,10 @@ export function minimizeLbfgs(fn: ObjectiveFn, x0: Float64Array, options: LbfgsO
     maxLineSearch = 50,
     relativeNoise = 0,
   } = options;
-  if (!Number.isInteger(maxIter) || maxIter < 0)
-    throw new Error(`minimizeLbfgs: maxIter must be an integer >= 0, got ${maxIter}`);
+  checkNumber('minimizeLbfgs', 'maxIter', maxIter, { min: 0, integer: true });
   if (!(gtol >= 0)) throw new Error(`minimizeLbfgs: gtol must be >= 0, got ${gtol}`);
   if (!(ftol >= 0)) throw new Error(`minimizeLbfgs: ftol must be >= 0, got ${ftol}`);
-  if (!Number.isInteger(memory) || memory < 1)
-    throw new Error(`minimizeLbfgs: memory must be an integer >= 1, got ${memory}`);
+  checkNumber('minimizeLbfgs', 'memory', memory, { min: 1, integer: true });
 
   const n = x0.length;
   let x = Float64Array.from(x0);

@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { loadIdx } from '@selfsup/datasets';
+import { loadIdx } from '@selfsup/datasets/node';
 import { createRng, initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { linearProbe, logspace, paperCGrid } from './linear-probe';
 import { meanPerClassAccuracy, top1 } from './metrics';
 

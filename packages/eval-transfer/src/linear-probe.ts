@@ -1,3 +1,4 @@
+import { checkNumber } from '@selfsup/runtime';
 import {
   concatRows,
   selectRows,
@@ -7,7 +8,7 @@ import {
   type FeatureMatrix,
 } from './feature-matrix';
 import { holdoutSplit } from './holdout-split';
-import { checkC, encodeClasses, fitSoftmax, type LogisticRegressionModel } from './logistic-regression';
+import { encodeClasses, fitSoftmax, type LogisticRegressionModel } from './logistic-regression';
 import { averagePrecision11, meanPerClassAccuracy, top1 } from './metrics';
 import { createSoftmaxProblem, linearScores, type Precision } from './softmax-problem';
 
@@ -124,7 +125,7 @@ export function linearProbe(options: LinearProbeOptions): LinearProbeResult {
   }
   if (!Array.isArray(cGrid) || cGrid.length === 0)
     throw new Error(`linearProbe: cGrid must be a non-empty array of C values, got ${cGrid}`);
-  cGrid.forEach((C, i) => checkC(C, `linearProbe: cGrid[${i}]`));
+  cGrid.forEach((C, i) => checkNumber('linearProbe', `cGrid[${i}]`, C, { min: 0, minExclusive: true }));
   const multiLabel = metric === 'map11';
   const trainAll = toSplit(options.train, 'train', multiLabel);
   const numLabels = multiLabel ? trainAll.labels.length / trainAll.features.n : 1;

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeWithReference, loadReference, type RefTensor } from '../../../tooling/test-data';
+import { describeWithReference, loadReference, type RefTensor } from '@selfsup/testing';
 import { logisticRegression } from './logistic-regression';
 import { createSoftmaxProblem } from './softmax-problem';
 

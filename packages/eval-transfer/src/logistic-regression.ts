@@ -1,3 +1,4 @@
+import { checkNumber } from '@selfsup/runtime';
 import { toFeatureMatrix, toLabels, type FeatureInput, type FeatureMatrix } from './feature-matrix';
 import { argmaxRows } from './argmax-rows';
 import { minimizeLbfgs, type LbfgsStopReason } from './lbfgs';
@@ -52,12 +53,6 @@ export function encodeClasses(labels: Int32Array): { classes: Int32Array; indice
   return { classes, indices: labels.map((l) => position.get(l)!) };
 }
 
-export function checkC(C: number, name = 'C'): void {
-  if (typeof C !== 'number' || !(C > 0) || !Number.isFinite(C)) {
-    throw new Error(`${name} must be a finite number > 0 (inverse regularisation strength), got ${C}`);
-  }
-}
-
 /**
  * Multinomial logistic regression with scikit-learn's objective
  * (`LogisticRegression(solver='lbfgs', multi_class='multinomial')`):
@@ -68,7 +63,7 @@ export function logisticRegression(
   y: ArrayLike<number>,
   options: LogisticRegressionOptions,
 ): LogisticRegressionModel {
-  checkC(options?.C, 'logisticRegression: options.C');
+  checkNumber('logisticRegression', 'options.C', options?.C, { min: 0, minExclusive: true });
   const features = toFeatureMatrix(X, 'logisticRegression: X');
   const labels = toLabels(y, features.n, 'logisticRegression: y');
   const { classes, indices } = encodeClasses(labels);
@@ -92,7 +87,7 @@ export function fitSoftmax(
   options: LogisticRegressionOptions,
 ): LogisticRegressionModel {
   const { C, maxIter = 1000, tol = 1e-8, warmStart } = options;
-  checkC(C, 'logisticRegression: options.C');
+  checkNumber('logisticRegression', 'options.C', C, { min: 0, minExclusive: true });
   const { dim, numClasses: K } = problem;
   const x0 = new Float64Array(K * dim + K);
   if (warmStart) {

@@ -5,10 +5,10 @@ import * as tf from '@tensorflow/tfjs-core';
 import { evalTransform, IMAGENET_MEAN, IMAGENET_STD, normalize } from '@selfsup/augment';
 import { convnet, resnet18 } from '@selfsup/backbones';
 import { saveOnnx } from '@selfsup/backbones/node';
-import { loadImageFolder, select, type ImageDataset } from '@selfsup/datasets';
+import { loadImageFolder, select, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { extractFeatures, memoryFeatureStore } from './extract-features';
 import { onnxEncoder } from './node';
 

@@ -1,7 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect, it } from 'vitest';
-import { runReadmeSection } from '../../../tooling/readme-example';
-import { describeWithData } from '../../../tooling/test-data';
+import { describeWithData, runReadmeSection } from '@selfsup/testing';
 
 // Runs the README's example as written, so the documentation stays true.
 describeWithData('README', () => {

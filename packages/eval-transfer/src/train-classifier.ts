@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batches, type ImageDataset } from '@selfsup/datasets/core';
+import { batches, type ImageDataset } from '@selfsup/datasets';
 import { createRng, type Encoder, type Head } from '@selfsup/runtime';
+import { cosineSchedule } from '@selfsup/optim';
 import type { ImageTransform } from './extract-features';
 
 /** An encoder followed by a head, as one Encoder producing logits (so extractFeatures can score it). */
@@ -21,7 +22,7 @@ export function classifier(encoder: Encoder, head: Head): Encoder {
 
 /** Learning rate at `step` of torch's CosineAnnealingLR(T_max = steps, eta_min = 0). */
 export function cosineLearningRate(peak: number, step: number, steps: number): number {
-  return (peak * (1 + Math.cos((Math.PI * step) / steps))) / 2;
+  return cosineSchedule(step, steps, peak, 0);
 }
 
 export interface TrainClassifierOptions {

@@ -1,9 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { convnet } from '@selfsup/backbones';
-import { loadImageFolder, select, subset } from '@selfsup/datasets';
+import { loadImageFolder, select, subset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { extractFeatures } from './extract-features';
 import { knnClassify } from './knn';
 import { top1 } from './metrics';

@@ -1,4 +1,5 @@
-import type { ImageDataset } from '@selfsup/datasets/core';
+import { checkNumber } from '@selfsup/runtime';
+import type { ImageDataset } from '@selfsup/datasets';
 import { linearHead } from '@selfsup/heads';
 import type { Encoder } from '@selfsup/runtime';
 import type { ImageTransform } from './extract-features';
@@ -29,8 +30,7 @@ export interface TrainSupervisedOptions {
 export async function trainSupervised(options: TrainSupervisedOptions): Promise<{ steps: number }> {
   const { encoder, data, epochs, batchSize, augment, seed = 0, onStep } = options;
   if (!(epochs > 0)) throw new Error(`trainSupervised: epochs must be > 0, got ${epochs}`);
-  if (!Number.isInteger(batchSize) || batchSize < 2)
-    throw new Error(`trainSupervised: batchSize must be an integer >= 2, got ${batchSize}`);
+  checkNumber('trainSupervised', 'batchSize', batchSize, { min: 2, integer: true });
   const n = data.labels.length;
   const steps = Math.max(1, Math.round((epochs * n) / batchSize));
   const head = linearHead(encoder.outputDim, data.classes.length, { seed });

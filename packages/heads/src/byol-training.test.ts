@@ -1,12 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { resnet18 } from '@selfsup/backbones';
-import { imagesToTensor, loadImageFolder, subset } from '@selfsup/datasets';
+import { imagesToTensor, loadImageFolder, subset } from '@selfsup/datasets/node';
 import { emaUpdate } from '@selfsup/ema';
 import { symmetricByolLoss } from '@selfsup/losses';
 import { LARS } from '@selfsup/optim';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { byolPredictor, byolProjector } from './byol-heads';
 
 describeWithData('a BYOL training step (encoder + projector + predictor, LARS, EMA) on CIFAR-10', () => {

@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { createRng, type Head } from '@selfsup/runtime';
-import { checkPositiveInteger, checkSeed, StoreModule, VariableStore } from '@selfsup/backbones';
+import { checkPositiveInteger, checkSeed, createRng, type Head, StoreModule, VariableStore } from '@selfsup/runtime';
 import { checkFeatures } from './check-features';
 import { Linear } from './linear';
 

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type { Rng } from '@selfsup/runtime';
-import { kaimingUniform, type VariableStore } from '@selfsup/backbones';
+import { kaimingUniform } from '@selfsup/backbones';
+import type { Rng, VariableStore } from '@selfsup/runtime';
 
 /**
  * A fully connected layer named as torch's nn.Linear (`<name>.weight`, `<name>.bias`),

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as backbones from '@selfsup/backbones';
 import * as runtime from '@selfsup/runtime';
 import { expect, it } from 'vitest';
-import { runReadmeExamples } from '../../../tooling/readme-runner';
+import { runReadmeExamples } from '@selfsup/testing';
 import * as heads from './index';
 
 it('the README example runs and prints what the README says', async () => {

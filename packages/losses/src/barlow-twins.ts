@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { centerColumns, crossMatrix, offDiagonalSumOfSquares } from './batch-statistics';
-import { assertNumber, assertPair } from './validate';
+import { checkNumber } from '@selfsup/runtime';
+import { assertPair } from './validate';
 
 export interface BarlowTwinsOptions {
   /** Weight of the redundancy-reduction (off-diagonal) term; 5e-3 in the paper (the official code defaults to 0.0051). */
@@ -28,8 +29,8 @@ const FN = 'barlowTwinsLoss';
  */
 export function barlowTwinsTerms(z1: tf.Tensor, z2: tf.Tensor, options: BarlowTwinsOptions = {}): BarlowTwinsTerms {
   const [a, b] = assertPair(FN, ['z1', z1], ['z2', z2], 2);
-  const lambda = assertNumber(FN, 'options.lambda', options.lambda ?? 5e-3, { min: 0 });
-  const bnEps = assertNumber(FN, 'options.bnEps', options.bnEps ?? 1e-5, { min: 0 });
+  const lambda = checkNumber(FN, 'options.lambda', options.lambda ?? 5e-3, { min: 0 });
+  const bnEps = checkNumber(FN, 'options.bnEps', options.bnEps ?? 1e-5, { min: 0 });
   const n = a.shape[0];
   return tf.tidy(() => {
     const standardise = (z: tf.Tensor2D) => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { l2NormalizeRows } from './normalize';
-import { assertNumber, assertPair } from './validate';
+import { checkNumber } from '@selfsup/runtime';
+import { assertPair } from './validate';
 
 // Added to the self-similarity logits so exp() makes them exactly 0 without the
 // NaN gradients that -Infinity would bring.
@@ -14,7 +15,7 @@ const MASK = 1e9;
  */
 export function ntXentLoss(z1: tf.Tensor, z2: tf.Tensor, temperature = 0.5): tf.Scalar {
   const [a, b] = assertPair('ntXentLoss', ['z1', z1], ['z2', z2]);
-  assertNumber('ntXentLoss', 'temperature', temperature, { min: 0, open: true });
+  checkNumber('ntXentLoss', 'temperature', temperature, { min: 0, minExclusive: true });
   const n = a.shape[0];
   return tf.tidy(() => {
     const z = l2NormalizeRows(tf.concat([a, b], 0));

@@ -1,7 +1,7 @@
 // Keeps the README's example true: the README must contain src/readme-example.ts
 // verbatim, and running that file must print sensible values.
 import { expect, it } from 'vitest';
-import { describeReadmeExample } from '../../../tooling/readme-example';
+import { describeReadmeExample } from '@selfsup/testing';
 
 describeReadmeExample(
   new URL('../README.md', import.meta.url),

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { stopGradient } from './stop-gradient';
-import { assertNumber, assertPair } from './validate';
+import { checkNumber } from '@selfsup/runtime';
+import { assertPair } from './validate';
 
 /**
  * SimSiam's `D(p, z) = -mean cos(p, z)` (Chen & He 2021) with `z` stop-gradient.
@@ -9,7 +10,7 @@ import { assertNumber, assertPair } from './validate';
  */
 export function negativeCosineSimilarity(p: tf.Tensor, z: tf.Tensor, eps = 1e-8): tf.Scalar {
   const [p2, z2] = assertPair('negativeCosineSimilarity', ['p', p], ['z', z]);
-  assertNumber('negativeCosineSimilarity', 'eps', eps, { min: 0 });
+  checkNumber('negativeCosineSimilarity', 'eps', eps, { min: 0 });
   return tf.tidy(() => {
     const zc = stopGradient(z2);
     const dot = tf.sum(tf.mul(p2, zc), 1);

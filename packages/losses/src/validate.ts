@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { describeValue } from '@selfsup/runtime';
 
 /**
  * Checks that `x` is a float `[N, D]` tensor; returns it typed as 2-D.
@@ -35,20 +36,4 @@ export function assertPair(
     );
   }
   return [a2, b2];
-}
-
-/** Checks a finite number in an interval; `open` excludes the lower bound. */
-export function assertNumber(fn: string, arg: string, value: unknown, { min = -Infinity, open = false } = {}): number {
-  const ok = typeof value === 'number' && Number.isFinite(value) && (open ? value > min : value >= min);
-  if (!ok) {
-    const bound = min === -Infinity ? 'a finite number' : `a finite number ${open ? '>' : '>='} ${min}`;
-    throw new Error(`${fn}: ${arg} must be ${bound}, got ${describeValue(value)}`);
-  }
-  return value as number;
-}
-
-function describeValue(value: unknown): string {
-  if (value instanceof tf.Tensor) return `a tensor of shape [${value.shape.join(', ')}]`;
-  if (typeof value === 'number') return String(value);
-  return value === undefined ? 'undefined' : (JSON.stringify(value) ?? typeof value);
 }

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { centerColumns, crossMatrix, offDiagonalSumOfSquares } from './batch-statistics';
-import { assertNumber, assertPair } from './validate';
+import { checkNumber } from '@selfsup/runtime';
+import { assertPair } from './validate';
 
 export interface VicregOptions {
   /** Weight of the invariance term (λ = 25 in Bardes et al. 2022). */
@@ -32,10 +33,10 @@ const FN = 'vicregLoss';
  */
 export function vicregTerms(z1: tf.Tensor, z2: tf.Tensor, options: VicregOptions = {}): VicregTerms {
   const [x, y] = assertPair(FN, ['z1', z1], ['z2', z2], 2);
-  const simWeight = assertNumber(FN, 'options.sim', options.sim ?? 25, { min: 0 });
-  const varWeight = assertNumber(FN, 'options.var', options.var ?? 25, { min: 0 });
-  const covWeight = assertNumber(FN, 'options.cov', options.cov ?? 1, { min: 0 });
-  const varEps = assertNumber(FN, 'options.varEps', options.varEps ?? 1e-4, { min: 0 });
+  const simWeight = checkNumber(FN, 'options.sim', options.sim ?? 25, { min: 0 });
+  const varWeight = checkNumber(FN, 'options.var', options.var ?? 25, { min: 0 });
+  const covWeight = checkNumber(FN, 'options.cov', options.cov ?? 1, { min: 0 });
+  const varEps = checkNumber(FN, 'options.varEps', options.varEps ?? 1e-4, { min: 0 });
   const [n, d] = x.shape;
   return tf.tidy(() => {
     const invariance = tf.mean(tf.square(tf.sub(x, y))) as tf.Scalar;

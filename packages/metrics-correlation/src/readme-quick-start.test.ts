@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { runReadmeSection } from '../../../tooling/readme-example';
+import { runReadmeSection } from '@selfsup/testing';
 import { kendall, pearson, spearman } from './index';
 
 it('the README quick start runs as written and prints what the functions return', async () => {

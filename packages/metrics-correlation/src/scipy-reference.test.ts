@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeWithReference, loadReference } from '../../../tooling/test-data';
+import { describeWithReference, loadReference } from '@selfsup/testing';
 import { kendall } from './kendall';
 import { pearson } from './pearson';
 import { spearman } from './spearman';
@@ -22,7 +22,7 @@ interface ReferenceCase {
   };
 }
 
-// Tolerances from /work/shared/reference/README.md (correlation.json).
+// Tolerances from ../shared/reference/README.md (correlation.json).
 const COEFFICIENT_ATOL = 1e-6;
 function expectPValue(actual: number, expected: number): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(Math.max(1e-4 * Math.abs(expected), 1e-9));

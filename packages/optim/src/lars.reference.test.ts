@@ -1,10 +1,10 @@
-// LARS against the float64 PyTorch reference (/work/shared/reference/lars.json):
+// LARS against the float64 PyTorch reference (../shared/reference/lars.json):
 // both trust-ratio variants and the stress runs, on the wasm and cpu backends.
 import { existsSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeWithReference, loadReference, REFERENCE_DIR, type RefTensor } from '../../../tooling/test-data';
+import { describeWithReference, loadReference, REFERENCE_DIR, type RefTensor, expectAllClose } from '@selfsup/testing';
 import { LARS } from './lars';
 import { larsDirection } from './lars-direction';
 
@@ -34,16 +34,6 @@ const REF: LarsReference | undefined = existsSync(REFERENCE_DIR)
   ? loadReference<LarsReference>('lars.json')
   : undefined;
 const RUNS = (REF?.runs ?? []).map((r) => r.name);
-
-/** Elementwise `|ours - ref| <= rtol |ref| + atol` (the README's tolerance form). */
-function expectAllClose(what: string, ours: ArrayLike<number>, ref: RefTensor, rtol: number, atol: number): void {
-  expect(ours.length, `${what} size`).toBe(ref.data.length);
-  let worst = 0;
-  ref.data.forEach((r, i) => {
-    worst = Math.max(worst, Math.abs(ours[i] - r) / (rtol * Math.abs(r) + atol));
-  });
-  expect(worst, `${what}: worst |ours - ref| / tolerance`).toBeLessThanOrEqual(1);
-}
 
 const toTensor = (t: RefTensor) => tf.tensor(t.data, t.shape, 'float32');
 const optionsOf = (run: LarsRun) => ({
@@ -85,16 +75,18 @@ describeWithReference('LARS matches the reference (lars.json)', () => {
         const momentum = new Map(weights.map((w) => [w.name, w.tensor]));
         names.forEach((n, i) => {
           const now = variables[i].dataSync();
-          expectAllClose(`step ${t} ${n} params`, now, expected.params[n], 1e-5, 1e-7);
+          expectAllClose(`step ${t} ${n} params`, now, expected.params[n].data, { rtol: 1e-5, atol: 1e-7 });
           expectAllClose(
             `step ${t} ${n} delta`,
             now.map((x, j) => x - old[i][j]),
-            expected.delta[n],
-            1e-4,
-            3e-7,
+            expected.delta[n].data,
+            { rtol: 1e-4, atol: 3e-7 },
           );
           const buffer = momentum.get(`${prefix}${n}/momentum`)!.dataSync();
-          expectAllClose(`step ${t} ${n} momentum`, buffer, expected.momentum_buffer[n], 1e-4, 1e-9);
+          expectAllClose(`step ${t} ${n} momentum`, buffer, expected.momentum_buffer[n].data, {
+            rtol: 1e-4,
+            atol: 1e-9,
+          });
         });
         weights[0].tensor.dispose(); // the iteration counter is a fresh tensor; the buffers are live state
       }
@@ -119,13 +111,10 @@ describeWithReference('LARS matches the reference (lars.json)', () => {
         expect(Math.abs(q - expected.trust_ratio.weight), `step ${t} trust ratio ${q}`).toBeLessThanOrEqual(
           1e-4 * expected.trust_ratio.weight,
         );
-        expectAllClose(
-          `step ${t} update direction`,
-          direction.dataSync(),
-          expected.update_direction.weight,
-          1e-4,
-          1e-9,
-        );
+        expectAllClose(`step ${t} update direction`, direction.dataSync(), expected.update_direction.weight.data, {
+          rtol: 1e-4,
+          atol: 1e-9,
+        });
         tf.dispose([param, grad, direction, trustRatio]);
       });
     });

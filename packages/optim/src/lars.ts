@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { checkNumber } from './check';
+import { checkNumber } from '@selfsup/runtime';
 import { larsDirection, type LarsDirectionOptions, type TrustRatioVariant } from './lars-direction';
 import { warmupCosineSchedule, type WarmupCosineOptions, type WarmupCosineSchedule } from './warmup-cosine';
 

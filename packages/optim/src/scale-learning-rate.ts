@@ -1,4 +1,4 @@
-import { checkNumber } from './check';
+import { checkNumber } from '@selfsup/runtime';
 
 /**
  * BYOL's linear scaling rule (Grill et al. 2020, App. C; Goyal et al. 2017):

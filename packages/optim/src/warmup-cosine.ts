@@ -1,4 +1,5 @@
-import { checkNumber } from './check';
+import { checkNumber } from '@selfsup/runtime';
+import { cosineSchedule } from './cosine-schedule';
 
 export interface WarmupCosineOptions {
   /** Peak learning rate, reached at the end of the warmup. */
@@ -38,8 +39,7 @@ export function warmupCosineSchedule(options: WarmupCosineOptions): WarmupCosine
   const schedule = (step: number): number => {
     checkNumber(FN, 'step', step, { min: 0 });
     if (step < warmupSteps) return (baseLr * step) / warmupSteps;
-    const progress = Math.min(step - warmupSteps, decaySteps) / decaySteps;
-    return finalLr + (baseLr - finalLr) * 0.5 * (1 + Math.cos(Math.PI * progress));
+    return cosineSchedule(step - warmupSteps, decaySteps, baseLr, finalLr);
   };
   return Object.assign(schedule, { options: { baseLr, warmupSteps, totalSteps, finalLr } });
 }

@@ -3,7 +3,9 @@ import { enableWasmThreads, registerWasmTrainingKernels } from './wasm-kernels';
 import { startConvKernelWorkers } from './wasm-kernels/conv-kernels';
 import type { WasmBackend } from './wasm-kernels/wasm-ops';
 
-export type BackendPreference = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+/** What `initBackend` accepts: the one list of backend names (CLIs and configs offer it too). */
+export const BACKEND_PREFERENCES = ['auto', 'tensorflow', 'wasm', 'cpu'] as const;
+export type BackendPreference = (typeof BACKEND_PREFERENCES)[number];
 
 export interface BackendInfo {
   /** The tfjs backend name now active: `tensorflow`, `wasm` or `cpu`. */
@@ -127,9 +129,9 @@ export async function initBackend(
   preference: BackendPreference = 'auto',
   options: InitBackendOptions = {},
 ): Promise<BackendInfo> {
-  if (!['auto', 'tensorflow', 'wasm', 'cpu'].includes(preference)) {
+  if (!BACKEND_PREFERENCES.includes(preference)) {
     throw new Error(
-      `initBackend: preference must be 'auto', 'tensorflow', 'wasm' or 'cpu', got ${JSON.stringify(preference)}`,
+      `initBackend: preference must be one of ${BACKEND_PREFERENCES.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(preference)}`,
     );
   }
   const { wasmThreads = 1 } = options;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend';
-import { batchNormTraining, scaleShift } from './batch-norm-training';
+import { batchNormTraining, channelSum, scaleShift } from './batch-norm-training';
 import { relativeError } from './wasm-kernels/test-helpers';
 
 interface Case {
@@ -101,3 +101,25 @@ for (const backend of ['wasm', 'cpu'] as const)
       w.dispose();
     });
   });
+
+describe('channelSum', () => {
+  it('sums over every axis but the last, closer to the float64 sum than one float32 pass', async () => {
+    await initBackend('cpu');
+    // Values with a large common offset: the case where a running float32 sum drifts.
+    const [rows, channels] = [8192, 3];
+    const values = Float32Array.from({ length: rows * channels }, (_, i) => 1000 + Math.sin(i * 12.9898) * 0.5);
+    const exact = [0, 1, 2].map((c) => {
+      let s = 0;
+      for (let r = 0; r < rows; r++) s += values[r * channels + c];
+      return s;
+    });
+    const x = tf.tensor4d(values, [8, 32, 32, channels]);
+    const tree = channelSum(x).dataSync();
+    const flat = tf.sum(x, [0, 1, 2]).dataSync();
+    for (let c = 0; c < channels; c++) {
+      expect(Math.abs(tree[c] - exact[c])).toBeLessThanOrEqual(Math.abs(flat[c] - exact[c]));
+      expect(Math.abs(tree[c] - exact[c]) / exact[c]).toBeLessThan(1e-6);
+    }
+    tf.dispose(x);
+  });
+});

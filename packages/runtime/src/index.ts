@@ -1,6 +1,6 @@
-export { initBackend, backendInfo, onBackendReady } from './backend';
+export { BACKEND_PREFERENCES, initBackend, backendInfo, onBackendReady } from './backend';
 export type { BackendInfo, BackendPreference, BackendSetup, InitBackendOptions } from './backend';
-export { batchNormTraining, scaleShift } from './batch-norm-training';
+export { batchNormTraining, channelSum, scaleShift } from './batch-norm-training';
 export type { BatchNormTrainingOptions } from './batch-norm-training';
 export { createRng } from './rng';
 export type { Rng, RngState } from './rng';
@@ -8,4 +8,8 @@ export { buildHeader, decodeTensor, parseHeader, tensorBytes, DTYPE_BYTES } from
 export type { RawTensor, SafetensorsDtype, HeaderEntry, ParsedHeader } from './safetensors';
 export { toRawTensor, toTfTensor } from './safetensors-tf';
 export type { Module, Encoder, Head } from './module';
+export { VariableStore, uniqueScope } from './variable-store';
+export { StoreModule } from './store-module';
+export { checkNumber, checkPositiveInteger, checkSeed, describeValue } from './check';
+export type { NumberBounds } from './check';
 export { enableWasmThreads, registerWasmTrainingKernels, wasmTrainingKernels } from './wasm-kernels';

@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { runReadmeSection } from '../../../tooling/readme-example';
+import { runReadmeSection } from '@selfsup/testing';
 
 // The README's first example, run as written.
 it('the README example starts a backend, writes and reads back a safetensors file', async () => {

@@ -1,8 +1,9 @@
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import type * as tf from '@tensorflow/tfjs-core';
 import { atomicWriteStream } from './atomic-write';
 import {
   buildHeader,
+  checkHeaderLength,
   decodeTensor,
   DTYPE_BYTES,
   parseHeader,
@@ -19,6 +20,25 @@ export interface SafetensorsContents {
 
 export type TensorsToWrite = Map<string, tf.Tensor | RawTensor> | Record<string, tf.Tensor | RawTensor>;
 
+/** Node's fs.read aborts the process on a length of 2^31 or more: large reads go in chunks below that. */
+const READ_CHUNK = 2 ** 30;
+
+/** Fill `into` from `position`, in chunks of at most `chunk` bytes; a short file is an error starting with `what`. */
+export async function readFully(
+  fh: FileHandle,
+  into: Uint8Array,
+  position: number,
+  what: string,
+  chunk = READ_CHUNK,
+): Promise<void> {
+  for (let done = 0; done < into.length; ) {
+    const length = Math.min(chunk, into.length - done);
+    const { bytesRead } = await fh.read(into, done, length, position + done);
+    if (bytesRead === 0) throw new Error(`${what} is truncated (${done} of ${into.length} bytes)`);
+    done += bytesRead;
+  }
+}
+
 /** Read only the header: names, dtypes, shapes and metadata, without the data. */
 export async function readSafetensorsHeader(path: string): Promise<ParsedHeader> {
   const fh = await open(path, 'r').catch((err) => {
@@ -31,13 +51,8 @@ export async function readSafetensorsHeader(path: string): Promise<ParsedHeader>
     const lenBuf = Buffer.alloc(8);
     await fh.read(lenBuf, 0, 8, 0);
     const headerLength = lenBuf.readBigUInt64LE(0);
-    if (headerLength + 8n > BigInt(size)) {
-      throw new Error(
-        `safetensors ${path}: header length ${headerLength} does not fit in a file of ${size} bytes (truncated or not a safetensors file)`,
-      );
-    }
-    const headerBytes = Buffer.alloc(Number(headerLength));
-    await fh.read(headerBytes, 0, headerBytes.length, 8);
+    const headerBytes = new Uint8Array(checkHeaderLength(headerLength, size, path));
+    await readFully(fh, headerBytes, 8, `safetensors ${path}: header`);
     return parseHeader(headerLength, headerBytes, size, path);
   } finally {
     await fh.close();
@@ -58,12 +73,9 @@ export async function readSafetensors(path: string, options: { names?: string[] 
       const entry = header.entries.get(name);
       if (!entry) throw new Error(`safetensors ${path}: no tensor named '${name}'`);
       const [begin, end] = entry.data_offsets;
-      const bytes = Buffer.alloc(end - begin);
-      const { bytesRead } = await fh.read(bytes, 0, bytes.length, header.dataStart + begin);
-      if (bytesRead !== bytes.length) {
-        throw new Error(`safetensors ${path}: tensor '${name}' is truncated (${bytesRead} of ${bytes.length} bytes)`);
-      }
-      tensors.set(name, decodeTensor(entry.dtype, entry.shape, bytes));
+      const bytes = new Uint8Array(end - begin);
+      await readFully(fh, bytes, header.dataStart + begin, `safetensors ${path}: tensor '${name}'`);
+      tensors.set(name, decodeTensor(entry.dtype, entry.shape, bytes, true));
     }
     return { tensors, metadata: header.metadata };
   } finally {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { initBackend } from './backend';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors } from './safetensors-file';
 import { toTfTensor } from './safetensors-tf';

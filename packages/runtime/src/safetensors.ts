@@ -44,57 +44,121 @@ export interface ParsedHeader {
   metadata: Record<string, string>;
 }
 
-const MAX_HEADER_BYTES = 100 * 1024 * 1024;
+/** Largest JSON header read, as the reference loader (safetensors' MAX_HEADER_SIZE, 100,000,000 bytes). */
+export const MAX_HEADER_BYTES = 100_000_000;
 
-/** Validate and parse the JSON header. `file` only names the source in errors. */
+/**
+ * Check a header length against the limit and the file before its bytes are
+ * read (so a hostile length never sizes an allocation).
+ */
+export function checkHeaderLength(headerLength: bigint, fileSize: number, file: string): number {
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) {
+    throw new Error(
+      `safetensors ${file}: header length ${headerLength} is over the limit of ${MAX_HEADER_BYTES} bytes (corrupt or not a safetensors file)`,
+    );
+  }
+  if (Number(headerLength) + 8 > fileSize) {
+    throw new Error(
+      `safetensors ${file}: header length ${headerLength} does not fit in a file of ${fileSize} bytes (truncated or not a safetensors file)`,
+    );
+  }
+  return Number(headerLength);
+}
+
+/**
+ * Validate and parse the JSON header as strictly as the reference loader: valid
+ * UTF-8, a JSON object, string-to-string `__metadata__`, known dtypes, and data
+ * offsets that tile the data section exactly (no overlap, gap or trailing
+ * byte). `file` only names the source in errors.
+ */
 export function parseHeader(
   headerLength: bigint,
   headerBytes: Uint8Array,
   fileSize: number,
   file: string,
 ): ParsedHeader {
-  if (headerLength > BigInt(MAX_HEADER_BYTES) || Number(headerLength) + 8 > fileSize) {
-    throw new Error(
-      `safetensors ${file}: header length ${headerLength} does not fit in a file of ${fileSize} bytes (truncated or not a safetensors file)`,
-    );
+  const length = checkHeaderLength(headerLength, fileSize, file);
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(headerBytes);
+  } catch {
+    throw new Error(`safetensors ${file}: header is not valid UTF-8`);
   }
+  if (!text.startsWith('{')) throw new Error(`safetensors ${file}: header does not start with '{'`);
   let json: Record<string, unknown>;
   try {
-    json = JSON.parse(new TextDecoder().decode(headerBytes));
+    json = JSON.parse(text);
   } catch (err) {
     throw new Error(`safetensors ${file}: malformed JSON header: ${(err as Error).message}`);
   }
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new Error(`safetensors ${file}: header is not a JSON object`);
   }
-  const dataStart = 8 + Number(headerLength);
+  const dataStart = 8 + length;
   const dataSize = fileSize - dataStart;
   const entries = new Map<string, HeaderEntry>();
   let metadata: Record<string, string> = {};
   for (const [name, value] of Object.entries(json)) {
     if (name === '__metadata__') {
-      metadata = value as Record<string, string>;
+      metadata = checkMetadata(value, file);
       continue;
     }
     entries.set(name, checkEntry(name, value, dataSize, file));
   }
+  checkTiling(entries, dataSize, file);
   return { dataStart, entries, metadata };
+}
+
+function checkMetadata(value: unknown, file: string): Record<string, string> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`safetensors ${file}: __metadata__ must be an object of strings, got ${JSON.stringify(value)}`);
+  }
+  for (const [k, v] of Object.entries(value)) {
+    if (typeof v !== 'string')
+      throw new Error(`safetensors ${file}: __metadata__ '${k}' must be a string, got ${JSON.stringify(v)}`);
+  }
+  return { ...(value as Record<string, string>) };
+}
+
+/** Tensors sorted by offset must follow each other from byte 0 to the end of the file, as the reference loader requires. */
+function checkTiling(entries: Map<string, HeaderEntry>, dataSize: number, file: string): void {
+  const sorted = [...entries].sort(
+    ([, a], [, b]) => a.data_offsets[0] - b.data_offsets[0] || a.data_offsets[1] - b.data_offsets[1],
+  );
+  let end = 0;
+  for (const [name, e] of sorted) {
+    if (e.data_offsets[0] !== end) {
+      throw new Error(
+        `safetensors ${file}: tensor '${name}' starts at data byte ${e.data_offsets[0]}, expected ${end} ` +
+          `(${e.data_offsets[0] < end ? 'it overlaps the tensor before it' : 'a gap between tensors'})`,
+      );
+    }
+    end = e.data_offsets[1];
+  }
+  if (end !== dataSize) {
+    throw new Error(`safetensors ${file}: ${dataSize - end} bytes after the last tensor's data (corrupt file)`);
+  }
 }
 
 function checkEntry(name: string, value: unknown, dataSize: number, file: string): HeaderEntry {
   const e = value as Partial<HeaderEntry>;
   const where = `safetensors ${file}: tensor '${name}'`;
-  if (!e || typeof e !== 'object') throw new Error(`${where}: header entry is not an object`);
-  if (typeof e.dtype !== 'string' || !(e.dtype in DTYPE_BYTES)) {
+  if (!e || typeof e !== 'object' || Array.isArray(e)) throw new Error(`${where}: header entry is not an object`);
+  if (typeof e.dtype !== 'string' || !Object.hasOwn(DTYPE_BYTES, e.dtype)) {
     throw new Error(
       `${where}: unknown dtype ${JSON.stringify(e.dtype)} (supported: ${Object.keys(DTYPE_BYTES).join(', ')})`,
     );
   }
-  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isInteger(d) && d >= 0)) {
+  if (!Array.isArray(e.shape) || !e.shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     throw new Error(`${where}: shape must be an array of non-negative integers, got ${JSON.stringify(e.shape)}`);
   }
   const off = e.data_offsets;
-  if (!Array.isArray(off) || off.length !== 2 || !off.every((o) => Number.isInteger(o) && o >= 0) || off[1] < off[0]) {
+  if (
+    !Array.isArray(off) ||
+    off.length !== 2 ||
+    !off.every((o) => Number.isSafeInteger(o) && o >= 0) ||
+    off[1] < off[0]
+  ) {
     throw new Error(`${where}: data_offsets must be [begin, end] with 0 <= begin <= end, got ${JSON.stringify(off)}`);
   }
   const expected = e.shape.reduce((a, b) => a * b, 1) * DTYPE_BYTES[e.dtype as SafetensorsDtype];
@@ -120,10 +184,14 @@ function halfToFloat(h: number): number {
   return sign * (1 + frac / 1024) * 2 ** (exp - 15);
 }
 
-/** Decode one tensor's little-endian bytes into a typed array. */
-export function decodeTensor(dtype: SafetensorsDtype, shape: number[], bytes: Uint8Array): RawTensor {
-  // Copy so the typed array is aligned and owns its memory.
-  const buf = bytes.slice().buffer;
+/**
+ * Decode one tensor's little-endian bytes into a typed array. `owned`: the
+ * bytes are a whole buffer of the caller's that the result may keep (no copy).
+ */
+export function decodeTensor(dtype: SafetensorsDtype, shape: number[], bytes: Uint8Array, owned = false): RawTensor {
+  // Copy unless owned, so the typed array is aligned and owns its memory.
+  const whole = owned && bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+  const buf = (whole ? bytes : bytes.slice()).buffer as ArrayBuffer;
   const view = new DataView(buf);
   const n = shape.reduce((a, b) => a * b, 1);
   let data: RawTensor['data'];

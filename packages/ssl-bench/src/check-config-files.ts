@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { extname, isAbsolute, join, resolve } from 'node:path';
 import { readRunConfig } from '@selfsup/byol/node';
-import { IMAGE_EXTENSIONS } from '@selfsup/datasets';
+import { IMAGE_EXTENSIONS } from '@selfsup/datasets/node';
 import type { BenchConfig, DatasetSpec, SplitSource } from './config-schema';
 
 /** What a config points at, checked before anything runs: every problem at once, and warnings. */

@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -32,6 +32,13 @@ describe('ssl-bench CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-cli-'));
     const bad = join(dir, 'bad.json');
     writeFileSync(bad, JSON.stringify({ ...DEMO_CONFIG, protocols: [{ kind: 'knn', k: 0 }] }));
+    const deep = join(dir, 'deep.json');
+    writeFileSync(deep, `${'{"a":'.repeat(100_000)}1${'}'.repeat(100_000)}`);
+    const notdb = join(dir, 'notdb.sqlite');
+    writeFileSync(notdb, 'not a database '.repeat(100));
+    writeFileSync(join(dir, 'afile'), '');
+    const good = join(dir, 'good.json');
+    writeFileSync(good, JSON.stringify(DEMO_CONFIG));
     const cases: [string[], RegExp][] = [
       [['frobnicate'], /unknown command 'frobnicate'/],
       [['run'], /run takes one config file/],
@@ -39,6 +46,16 @@ describe('ssl-bench CLI', () => {
       [['run', join(dir, 'missing.yaml')], /missing.yaml: invalid config:\n {2}- cannot read/],
       [['report', join(dir, 'nothing')], /no results store at/],
       [['demo', '--bogus'], /Unknown option '--bogus'/],
+      // Issue #16: named, one line, exit 2.
+      [['run', deep], /deep\.json: invalid config:\n {2}- nested deeper than 32 levels/],
+      [['run', good, '--concurrency', '-1'], /--concurrency must be a positive integer, got '-1'/],
+      [['run', good, '--threads', '0x2'], /--threads must be a positive integer, got '0x2'/],
+      [['report', notdb], /notdb\.sqlite: not an SQLite database/],
+      [['run', good, '--out', join(dir, 'afile')], /--out .*afile exists and is not a folder/],
+      [
+        ['run', good, '--out', join(dir, 'o'), '--report', join(dir, 'afile', 'r')],
+        /--report .*afile\/r cannot be created: .*afile is not a writable folder/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const { lines, log } = capture();
@@ -135,6 +152,72 @@ describe('ssl-bench run --concurrency', () => {
     expect(new Set(rows.map((r) => `${r.encoder}|${r.protocol}`)).size).toBe(12);
     expect(res.stderr).toMatch(/report: .*index.html/);
   }, 240_000);
+});
+
+/** PIDs of a process's children (Linux). */
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+const isAlive = (pid: number) => {
+  try {
+    process.kill(pid, 0);
+    return !readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].startsWith('Z');
+  } catch {
+    return false;
+  }
+};
+
+describe('ssl-bench run on one folder at once (issue #16)', () => {
+  it('kill -9 of a --concurrency 2 parent takes its shards down; a second run is refused while one holds the folder', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-orphans-'));
+    const config = writeSmallConfig(dir);
+    const out = join(dir, 'run');
+    const parent = spawn(process.execPath, [BIN, 'run', config, '--out', out, '--no-report', '--concurrency', '2'], {
+      stdio: 'ignore',
+    });
+    let shards: number[] = [];
+    for (let i = 0; i < 200 && shards.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 50));
+      shards = childrenOf(parent.pid!);
+    }
+    expect(shards).toHaveLength(2);
+    const second = capture();
+    expect(await main(['run', config, '--out', out, '--no-report'], second.log)).toBe(2);
+    expect(second.lines.join('\n')).toMatch(new RegExp(`in use by ssl-bench process ${parent.pid}`));
+    parent.kill('SIGKILL');
+    for (let i = 0; i < 200 && shards.some(isAlive); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(shards.filter(isAlive)).toEqual([]);
+  }, 60_000);
+});
+
+describe('ssl-bench run on a full disk (issue #16)', () => {
+  it('reports the store and the problem on one line, exit 1, no stack trace', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-full-'));
+    // A 1 KiB file-size limit: the store's first page does not fit, as on a full disk (Node ignores SIGXFSZ).
+    const res = spawnSync(
+      'bash',
+      [
+        '-c',
+        'ulimit -f 1; exec "$0" "$@"',
+        process.execPath,
+        BIN,
+        'run',
+        writeSmallConfig(dir),
+        '--out',
+        join(dir, 'run'),
+        '--no-report',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(res.status).toBe(1);
+    expect(res.stderr.trim()).toMatch(
+      /^ssl-bench: results store .*results\.sqlite: (disk I\/O error|database or disk is full)$/,
+    );
+  });
 });
 
 describe('ssl-bench run, killed and restarted', () => {

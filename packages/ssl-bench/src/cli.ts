@@ -5,18 +5,21 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
+import { inlineNegativeValues, outputFolderProblem } from '@selfsup/runtime/node';
+import { isPostgresUrl, openResultsStore, StoreError } from './cell-store';
+import { runOnPostgres, SCALE_OUT_HELP, statusCommand, submitCommand, workerCommand } from './cli-scale-out';
 import { ConfigError, loadConfig } from './config';
 import { checkConfigFiles } from './check-config-files';
 import { demoConfig } from './demo-config';
-import { correlationMarkdown, type ReferenceSource } from './report/correlation';
+import { correlationMarkdown } from './report/correlation';
 import { writeReport } from './report/write-report';
-import type { ReportContext } from './report/context';
-import { ResultsStore } from './results-store';
+import { lockRunFolder } from './run-lock';
 import { runBenchmark } from './runner';
 import type { BenchConfig } from './config-schema';
 import { parseCsvTable } from './csv-table';
 
-import { UsageError } from './usage-error';
+// One UsageError for both CLIs (a problem with what the user typed or pointed at: one line, exit code 2).
+import { positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
 import { evalCommand, EVAL_HELP } from './eval-command';
 import { terminalSummary } from './report/terminal-table';
 
@@ -31,7 +34,10 @@ Commands:
   demo                 pretrain encoders on bundled data, evaluate transfer, write the report (the main job)
   eval                 one encoder's linear, kNN and few-shot accuracy on a labelled folder (no config)
   run <config>         run a benchmark config (JSON or YAML): encoders × datasets × protocols
-  report <results>     write the report from a results store (results.sqlite or its run folder)
+  report <results>     write the report from a results store (results.sqlite, its run folder, or --store <url>)
+  submit <config>      queue a config's cells in a PostgreSQL store for workers on any machine
+  worker               compute queued cells from a PostgreSQL store (run one per GPU / machine)
+  status               a PostgreSQL store's run: cells done, running, queued, failed; its workers
   correlate <csv>      correlate a reference column with every other column of a models × metrics table
 
 Run 'ssl-bench <command> --help' for a command's options.`,
@@ -47,6 +53,7 @@ Options:
   --report <dir>       report folder (default: ssl-bench-report)
   --concurrency <n>    run n processes at once, each on a share of the encoders (default 1)
   --threads <n>        wasm backend threads per process (default: cores / concurrency)
+  --store <url>        use a PostgreSQL store (postgresql://…) instead of <out>/results.sqlite
   -h, --help           this help`,
   eval: EVAL_HELP,
   run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>] [--concurrency <n>] [--threads <n>]
@@ -63,15 +70,20 @@ Options:
   --threads <n>        wasm backend threads per process (default: cores / concurrency);
                        results do not depend on it
   --shard <i>/<n>      run only encoders whose index modulo n is i (what --concurrency starts)
+  --store <url>        use a PostgreSQL store instead (postgresql://…): submit the config, work its
+                       queue with --concurrency local workers, then report (see ssl-bench worker)
   -h, --help           this help`,
   report: `Usage: ssl-bench report <results.sqlite|run folder> [--out <dir>] [--title <text>]
+       ssl-bench report --store <results.sqlite|postgresql://…> [--run <id>] [--out <dir>] [--title <text>]
 
 Writes results.md/.csv/.json, correlation.md/.json, figures/*.svg|png and index.html.
 
 Options:
-  --out <dir>      report folder (default: ssl-bench-report)
-  --title <text>   page title (default: ssl-bench transfer report)
-  -h, --help       this help`,
+  --store <path|url>   the results store: a SQLite file (or its run folder) or a PostgreSQL URL
+  --run <id>           PostgreSQL: the run to report (default: the latest submitted)
+  --out <dir>          report folder (default: ssl-bench-report)
+  --title <text>       page title (default: ssl-bench transfer report)
+  -h, --help           this help`,
   correlate: `Usage: ssl-bench correlate <table.csv> [--reference <column>] [--transform logit|negate|none] [--percent]
 
 The CSV has a header row, the model name in the first column and one metric per
@@ -83,9 +95,10 @@ Options:
   --transform <t>        logit (default; accuracies in (0, 1)), negate (errors), none
   --percent              values are percentages (divided by 100 before logit)
   -h, --help             this help`,
+  ...SCALE_OUT_HELP,
 };
 
-type Flags = Record<string, { type: 'string' | 'boolean' }>;
+type Flags = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
 
 const RUN_FLAGS: Flags = {
   out: { type: 'string' },
@@ -94,38 +107,49 @@ const RUN_FLAGS: Flags = {
   concurrency: { type: 'string' },
   threads: { type: 'string' },
   shard: { type: 'string' },
+  store: { type: 'string' },
+};
+
+const WORKER_FLAGS: Flags = {
+  store: { type: 'string' },
+  once: { type: 'boolean' },
+  run: { type: 'string' },
+  backend: { type: 'string' },
+  threads: { type: 'string' },
+  'data-root': { type: 'string', multiple: true },
+  name: { type: 'string' },
+  'work-dir': { type: 'string' },
+  heartbeat: { type: 'string' },
+  'visibility-timeout': { type: 'string' },
 };
 
 function parse(
   argv: string[],
   options: Flags,
-): { values: Record<string, string | boolean | undefined>; positionals: string[] } {
+): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({
-      args: argv,
+      args: inlineNegativeValues(
+        argv,
+        Object.keys(options).filter((f) => options[f].type === 'string'),
+      ),
       options: { ...options, help: { type: 'boolean', short: 'h' } },
       allowPositionals: true,
       strict: true,
     });
-    return { values: values as Record<string, string | boolean | undefined>, positionals };
+    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
 }
 
-const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));
+export const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));
 
 function parseShard(value: unknown): { index: number; count: number } | undefined {
   if (value === undefined) return undefined;
   const m = /^(\d+)\/(\d+)$/.exec(String(value));
   if (!m || Number(m[1]) >= Number(m[2])) throw new UsageError(`--shard must be i/n with 0 <= i < n, got '${value}'`);
   return { index: Number(m[1]), count: Number(m[2]) };
-}
-
-function positiveInteger(flag: string, value: unknown, fallback: number): number {
-  const n = Number(value ?? fallback);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer, got '${value}'`);
-  return n;
 }
 
 /** Run `n` shard processes of the same command (each a share of the encoders) and wait for all. */
@@ -142,10 +166,11 @@ async function runShards(
       { length: n },
       (_, i) =>
         new Promise<number>((done) => {
+          // The IPC channel closes when this process dies, even by kill -9: the shards then stop (see runConfig).
           const child = spawn(
             process.execPath,
             [BIN, ...command, '--out', out, '--no-report', '--shard', `${i}/${n}`, '--threads', String(threads)],
-            { stdio: ['ignore', 'inherit', 'inherit'] },
+            { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] },
           );
           child.on('exit', (code, signal) => done(code ?? (signal ? 130 : 1)));
         }),
@@ -161,14 +186,56 @@ async function runConfig(
   command: string[],
 ): Promise<number> {
   const out = resolve(String(values.out ?? 'ssl-bench-run'));
-  const concurrency = positiveInteger('concurrency', values.concurrency, 1);
+  const concurrency = positiveIntegerFlag('concurrency', values.concurrency, 1);
   // Processes × threads = cores: more only makes them wait for each other.
-  const threads = positiveInteger(
+  const threads = positiveIntegerFlag(
     'threads',
     values.threads,
     Math.max(1, Math.floor(availableParallelism() / concurrency)),
   );
+  if (values.store !== undefined)
+    return runOnPostgres(config, command[1] ?? command[0], values, concurrency, threads, log);
   const shard = parseShard(values.shard);
+  for (const [flag, path] of [
+    ['--out', out],
+    ['--report', values['no-report'] || shard ? undefined : resolve(String(values.report ?? 'ssl-bench-report'))],
+  ] as const) {
+    const problem = path && outputFolderProblem(path, `${flag} ${path}`);
+    if (problem) throw new UsageError(problem);
+  }
+  if (shard && process.channel) {
+    // Started by runShards: stop when the parent is gone (the store keeps every finished cell).
+    process.channel.unref();
+    process.once('disconnect', () => {
+      log(`shard ${shard.index}/${shard.count}: parent process gone, stopping`);
+      process.exit(130);
+    });
+  }
+  let release: () => void;
+  try {
+    release = lockRunFolder(out, shard && process.channel ? process.ppid : undefined);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  try {
+    return await runLocked(config, values, log, command, { out, concurrency, threads, shard });
+  } finally {
+    release();
+  }
+}
+
+async function runLocked(
+  config: BenchConfig,
+  values: Record<string, unknown>,
+  log: (l: string) => void,
+  command: string[],
+  {
+    out,
+    concurrency,
+    threads,
+    shard,
+  }: { out: string; concurrency: number; threads: number; shard?: { index: number; count: number } },
+): Promise<number> {
   if (concurrency > 1 && !shard) {
     const code = await runShards(command, out, concurrency, threads, log);
     if (code !== 0) return code;
@@ -202,28 +269,47 @@ async function runConfig(
 }
 
 async function report(argv: string[], log: (l: string) => void): Promise<number> {
-  const { values, positionals } = parse(argv, { out: { type: 'string' }, title: { type: 'string' } });
+  const { values, positionals } = parse(argv, {
+    out: { type: 'string' },
+    title: { type: 'string' },
+    store: { type: 'string' },
+    run: { type: 'string' },
+  });
   if (values.help) return help('report');
-  if (positionals.length !== 1)
-    throw new UsageError('report takes one results store (results.sqlite or its run folder)');
-  let path = resolve(positionals[0]);
-  if (existsSync(path) && statSync(path).isDirectory()) path = join(path, 'results.sqlite');
-  if (!existsSync(path)) throw new UsageError(`no results store at ${path}`);
-  const store = ResultsStore.open(path);
+  if (positionals.length + (values.store === undefined ? 0 : 1) !== 1)
+    throw new UsageError('report takes one results store (results.sqlite, its run folder, or --store <path|url>)');
+  let location = String(values.store ?? positionals[0]);
+  if (!isPostgresUrl(location)) {
+    if (values.run !== undefined) throw new UsageError('--run applies to a PostgreSQL store only');
+    location = resolve(location);
+    if (existsSync(location) && statSync(location).isDirectory()) location = join(location, 'results.sqlite');
+    if (!existsSync(location)) throw new UsageError(`no results store at ${location}`);
+  }
+  const outDir = resolve(String(values.out ?? 'ssl-bench-report'));
+  const problem = outputFolderProblem(outDir, `--out ${outDir}`);
+  if (problem) throw new UsageError(problem);
+  let store: Awaited<ReturnType<typeof openResultsStore>>;
   try {
-    const reference = store.getMeta<ReferenceSource>('reference');
-    if (!reference) throw new UsageError(`${path} has no reference metadata (was it written by ssl-bench run?)`);
+    store = await openResultsStore(location, { run: values.run as string | undefined, readOnly: true });
+  } catch (err) {
+    if (err instanceof StoreError) throw err;
+    throw new UsageError((err as Error).message);
+  }
+  try {
+    const reference = await store.reference();
+    if (!reference)
+      throw new UsageError(`${store.location} has no reference metadata (was it written by ssl-bench run?)`);
     const written = await writeReport({
-      cells: store.all(),
+      cells: await store.cells(),
       reference,
-      context: store.getMeta<ReportContext>('context'),
-      outDir: resolve(String(values.out ?? 'ssl-bench-report')),
+      context: await store.context(),
+      outDir,
       title: values.title as string | undefined,
     });
     log(`report: ${written.index}`);
     return 0;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -306,6 +392,28 @@ export async function main(
         return await report(rest, log);
       case 'correlate':
         return correlate(rest, (l) => process.stdout.write(`${l}\n`));
+      case 'submit': {
+        const { values, positionals } = parse(rest, { store: { type: 'string' }, retries: { type: 'string' } });
+        if (values.help) return help('submit');
+        if (positionals.length !== 1) throw new UsageError('submit takes one config file (JSON or YAML)');
+        return await submitCommand(positionals[0], loadConfig(positionals[0]), values, log);
+      }
+      case 'worker': {
+        const { values, positionals } = parse(rest, WORKER_FLAGS);
+        if (values.help) return help('worker');
+        if (positionals.length) throw new UsageError(`worker takes no arguments, got '${positionals[0]}'`);
+        return await workerCommand(values, log);
+      }
+      case 'status': {
+        const { values, positionals } = parse(rest, {
+          store: { type: 'string' },
+          run: { type: 'string' },
+          json: { type: 'boolean' },
+        });
+        if (values.help) return help('status');
+        if (positionals.length) throw new UsageError(`status takes no arguments, got '${positionals[0]}'`);
+        return await statusCommand(values);
+      }
       default:
         throw new UsageError(`unknown command '${command}' (see ssl-bench --help)`);
     }
@@ -314,10 +422,14 @@ export async function main(
       log(`ssl-bench: ${err.message}`);
       return 2;
     }
-    // The message is enough for what users can fix; the stack is for bug reports.
-    log(`ssl-bench: ${(err as Error).message ?? err}`);
-    if (process.env.SELFSUP_DEBUG) log(String((err as Error).stack));
-    else log('(set SELFSUP_DEBUG=1 to see where it failed)');
+    if (err instanceof StoreError) {
+      log(`ssl-bench: ${err.message}`);
+      return 1;
+    }
+    // A file-system or database failure (disk full, a folder removed mid-run) is reported in one
+    // line naming the file; only an unexpected error (a bug) shows its stack.
+    const code = String((err as NodeJS.ErrnoException).code ?? '');
+    log(`ssl-bench: ${/^(E[A-Z]+|SQLITE_)/.test(code) ? (err as Error).message : ((err as Error).stack ?? err)}`);
     return 1;
   }
 }

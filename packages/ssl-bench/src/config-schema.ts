@@ -1,6 +1,10 @@
+import type { BackboneArch } from '@selfsup/backbones';
+import type { DatasetFormat } from '@selfsup/datasets/node';
+import type { BackendPreference } from '@selfsup/runtime';
+
 /** The benchmark configuration: what `ssl-bench run <config>` reads (JSON or YAML). */
 
-export type Arch = 'convnet' | 'resnet18' | 'resnet34' | 'resnet50';
+export type Arch = BackboneArch;
 
 export interface BackboneSpec {
   arch: Arch;
@@ -48,7 +52,7 @@ export type SplitSource = string | { images: string; labels: string };
 
 export interface DatasetSpec {
   name: string;
-  format: 'imagefolder' | 'idx' | 'cifar';
+  format: DatasetFormat;
   /** Folder (imagefolder, cifar) or `{ images, labels }` IDX files; relative to the config file. */
   train: SplitSource;
   test: SplitSource;
@@ -93,7 +97,7 @@ export interface BenchConfig {
   seed: number;
   /** Input side of every encoder (datasets are resized to it). */
   imageSize: number;
-  backend: 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+  backend: BackendPreference;
   encoders: EncoderSpec[];
   datasets: DatasetSpec[];
   protocols: ProtocolSpec[];

@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { dirname, extname, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
+import { BACKBONE_ARCHS } from '@selfsup/backbones';
+import { DATASET_FORMATS } from '@selfsup/datasets/node';
+import { BACKEND_PREFERENCES } from '@selfsup/runtime';
 import type {
   BackboneSpec,
   BenchConfig,
@@ -91,7 +94,7 @@ function backbone(c: Checker, v: unknown, path: string): BackboneSpec | undefine
   const o = c.object(v, path);
   if (!o) return undefined;
   c.unknownKeys(o, path, ['arch', 'stem', 'width']);
-  const arch = c.oneOf(o.arch, `${path}.arch`, ['convnet', 'resnet18', 'resnet34', 'resnet50'] as const);
+  const arch = c.oneOf(o.arch, `${path}.arch`, BACKBONE_ARCHS);
   const stem = c.optional(o, 'stem', path, (x, p) => c.oneOf(x, p, ['cifar', 'imagenet'] as const));
   const width = c.optional(o, 'width', path, (x, p) => c.number(x, p, positive));
   return arch && { arch, stem, width };
@@ -167,12 +170,15 @@ function splitSource(
   return c.string(v, path);
 }
 
+// Transfer protocols need labels: `images` (a folder of unlabelled photos) is a pretraining format only.
+const LABELLED_FORMATS = DATASET_FORMATS.filter((f) => f !== 'images');
+
 function dataset(c: Checker, v: unknown, path: string): DatasetSpec | undefined {
   const o = c.object(v, path);
   if (!o) return undefined;
   c.unknownKeys(o, path, ['name', 'format', 'train', 'test', 'val', 'size', 'perClass']);
   const name = c.string(o.name, `${path}.name`);
-  const format = c.oneOf(o.format, `${path}.format`, ['imagefolder', 'idx', 'cifar'] as const);
+  const format = c.oneOf(o.format, `${path}.format`, LABELLED_FORMATS);
   const train = splitSource(c, o.train, `${path}.train`, format);
   const test = splitSource(c, o.test, `${path}.test`, format);
   const val = c.optional(o, 'val', path, (x, p) => splitSource(c, x, p, format));
@@ -241,8 +247,7 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   c.unknownKeys(o, '(root)', ['seed', 'imageSize', 'backend', 'encoders', 'datasets', 'protocols', 'reference']);
   const seed = o.seed === undefined ? 0 : c.number(o.seed, 'seed', { min: 0, integer: true });
   const imageSize = o.imageSize === undefined ? 32 : c.number(o.imageSize, 'imageSize', { min: 8, integer: true });
-  const backend =
-    o.backend === undefined ? 'auto' : c.oneOf(o.backend, 'backend', ['auto', 'tensorflow', 'wasm', 'cpu'] as const);
+  const backend = o.backend === undefined ? 'auto' : c.oneOf(o.backend, 'backend', BACKEND_PREFERENCES);
   const rawDatasets = c.array(o.datasets, 'datasets') ?? [];
   const datasets = rawDatasets.map((d, i) => dataset(c, d, `datasets[${i}]`));
   // Names come from the raw entries, so one broken dataset does not cascade into "unknown dataset" errors.
@@ -292,15 +297,37 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   };
 }
 
+/** Deepest nesting a config may have: real ones are 4 levels deep; deeper input would overflow the stack of the checks. */
+export const MAX_CONFIG_DEPTH = 32;
+
+/** The nesting depth of parsed JSON/YAML, counted without recursion (so a hostile file cannot overflow the stack). */
+function depthOver(value: unknown, limit: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return true;
+    for (const child of Object.values(v)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
+
 /** Parse JSON or YAML text (by extension; `.json` is JSON, anything else YAML, which also reads JSON). */
 export function parseConfigText(text: string, file: string): unknown {
+  const kind = extname(file) === '.json' ? 'JSON' : 'YAML';
+  let value: unknown;
   try {
-    return extname(file) === '.json' ? JSON.parse(text) : parseYaml(text);
+    value = kind === 'JSON' ? JSON.parse(text) : parseYaml(text);
   } catch (err) {
-    throw new ConfigError(file, [
-      `cannot parse ${extname(file) === '.json' ? 'JSON' : 'YAML'}: ${(err as Error).message}`,
-    ]);
+    const why =
+      err instanceof RangeError || /call stack/.test((err as Error).message)
+        ? 'nested too deeply'
+        : (err as Error).message;
+    throw new ConfigError(file, [`cannot parse ${kind}: ${why}`]);
   }
+  if (depthOver(value, MAX_CONFIG_DEPTH))
+    throw new ConfigError(file, [`nested deeper than ${MAX_CONFIG_DEPTH} levels (a config is a few levels deep)`]);
+  return value;
 }
 
 /** Read, parse and validate a config file; relative paths in it are relative to the file. */

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createBackbone, type BackboneOptions } from '@selfsup/backbones';
 import { loadTorchvisionWeights, loadWeights } from '@selfsup/backbones/node';
-import { readRunConfig, trainByol } from '@selfsup/byol/node';
+import { readRunConfig, runPaths, trainByol } from '@selfsup/byol/node';
 import { type ExternalEncoder, trainSupervised } from '@selfsup/eval-transfer';
 import { onnxEncoder } from '@selfsup/eval-transfer/node';
 import { subset } from '@selfsup/datasets';
@@ -39,10 +39,9 @@ async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx:
     imageSize: ctx.config.imageSize,
     seed: ctx.config.seed,
     out,
-    resume: existsSync(join(out, 'checkpoint.safetensors')),
+    resume: existsSync(runPaths(out).checkpoint),
     config: { encoder: spec.name, backbone: spec.backbone.arch, stem: spec.backbone.stem, width: spec.backbone.width },
     progress: false,
-    handleSignals: false,
   });
   if (result.status !== 'completed') {
     result.byol.dispose({ all: true });
@@ -81,7 +80,7 @@ export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Prom
       return createBackbone(backboneOptions(spec.backbone, seed));
     case 'byol-run': {
       const encoder = createBackbone(backboneOptions(byolRunBackbone(at(spec.path)), seed));
-      await loadWeights(encoder, join(at(spec.path), 'encoder.safetensors'));
+      await loadWeights(encoder, runPaths(at(spec.path)).encoder);
       return encoder;
     }
     case 'torchvision': {

@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readRunConfig } from '@selfsup/byol/node';
-import { IMAGE_EXTENSIONS } from '@selfsup/datasets';
+import { IMAGE_EXTENSIONS } from '@selfsup/datasets/node';
 import type { BackboneSpec, EncoderSpec, ProtocolSpec } from './config-schema';
 import { validateConfig } from './config';
 import { holdoutFolder } from './holdout-folder';
 import { terminalSummary } from './report/terminal-table';
 import { runBenchmark } from './runner';
-import { UsageError } from './usage-error';
+import { positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
 
 export const EVAL_HELP = `Usage: ssl-bench eval --encoder <run folder | weights.safetensors> --data <labelled folder> [options]
 
@@ -128,13 +128,6 @@ function encoderSpecs(values: Record<string, unknown>, log: (l: string) => void,
   };
 }
 
-function positiveInt(flag: string, text: unknown): number | undefined {
-  if (text === undefined) return undefined;
-  const n = Number(text);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${flag} must be a positive integer, got '${text}'`);
-  return n;
-}
-
 /** `ssl-bench eval`: one encoder's linear, kNN and few-shot accuracy on a labelled folder, as a terminal table. */
 export async function evalCommand(argv: string[], log: (l: string) => void): Promise<number> {
   let values: Record<string, string | boolean | undefined>;
@@ -187,9 +180,13 @@ async function evaluate(
   log: (l: string) => void,
 ): Promise<number> {
   const { dir: labelled, smallest } = labelledFolder(data, scratch, log);
-  const { backbone, imageSize, encoder } = encoderSpecs(values, log, positiveInt('image-size', values['image-size']));
-  const perClass = positiveInt('per-class', values['per-class']);
-  const threads = positiveInt('threads', values.threads);
+  const { backbone, imageSize, encoder } = encoderSpecs(
+    values,
+    log,
+    positiveIntegerFlag('image-size', values['image-size'], undefined),
+  );
+  const perClass = positiveIntegerFlag('per-class', values['per-class'], undefined);
+  const threads = positiveIntegerFlag('threads', values.threads, undefined);
   const classes = classFolders(join(labelled, 'test')).length;
   const fewshot = fewShotFor(classes, smallest);
   if (!fewshot) log(`note: few-shot left out: the smallest test class has ${smallest} images (needs 6 or more)`);

@@ -1,6 +1,6 @@
 import { mkdirSync, readdirSync, statSync, symlinkSync } from 'node:fs';
 import { extname, join } from 'node:path';
-import { IMAGE_EXTENSIONS } from '@selfsup/datasets';
+import { IMAGE_EXTENSIONS } from '@selfsup/datasets/node';
 
 /**
  * A train/test view of a folder that only has class folders (`<dir>/<class>/<image>`):

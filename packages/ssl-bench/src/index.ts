@@ -7,6 +7,8 @@ export type { RunOptions, RunSummary } from './runner';
 export { buildEncoder } from './encoders';
 export { ResultsStore } from './results-store';
 export type { CellResult } from './results-store';
+export { openResultsStore, isPostgresUrl, StoreError } from './cell-store';
+export type { CellStore, OpenStoreOptions } from './cell-store';
 export { writeReport } from './report/write-report';
 export type { ReportOptions, WrittenReport } from './report/write-report';
 export { correlateProtocols, referenceValues } from './report/correlation';

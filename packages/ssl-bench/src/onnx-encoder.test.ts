@@ -3,16 +3,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { evalTransform } from '@selfsup/augment';
-import { loadImageFolder, select } from '@selfsup/datasets';
+import { loadImageFolder, select } from '@selfsup/datasets/node';
 import { extractFeatures } from '@selfsup/eval-transfer/node';
 import { initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { validateConfig } from './config';
 import type { EncoderSpec } from './config-schema';
 import { DEMO_DATA_DIR } from './demo-config';
 import { buildEncoder, type EncoderContext } from './encoders';
 import { runBenchmark } from './runner';
+import { SMALL_MATRIX } from './test-matrix';
 
 // One ResNet-18 (ImageNet stem, width x0.125) exported by PyTorch twice: scripts/make-onnx-fixture.py.
 const FIXTURES = fileURLToPath(new URL('../test/fixtures/', import.meta.url));
@@ -74,28 +75,7 @@ describe('a config mixing from: onnx and from: torchvision', () => {
         imageSize: 32,
         backend: 'wasm',
         encoders: ENCODERS.map((e) => ({ ...e, path: join(FIXTURES, (e as { path: string }).path) })),
-        datasets: [
-          {
-            name: 'mnist',
-            format: 'imagefolder',
-            train: 'mnist/train',
-            test: 'mnist/test',
-            perClass: { train: 12, test: 8 },
-          },
-          {
-            name: 'dtd10',
-            format: 'imagefolder',
-            train: 'dtd10/train',
-            test: 'dtd10/test',
-            perClass: { train: 8, test: 8 },
-          },
-        ],
-        protocols: [
-          { kind: 'linear', cGrid: [10, 0.1] },
-          { kind: 'knn', k: 5 },
-          { kind: 'fewshot', ways: 3, shots: [2], queries: 3, episodes: 20 },
-        ],
-        reference: { dataset: 'mnist', protocol: 'linear' },
+        ...SMALL_MATRIX,
       },
       'mixed config',
       DEMO_DATA_DIR,

@@ -1,4 +1,4 @@
-import { formatDuration } from '@selfsup/byol';
+import { createStatusLine, formatDuration } from '@selfsup/byol';
 
 export interface BenchProgress {
   /** A cell (or a preparation step such as pretraining) starts. */
@@ -14,7 +14,7 @@ export function createBenchProgress(
   total: number,
   stream: NodeJS.WriteStream | { write(s: string): unknown; isTTY?: boolean } = process.stderr,
 ): BenchProgress {
-  const tty = Boolean(stream.isTTY);
+  const status = createStatusLine(stream);
   const began = Date.now();
   let finished = 0;
   let computed = 0;
@@ -25,8 +25,7 @@ export function createBenchProgress(
   };
   return {
     start(label) {
-      if (tty) stream.write(`\r\x1b[2K${line(`${label} …`)}`);
-      else stream.write(`${line(`${label} …`)}\n`);
+      status.show(line(`${label} …`));
     },
     done(label, seconds, reused, score) {
       finished++;
@@ -35,17 +34,14 @@ export function createBenchProgress(
         computeSeconds += seconds;
       }
       const result = score === undefined ? '' : `: ${score}`;
-      const text = line(
-        `${label}${result} ${reused ? '(reused from the results store)' : `(done in ${formatDuration(seconds)})`}`,
-      );
       // Each score stays on screen: a finished cell gets its own line even on a terminal.
-      stream.write(tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
+      status.message(
+        line(
+          `${label}${result} ${reused ? '(reused from the results store)' : `(done in ${formatDuration(seconds)})`}`,
+        ),
+      );
     },
-    message(text) {
-      stream.write(tty ? `\r\x1b[2K${text}\n` : `${text}\n`);
-    },
-    close() {
-      if (tty) stream.write('\n');
-    },
+    message: (text) => status.message(text),
+    close: () => status.close(),
   };
 }

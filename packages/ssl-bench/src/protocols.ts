@@ -1,4 +1,11 @@
-import { concatRows, fewShot, knnClassify, linearProbe, top1, type FeatureMatrix } from '@selfsup/eval-transfer';
+import {
+  type FeatureMatrix,
+  fewShotProtocol,
+  knnProtocol,
+  linearProtocol,
+  PROTOCOL_DEFAULTS,
+  type ProtocolResult,
+} from '@selfsup/eval-transfer';
 import type { FewShotProtocol, KnnProtocol, LinearProtocol, ProtocolSpec } from './config-schema';
 
 /** Features and labels of one split. */
@@ -28,8 +35,8 @@ export interface ProtocolOutcome {
   details: Record<string, unknown>;
 }
 
-/** Ericsson et al.'s few-shot settings: 5-way, 5- and 20-shot, 15 queries, 600 episodes. */
-export const FEWSHOT_DEFAULTS = { ways: 5, shots: [5, 20], queries: 15, episodes: 600 };
+/** Ericsson et al.'s few-shot settings, owned by eval-transfer. */
+export const FEWSHOT_DEFAULTS = PROTOCOL_DEFAULTS.fewShot;
 
 export function protocolVariants(spec: ProtocolSpec): ProtocolVariant[] {
   if (spec.kind !== 'fewshot') return [{ id: spec.kind, spec }];
@@ -41,44 +48,22 @@ export function protocolVariants(spec: ProtocolSpec): ProtocolVariant[] {
   }));
 }
 
+function outcome({ metric, value, details }: ProtocolResult): ProtocolOutcome {
+  const { ci95, ...rest } = details;
+  return { metric, value, ci95: typeof ci95 === 'number' ? ci95 : null, details: rest };
+}
+
 function linear(spec: LinearProtocol, data: SplitFeatures, seed: number): ProtocolOutcome {
-  const metric = spec.metric ?? 'top1';
-  const res = linearProbe({ train: data.train, val: data.val, test: data.test, cGrid: spec.cGrid, metric, seed });
-  return { metric, value: res.testScore, ci95: null, details: { C: res.C, valCurve: res.valCurve } };
+  return outcome(linearProtocol(data, { cGrid: spec.cGrid, metric: spec.metric, seed }));
 }
 
 function knn(spec: KnnProtocol, data: SplitFeatures): ProtocolOutcome {
-  // kNN has nothing to tune: the validation split joins the neighbours.
-  const train = data.val
-    ? {
-        features: concatRows(data.train.features, data.val.features, 'knn'),
-        labels: Int32Array.from([...data.train.labels, ...data.val.labels]),
-      }
-    : data.train;
-  const k = Math.min(spec.k ?? 200, train.features.n);
-  const { predictions } = knnClassify({
-    trainFeatures: train.features,
-    trainLabels: train.labels,
-    testFeatures: data.test.features,
-    k,
-    temperature: spec.temperature ?? 0.1,
-    numClasses: Math.max(...train.labels, ...data.test.labels) + 1,
-  });
-  return { metric: 'top1', value: top1(predictions, data.test.labels), ci95: null, details: { k } };
+  return outcome(knnProtocol(data, { k: spec.k, temperature: spec.temperature }));
 }
 
 function fewshot(spec: FewShotProtocol, shots: number, data: SplitFeatures, seed: number): ProtocolOutcome {
-  const ways = spec.ways ?? FEWSHOT_DEFAULTS.ways;
-  const queries = spec.queries ?? FEWSHOT_DEFAULTS.queries;
-  const episodes = spec.episodes ?? FEWSHOT_DEFAULTS.episodes;
-  // Episodes are drawn from the test split, whose classes the encoder never saw labelled.
-  const res = fewShot({ features: data.test.features, labels: data.test.labels, ways, shots, queries, episodes, seed });
-  return {
-    metric: 'top1',
-    value: res.accuracy,
-    ci95: res.ci95,
-    details: { ways, shots, queries, episodes, std: res.std },
-  };
+  const { ways, queries, episodes } = spec;
+  return outcome(fewShotProtocol(data, { shots, ways, queries, episodes, seed }));
 }
 
 /** Run a frozen-feature protocol (linear, kNN, few-shot) on one encoder × dataset. */

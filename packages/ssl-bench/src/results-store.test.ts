@@ -1,6 +1,7 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { ResultsStore, type CellResult } from './results-store';
 
@@ -45,5 +46,45 @@ describe('ResultsStore', () => {
     expect(() => ResultsStore.open(join(dir, 'file', 'results.sqlite'))).toThrow(
       /results store .*file\/results.sqlite: cannot open: EEXIST/,
     );
+  });
+});
+
+describe('ResultsStore on foreign files (issue #16)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'ssl-bench-foreign-'));
+
+  it('read-only open of another program database changes nothing and names the problem', () => {
+    const path = join(dir, 'foreign.sqlite');
+    const other = new Database(path);
+    other.exec('CREATE TABLE people (name TEXT)');
+    other.close();
+    const before = readFileSync(path);
+    for (const readOnly of [true, false]) {
+      expect(() => ResultsStore.open(path, { readOnly })).toThrow(
+        /foreign\.sqlite: not an ssl-bench results store \(tables: people/,
+      );
+    }
+    expect(readFileSync(path).equals(before)).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['foreign.sqlite']);
+  });
+
+  it('a file that is not SQLite at all is named, read-only', () => {
+    const path = join(dir, 'notdb.sqlite');
+    writeFileSync(path, 'just text, not a database '.repeat(40));
+    const before = readFileSync(path);
+    expect(() => ResultsStore.open(path, { readOnly: true })).toThrow(/notdb\.sqlite: not an SQLite database/);
+    expect(readFileSync(path).equals(before)).toBe(true);
+  });
+
+  it('a store written by ssl-bench opens read-only (WAL) and reads back', () => {
+    const path = join(dir, 'ours.sqlite');
+    const w = ResultsStore.open(path);
+    w.put(cell({}));
+    w.setMeta('reference', { dataset: 'cifar10' });
+    w.close();
+    const before = readFileSync(path);
+    const r = ResultsStore.open(path, { readOnly: true });
+    expect(r.all()).toEqual([cell({})]);
+    r.close();
+    expect(readFileSync(path).equals(before)).toBe(true);
   });
 });

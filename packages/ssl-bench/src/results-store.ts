@@ -32,27 +32,59 @@ interface Row extends Omit<CellResult, 'details'> {
  * the cell it was computing.
  */
 export class ResultsStore {
-  private constructor(private readonly db: Database.Database) {}
+  private constructor(
+    private readonly db: Database.Database,
+    private readonly path: string,
+  ) {}
 
-  static open(path: string): ResultsStore {
+  /** Run a write, naming the store in its error (a full disk reads 'disk I/O error' otherwise). */
+  private write<T>(fn: () => T): T {
+    try {
+      return fn();
+    } catch (err) {
+      // The code (SQLITE_FULL, SQLITE_IOERR, ...) tells the CLI it is a fault to report in one line, not a bug.
+      throw Object.assign(new Error(`results store ${this.path}: ${(err as Error).message}`), {
+        code: (err as { code?: string }).code,
+      });
+    }
+  }
+
+  /**
+   * Open (or create) a store. `readOnly` (what `ssl-bench report` uses) never
+   * writes to the file; either way a file that is not an ssl-bench store is
+   * refused before anything is written to it.
+   */
+  static open(path: string, options: { readOnly?: boolean } = {}): ResultsStore {
     let db: Database.Database;
     try {
-      mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path);
+      if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
+      db = new Database(path, { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
     } catch (err) {
-      throw new Error(`results store ${path}: cannot open: ${(err as Error).message}`);
+      throw Object.assign(new Error(`results store ${path}: cannot open: ${(err as Error).message}`), {
+        code: (err as { code?: string }).code,
+      });
     }
-    db.pragma('journal_mode = WAL');
-    // Several processes (ssl-bench run --concurrency) write to one store: wait for the lock, never fail on it.
-    db.pragma('busy_timeout = 30000');
-    db.pragma('synchronous = NORMAL');
-    db.exec(`CREATE TABLE IF NOT EXISTS cells (
+    try {
+      checkSchema(db, path, options.readOnly ?? false);
+    } catch (err) {
+      db.close();
+      throw err;
+    }
+    const store = new ResultsStore(db, path);
+    if (options.readOnly) return store;
+    store.write(() => {
+      db.pragma('journal_mode = WAL');
+      // Several processes (ssl-bench run --concurrency) write to one store: wait for the lock, never fail on it.
+      db.pragma('busy_timeout = 30000');
+      db.pragma('synchronous = NORMAL');
+      db.exec(`CREATE TABLE IF NOT EXISTS cells (
       encoder TEXT NOT NULL, dataset TEXT NOT NULL, protocol TEXT NOT NULL,
       metric TEXT NOT NULL, value REAL NOT NULL, ci95 REAL, details TEXT NOT NULL,
       specHash TEXT NOT NULL, seconds REAL NOT NULL, finishedAt TEXT NOT NULL,
       PRIMARY KEY (encoder, dataset, protocol))`);
-    db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
-    return new ResultsStore(db);
+      db.exec('CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)');
+    });
+    return store;
   }
 
   /** The stored result of a cell, if it was computed with the same spec. */
@@ -64,12 +96,14 @@ export class ResultsStore {
   }
 
   put(result: CellResult): void {
-    this.db
-      .prepare(
-        `INSERT OR REPLACE INTO cells (encoder, dataset, protocol, metric, value, ci95, details, specHash, seconds, finishedAt)
+    this.write(() =>
+      this.db
+        .prepare(
+          `INSERT OR REPLACE INTO cells (encoder, dataset, protocol, metric, value, ci95, details, specHash, seconds, finishedAt)
          VALUES (@encoder, @dataset, @protocol, @metric, @value, @ci95, @details, @specHash, @seconds, @finishedAt)`,
-      )
-      .run({ ...result, details: JSON.stringify(result.details) });
+        )
+        .run({ ...result, details: JSON.stringify(result.details) }),
+    );
   }
 
   all(): CellResult[] {
@@ -77,7 +111,9 @@ export class ResultsStore {
   }
 
   setMeta(key: string, value: unknown): void {
-    this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, JSON.stringify(value));
+    this.write(() =>
+      this.db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)').run(key, JSON.stringify(value)),
+    );
   }
 
   getMeta<T>(key: string): T | undefined {
@@ -87,6 +123,37 @@ export class ResultsStore {
 
   close(): void {
     this.db.close();
+  }
+}
+
+const COLUMNS: Record<string, string[]> = {
+  cells: ['encoder', 'dataset', 'protocol', 'metric', 'value', 'ci95', 'details', 'specHash', 'seconds', 'finishedAt'],
+  meta: ['key', 'value'],
+};
+
+/** Refuse a file that is not a store of ours (another program's database, or not SQLite at all) before any write. */
+function checkSchema(db: Database.Database, path: string, mustExist: boolean): void {
+  let tables: string[];
+  try {
+    tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table'").all() as { name: string }[]).map(
+      (t) => t.name,
+    );
+  } catch (err) {
+    throw new Error(`results store ${path}: not an SQLite database (${(err as Error).message})`);
+  }
+  const foreign = tables.filter((t) => !(t in COLUMNS));
+  const missing = Object.keys(COLUMNS).filter((t) => !tables.includes(t));
+  if (foreign.length > 0 || (missing.length > 0 && (mustExist || tables.length > 0))) {
+    throw new Error(
+      `results store ${path}: not an ssl-bench results store (tables: ${tables.join(', ') || 'none'}; expected ${Object.keys(COLUMNS).join(', ')})`,
+    );
+  }
+  for (const table of tables) {
+    const columns = (db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[]).map((c) => c.name);
+    if (columns.join() !== COLUMNS[table].join())
+      throw new Error(
+        `results store ${path}: table ${table} has columns ${columns.join(', ')}, not an ssl-bench store's`,
+      );
   }
 }
 

@@ -4,12 +4,13 @@ import { join } from 'node:path';
 import { evalTransform } from '@selfsup/augment';
 import { createBackbone } from '@selfsup/backbones';
 import { fewShot, knnClassify, linearProbe, top1 } from '@selfsup/eval-transfer';
-import { extractFeatures } from '@selfsup/eval-transfer/node';
+import { extractFeatures } from '@selfsup/eval-transfer';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from './config';
 import { DEMO_DATA_DIR } from './demo-config';
 import { loadBenchDataset } from './load-datasets';
 import { runBenchmark } from './runner';
+import { SMALL_MATRIX } from './test-matrix';
 
 const quiet = { start() {}, done() {}, message() {}, close() {} };
 
@@ -24,28 +25,7 @@ export function smallConfig() {
         { name: 'convnet-a', from: 'random', backbone: { arch: 'convnet', width: 0.25 } },
         { name: 'resnet-tiny', from: 'random', backbone: { arch: 'resnet18', stem: 'cifar', width: 0.125 } },
       ],
-      datasets: [
-        {
-          name: 'mnist',
-          format: 'imagefolder',
-          train: 'mnist/train',
-          test: 'mnist/test',
-          perClass: { train: 12, test: 8 },
-        },
-        {
-          name: 'dtd10',
-          format: 'imagefolder',
-          train: 'dtd10/train',
-          test: 'dtd10/test',
-          perClass: { train: 8, test: 8 },
-        },
-      ],
-      protocols: [
-        { kind: 'linear', cGrid: [10, 0.1] },
-        { kind: 'knn', k: 5 },
-        { kind: 'fewshot', ways: 3, shots: [2], queries: 3, episodes: 20 },
-      ],
-      reference: { dataset: 'mnist', protocol: 'linear' },
+      ...SMALL_MATRIX,
     },
     'small config',
     DEMO_DATA_DIR,

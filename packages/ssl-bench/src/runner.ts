@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { evalTransform } from '@selfsup/augment';
 import type { ImageDataset } from '@selfsup/datasets';
-import { type ExternalEncoder, fineTune, isExternalEncoder } from '@selfsup/eval-transfer';
-import { extractFeatures } from '@selfsup/eval-transfer/node';
+import { type ExternalEncoder, extractFeatures, fineTune, isExternalEncoder } from '@selfsup/eval-transfer';
+import { directoryFeatureStore } from '@selfsup/eval-transfer/node';
 import { initBackend, type Encoder } from '@selfsup/runtime';
 import type { BenchConfig, EncoderSpec, FineTuneProtocol } from './config-schema';
 import { buildEncoder } from './encoders';
@@ -50,14 +50,16 @@ export interface RunSummary {
   context: ReportContext;
 }
 
-interface Cell {
+/** One cell of the matrix with the hash of everything its result depends on. */
+export interface Cell {
   encoder: EncoderSpec;
   dataset: string;
   variant: ProtocolVariant;
   hash: string;
 }
 
-function planCells(config: BenchConfig): Cell[] {
+/** Every cell of the config's matrix, in encoder, dataset, protocol order. */
+export function planCells(config: BenchConfig): Cell[] {
   const datasets = new Map(config.datasets.map((d) => [d.name, d]));
   return config.encoders.flatMap((encoder) =>
     config.datasets.flatMap((d) =>
@@ -91,7 +93,7 @@ async function featuresOf(
     transform,
     transformId: `evalTransform(resize=${size},crop=${size})`,
     batchSize: 128,
-    cacheDir,
+    cache: directoryFeatureStore(cacheDir),
   });
   return { features, labels: ds.labels };
 }
@@ -114,6 +116,35 @@ async function fineTuneCell(
     seed: config.seed,
   });
   return { metric: 'top1', value: res.testScore, ci95: null, details: { lr: res.lr, weightDecay: res.weightDecay } };
+}
+
+/**
+ * Compute one cell of an encoder on a loaded dataset. Frozen features are extracted once per
+ * encoder × dataset: the caller passes the same `features` holder for the cells they share.
+ */
+export async function computeCell(
+  encoder: Encoder | ExternalEncoder,
+  cell: Cell,
+  data: BenchDataset,
+  config: BenchConfig,
+  cacheDir: string,
+  features: { current?: SplitFeatures },
+): Promise<ProtocolOutcome> {
+  if (cell.variant.spec.kind === 'finetune') {
+    // validateConfig rejects this combination; a config built by hand gets the same answer.
+    if (isExternalEncoder(encoder)) {
+      throw new Error(
+        `encoder '${cell.encoder.name}' (from: ${cell.encoder.from}) is frozen: fine-tuning needs a tfjs model`,
+      );
+    }
+    return fineTuneCell(encoder, cell.variant.spec, data, config);
+  }
+  features.current ??= {
+    train: await featuresOf(encoder, data.train, config, cacheDir),
+    val: data.val && (await featuresOf(encoder, data.val, config, cacheDir)),
+    test: await featuresOf(encoder, data.test, config, cacheDir),
+  };
+  return runFeatureProtocol(cell.variant, features.current, config.seed);
 }
 
 /**
@@ -189,24 +220,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
             const label = `${spec.name} × ${datasetName} × ${cell.variant.id}`;
             progress.start(label);
             const began = performance.now();
-            let outcome: ProtocolOutcome;
-            if (cell.variant.spec.kind === 'finetune') {
-              // validateConfig rejects this combination; a config built by hand gets the same answer.
-              if (isExternalEncoder(encoder)) {
-                throw new Error(
-                  `encoder '${spec.name}' (from: ${spec.from}) is frozen: fine-tuning needs a tfjs model`,
-                );
-              }
-              outcome = await fineTuneCell(encoder, cell.variant.spec, data, config);
-            } else {
-              const cacheDir = join(out, 'features');
-              feats ??= {
-                train: await featuresOf(encoder, data.train, config, cacheDir),
-                val: data.val && (await featuresOf(encoder, data.val, config, cacheDir)),
-                test: await featuresOf(encoder, data.test, config, cacheDir),
-              };
-              outcome = runFeatureProtocol(cell.variant, feats, config.seed);
-            }
+            const features = { current: feats };
+            const outcome = await computeCell(encoder, cell, data, config, join(out, 'features'), features);
+            feats = features.current;
             const seconds = (performance.now() - began) / 1000;
             const result: CellResult = {
               encoder: spec.name,
@@ -239,6 +255,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
   }
 }
 
-function explicitReferences(encoders: EncoderSpec[]): Record<string, number> {
+/** The `reference` values encoders give themselves, by encoder name. */
+export function explicitReferences(encoders: EncoderSpec[]): Record<string, number> {
   return Object.fromEntries(encoders.flatMap((e) => (e.reference === undefined ? [] : [[e.name, e.reference]])));
 }

@@ -11,7 +11,8 @@
  * output value computed by exactly one thread, so results do not depend on the
  * thread count.
  */
-import { CONV_KERNELS_WASM_BASE64, CONV_KERNELS_WASM_SHARED_BASE64 } from './conv-kernels-wasm';
+import { CONV_KERNELS_WASM_BASE64, CONV_KERNELS_WASM_SHARED_BASE64 } from './conv-kernels-wasm.generated';
+import { CONV_KERNELS_WORKER_SOURCE, type ConvKernelsWorkerData } from './conv-kernels-worker';
 import type { WasmBackend } from './wasm-ops';
 
 /** Addresses are byte offsets on the heap; see native/conv-kernels.c for each function's layouts. */
@@ -79,26 +80,6 @@ function backendMemory(backend: WasmBackend): WebAssembly.Memory {
 /** The kernels on this backend's heap. */
 export const convKernels = (backend: WasmBackend): ConvKernels => instanceOn(backendMemory(backend)).kernels;
 
-// Run in each worker (CommonJS, from source text): the module on the backend's memory.
-const WORKER_MAIN = `
-const { parentPort, workerData } = require('node:worker_threads');
-const { module, memory, control, errors, errorBytes, index } = workerData;
-const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports;
-parentPort.on('message', ({ name, args }) => {
-  let state = 1;
-  try {
-    kernels[name](...args);
-  } catch (err) {
-    const text = new TextEncoder().encode(String((err && err.stack) || err)).slice(0, errorBytes);
-    errors.fill(0, index * errorBytes, (index + 1) * errorBytes);
-    errors.set(text, index * errorBytes);
-    state = 2;
-  }
-  Atomics.store(control, index, state);
-  Atomics.notify(control, index);
-});
-`;
-
 /**
  * Give the kernels on this backend's memory `threads − 1` worker threads (Node, threaded
  * backend only; otherwise nothing happens). `initBackend` calls it for wasm.
@@ -113,7 +94,7 @@ export async function startConvKernelWorkers(backend: WasmBackend, threads: numb
   instance.control = new Int32Array(new SharedArrayBuffer(4 * (threads - 1)));
   instance.errors = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES * (threads - 1)));
   instance.workers = Array.from({ length: threads - 1 }, (_, index) => {
-    const workerData = {
+    const workerData: ConvKernelsWorkerData = {
       module: instance.module,
       memory,
       control: instance.control,
@@ -121,7 +102,7 @@ export async function startConvKernelWorkers(backend: WasmBackend, threads: numb
       errorBytes: ERROR_BYTES,
       index,
     };
-    const worker = new Worker(WORKER_MAIN, { eval: true, workerData });
+    const worker = new Worker(CONV_KERNELS_WORKER_SOURCE, { eval: true, workerData });
     worker.unref(); // idle workers do not keep Node alive
     return worker;
   });

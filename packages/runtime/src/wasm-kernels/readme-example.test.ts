@@ -1,5 +1,5 @@
 import { expect, it } from 'vitest';
-import { describeReadmeExample } from '../../../../tooling/readme-example';
+import { describeReadmeExample } from '@selfsup/testing';
 
 describeReadmeExample(
   new URL('../../README.md', import.meta.url),

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { createResNet18, trainingStep } from '../../bench/resnet18-fixture.mjs';
 import { initBackend } from '../backend';
 import { relativeError } from './test-helpers';

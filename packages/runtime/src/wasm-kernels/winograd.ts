@@ -4,9 +4,9 @@
  * 16 multiplies per 2x2 output tile and channel pair instead of 36, 2.25x
  * fewer. The transforms and the 16 products [tiles, inC] · [inC, outC] are
  * native/conv-kernels.c (wasm SIMD128, run on the backend's own memory, split
- * across its threads). Against the backend's own (XNNPACK) convolution it is
- * 1.4–1.7x faster on ResNet-18's 3x3 layers at batch 64 on one thread; results
- * agree with direct convolution to ~1e-6 relative.
+ * across its threads). Results agree with direct convolution to ~1e-6 relative;
+ * its speed against the backend's own (XNNPACK) convolution is measured by
+ * bench/wasm-training.bench.mjs (the runtime README's table).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry';

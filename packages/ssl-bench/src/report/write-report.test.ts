@@ -1,9 +1,7 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import sharp from 'sharp';
+import { hasChromium, inkFraction, withPageInChromium } from '@selfsup/testing/chromium';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config';
 import { DEMO_DATA_DIR } from '../demo-config';
@@ -12,16 +10,7 @@ import { runBenchmark } from '../runner';
 import { writeReport, type WrittenReport } from './write-report';
 import type { ReportContext } from './context';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const quiet = { start() {}, done() {}, message() {}, close() {} };
-
-/** Fraction of pixels that are not near-white: a blank page or plot scores ~0. */
-async function inkFraction(png: Buffer | string): Promise<number> {
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  let ink = 0;
-  for (let i = 0; i < data.length; i += info.channels) if (data[i] + data[i + 1] + data[i + 2] < 600) ink++;
-  return ink / (info.width * info.height);
-}
 
 describe('the report of a real run', () => {
   let cells: CellResult[];
@@ -131,35 +120,17 @@ describe('the report of a real run', () => {
     expect(heat).toContain('>accuracy (%)</text>');
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it.skipIf(!hasChromium)(
     'index.html loads in headless Chromium without console errors and shows the plots',
     async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-        const problems: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-        page.on('pageerror', (e) => problems.push(e.message));
-        await page.goto(pathToFileURL(report.index).href);
+      await withPageInChromium(report.index, async (page, problems) => {
         expect(problems).toEqual([]);
         expect(await page.locator('figure svg').count()).toBe(4);
         expect(await page.locator('table').count()).toBeGreaterThanOrEqual(3);
         const shot = await page.locator('#scatter-knn').screenshot();
         expect(await inkFraction(shot)).toBeGreaterThan(0.01);
         expect(await inkFraction(await page.screenshot({ fullPage: true }))).toBeGreaterThan(0.01);
-      } finally {
-        await browser.close();
-      }
+      });
     },
   );
 });
