@@ -75,13 +75,13 @@ describeWithData('selfsup-byol train on folders of photos (real CIFAR-10 files)'
       code: 2,
       lines: [
         expect.stringMatching(/^backend: wasm/),
-        `selfsup-byol: --split tarin: there is no folder ${join(nested, 'tarin')}; the sub-folders of ${nested} are: test, train`,
+        `selfsup-byol: loadDataset: split 'tarin': there is no folder ${join(nested, 'tarin')}; the sub-folders of ${nested} are: test, train`,
       ],
     });
     const monitor = await run(tiny(nested, join(root, 'run-m'), '--format', 'images', '--monitor-split', 'tset'));
     expect(monitor.code).toBe(2);
     expect(monitor.lines.at(-1)).toBe(
-      `selfsup-byol: --monitor-split tset: there is no folder ${join(nested, 'tset')}; the sub-folders of ${nested} are: test, train`,
+      `selfsup-byol: loadDataset: split 'tset': there is no folder ${join(nested, 'tset')}; the sub-folders of ${nested} are: test, train`,
     );
     const { code, lines } = await run(
       tiny(nested, join(root, 'run-nested'), '--format', 'images', '--monitor-split', 'test', '--monitor-limit', '12'),

@@ -203,6 +203,12 @@ async function runConfig(
     const problem = path && outputFolderProblem(path, `${flag} ${path}`);
     if (problem) throw new UsageError(problem);
   }
+  if (!shard) {
+    // Every path the config names is checked before the first cell runs (shards: by their parent).
+    const { problems, warnings } = checkConfigFiles(config);
+    if (problems.length) throw new ConfigError(command[1] ?? command[0], problems);
+    for (const w of warnings) log(`warning: ${w}`);
+  }
   if (shard && process.channel) {
     // Started by runShards: stop when the parent is gone (the store keeps every finished cell).
     process.channel.unref();
@@ -379,12 +385,7 @@ export async function main(
         const { values, positionals } = parse(rest, RUN_FLAGS);
         if (values.help) return help('run');
         if (positionals.length !== 1) throw new UsageError('run takes one config file (JSON or YAML)');
-        const config = loadConfig(positionals[0]);
-        // Every path the config names is checked before the first cell runs.
-        const { problems, warnings } = checkConfigFiles(config);
-        if (problems.length) throw new ConfigError(positionals[0], problems);
-        for (const w of warnings) log(`warning: ${w}`);
-        return await runConfig(config, values, log, ['run', resolve(positionals[0])]);
+        return await runConfig(loadConfig(positionals[0]), values, log, ['run', resolve(positionals[0])]);
       }
       case 'eval':
         return await evalCommand(rest, log);
