@@ -1,7 +1,5 @@
 import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
 import { batches, type ImageDataset } from '@selfsup/datasets';
-import { readMetrics } from './metrics-file';
-import { compareRunIdentity, type RunIdentity } from './run-identity';
 import { saveTorchvisionWeights } from '@selfsup/backbones/node';
 import { checkPositiveInteger } from '@selfsup/runtime';
 import { removeStaleTempFiles, writeFileAtomic } from '@selfsup/runtime/node';
@@ -9,7 +7,9 @@ import { createByol, type Byol, type ByolStepResult, type CreateByolOptions } fr
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
 import { createProgress, type Progress } from './progress';
+import { readMetrics } from './metrics-file';
 import { runPaths } from './run-dir';
+import { compareRunIdentity, type RunIdentity } from './run-identity';
 
 /** A periodic measurement of the encoder during training, e.g. kNN accuracy on a labelled split. */
 export interface TrainMonitor {
