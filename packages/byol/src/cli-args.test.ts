@@ -22,7 +22,8 @@ describe('parseTrainArgs', () => {
     expect(c).toMatchObject({
       data: '/d',
       format: 'cifar',
-      split: 'train',
+      split: null,
+      skipBadImages: false,
       limit: null,
       backbone: 'convnet',
       stem: 'cifar',
@@ -59,7 +60,7 @@ describe('parseTrainArgs', () => {
     [['--epochs', 'two'], /--epochs must be an integer >= 1, got 'two'/],
     [['--epochs', '1.5'], /--epochs must be an integer >= 1, got '1.5'/],
     [['--batch-size', '1'], /--batch-size must be an integer >= 2, got '1'/],
-    [['--format', 'png'], /--format must be one of cifar, idx, imagefolder, got 'png'/],
+    [['--format', 'png'], /--format must be one of cifar, idx, imagefolder, images, got 'png'/],
     [['--backbone', 'vit'], /--backbone must be one of convnet, resnet18, resnet34, resnet50, got 'vit'/],
     [['--base-tau', '1.5'], /--base-tau must be in \[0, 1\], got 1.5/],
     [['--width', '0'], /--width must be > 0, got 0/],

@@ -20,7 +20,10 @@ export const BACKENDS = BACKEND_PREFERENCES;
 export interface TrainCliConfig {
   data: string;
   format: (typeof FORMATS)[number];
-  split: string;
+  /** null: train (folder formats: `<data>/train` if it exists, else `<data>` itself). */
+  split: string | null;
+  /** Leave out image files that cannot be decoded (each reported once). */
+  skipBadImages: boolean;
   limit: number | null;
   backbone: (typeof BACKBONES)[number];
   stem: (typeof STEMS)[number];
@@ -45,7 +48,7 @@ export interface TrainCliConfig {
   threads: number;
 }
 
-interface FlagSpec {
+export interface FlagSpec {
   key: keyof TrainCliConfig;
   kind: 'string' | 'int' | 'number' | 'bool';
   help: string;
@@ -55,10 +58,26 @@ interface FlagSpec {
   min?: number;
 }
 
-const FLAGS: Record<string, FlagSpec> = {
+export const FLAGS: Record<string, FlagSpec> = {
   data: { key: 'data', kind: 'string', help: 'dataset folder' },
-  format: { key: 'format', kind: 'string', choices: FORMATS, help: 'dataset format' },
-  split: { key: 'split', kind: 'string', defaultText: 'train', help: 'split to pretrain on (labels are not used)' },
+  format: {
+    key: 'format',
+    kind: 'string',
+    choices: FORMATS,
+    help: 'dataset format (images: every image under the folder, no structure needed)',
+  },
+  split: {
+    key: 'split',
+    kind: 'string',
+    defaultText: 'train, or the folder itself when it has no train/',
+    help: 'split to pretrain on (labels are not used)',
+  },
+  'skip-bad-images': {
+    key: 'skipBadImages',
+    kind: 'bool',
+    defaultText: 'off',
+    help: 'leave out image files that cannot be decoded (each reported once)',
+  },
   limit: {
     key: 'limit',
     kind: 'int',
@@ -157,7 +176,8 @@ const FLAGS: Record<string, FlagSpec> = {
 };
 
 const DEFAULTS: Partial<TrainCliConfig> = {
-  split: 'train',
+  split: null,
+  skipBadImages: false,
   limit: null,
   stem: 'cifar',
   width: 1,
@@ -196,6 +216,9 @@ export function helpText(): string {
     `  selfsup-byol train --data <path> --format ${FORMATS.join('|')} --backbone ${BACKBONES.join('|')}`,
     '                     --epochs E --batch-size B --out <dir> [options]',
     '  selfsup-byol export --run <dir> --format onnx|tfjs --out <path>   (see selfsup-byol export --help)',
+    '  selfsup-byol resume <run> [--epochs E] [--override]   (continue or extend a run; see resume --help)',
+    '  selfsup-byol report <run>   (training curves as HTML: <run>/training.html)',
+    '  selfsup-byol embed --run <dir> --data <folder> --out <file.csv|.npy|.safetensors>   (see embed --help)',
     '  selfsup-byol --help',
     '',
     'Flags of `train`:',

@@ -109,6 +109,7 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
       'config.json',
       'encoder.safetensors',
       'metrics.jsonl',
+      'training.html',
     ]);
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');
     // Issue #16: a batch larger than the data is bad usage (exit 2), found before anything is written.
@@ -121,7 +122,7 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
     const again = await run(argv);
     expect(again.code).toBe(2);
     expect(again.lines).toEqual([
-      `selfsup-byol: --out ${out} already holds a run; pass --resume to continue it or choose another folder`,
+      `selfsup-byol: --out ${out} already holds a run; continue it with: selfsup-byol resume ${out} (or choose another folder)`,
     ]);
     expect(existsSync(join(out, 'encoder.safetensors'))).toBe(true);
   });

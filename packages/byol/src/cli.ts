@@ -1,13 +1,24 @@
 import { existsSync } from 'node:fs';
 import { createBackbone } from '@selfsup/backbones';
 import { initBackend } from '@selfsup/runtime';
-import { helpText, parseTrainArgs, UsageError } from './cli-args';
 import { exportCommand } from './export-command';
+import { helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
 import { abortOnSignals } from './signals';
 import { trainByol } from './train';
+import { embedCommand } from './embed-command';
+import { resumeCommand } from './resume-command';
+import { reportCommand, writeTrainingReport } from './report-command';
+
+// Subcommands besides `train`, each in its own file.
+const COMMANDS: Record<string, (argv: string[], log: (line: string) => void) => Promise<number>> = {
+  embed: embedCommand,
+  export: exportCommand,
+  resume: resumeCommand,
+  report: reportCommand,
+};
 
 // Data problems are usage errors too (exit 2): the flags pointed at something unusable.
 async function loadOrUsageError(...args: Parameters<typeof loadData>) {
@@ -19,7 +30,15 @@ async function loadOrUsageError(...args: Parameters<typeof loadData>) {
 }
 
 async function train(argv: string[], log: (line: string) => void): Promise<number> {
-  const config = parseTrainArgs(argv);
+  return runTraining(parseTrainArgs(argv), log);
+}
+
+/** Train (or continue) the run a checked config describes; `overrides` are recorded when resuming. */
+export async function runTraining(
+  config: TrainCliConfig,
+  log: (line: string) => void,
+  extra: { overrides?: Record<string, { from: unknown; to: unknown }>; stored?: Record<string, unknown> } = {},
+): Promise<number> {
   if (!existsSync(config.data)) throw new UsageError(`--data ${config.data} does not exist`);
   const outProblem = checkRunDir(config.out, config.resume);
   if (outProblem) throw new UsageError(outProblem);
@@ -30,13 +49,16 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     throw new UsageError(`--backend ${config.backend}: ${(err as Error).message.split('\n')[0]}`);
   }
   log(`backend: ${backend.name} on ${backend.threads} thread${backend.threads === 1 ? '' : 's'} (${backend.reason})`);
-  const { data: path, format, split, limit, imageSize, seed } = config;
-  const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed });
+  const { data: path, format, split, limit, imageSize, seed, skipBadImages } = config;
+  const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
   const monitorData = config.monitorSplit
     ? await loadOrUsageError({
         data: path,
-        format,
+        // The monitor needs labels: a folder of unlabelled images has its labelled split as an ImageFolder.
+        format: format === 'images' ? 'imagefolder' : format,
         split: config.monitorSplit,
+        skipBadImages,
+        log,
         limit: config.monitorLimit,
         imageSize,
         seed,
@@ -44,10 +66,10 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     : undefined;
   if (config.batchSize > data.shape[0]) {
     throw new UsageError(
-      `--batch-size ${config.batchSize} is larger than the ${data.shape[0]} images of ${path} (${split})`,
+      `--batch-size ${config.batchSize} is larger than the ${data.shape[0]} images of ${path}${split ? ` (${split})` : ''}`,
     );
   }
-  log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path} (${split})`);
+  log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path}${split ? ` (${split})` : ''}`);
   const encoder = createBackbone({
     arch: config.backbone,
     stem: config.stem,
@@ -71,15 +93,18 @@ async function train(argv: string[], log: (line: string) => void): Promise<numbe
     resume: config.resume,
     checkpointEvery: config.checkpointEvery || undefined,
     monitor: monitorData ? knnMonitor(monitorData, { everyEpochs: config.monitorEvery, seed }) : undefined,
-    config: { ...config, backend: backend.name },
+    config: { ...extra.stored, ...config, backend: backend.name },
+    overrides: extra.overrides,
     signal: stop.signal,
   }).finally(() => stop.dispose());
   result.byol.dispose({ all: true });
+  log(`training curves: ${await writeTrainingReport(config.out)}`);
   if (result.status === 'completed') {
     log(`done: ${result.steps} steps; encoder in ${config.out}/encoder.safetensors`);
     return 0;
   }
   if (result.status === 'diverged') return 1;
+  log(`checkpoint at step ${result.steps}; continue with: selfsup-byol resume ${config.out}`);
   return stop.received === 'SIGTERM' ? 143 : 130;
 }
 
@@ -102,9 +127,11 @@ export async function main(
       process.stdout.write(`${helpText()}\n`);
       return 0;
     }
-    if (argv[0] === 'export') return await exportCommand(argv.slice(1), log);
+    if (Object.hasOwn(COMMANDS, argv[0])) return await COMMANDS[argv[0]](argv.slice(1), log);
     if (argv[0] !== 'train')
-      throw new UsageError(`unknown command '${argv[0]}' (expected 'train' or 'export'; see selfsup-byol --help)`);
+      throw new UsageError(
+        `unknown command '${argv[0]}' (expected ${['train', ...Object.keys(COMMANDS)].join(', ')}; see selfsup-byol --help)`,
+      );
     return await train(argv.slice(1), log);
   } catch (err) {
     if (err instanceof UsageError) {

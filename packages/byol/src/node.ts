@@ -13,3 +13,8 @@ export { knnMonitor } from './knn-monitor';
 export { main } from './cli';
 export { helpText, parseTrainArgs, UsageError } from './cli-args';
 export type { TrainCliConfig } from './cli-args';
+export { positiveIntegerFlag } from './positive-integer-flag';
+export { loadRunEncoder, readRunConfig } from './run-encoder';
+export type { StoredRunConfig } from './run-encoder';
+export { writeEmbeddings, EMBEDDING_FORMATS } from './embeddings-file';
+export type { Embeddings } from './embeddings-file';

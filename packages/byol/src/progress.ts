@@ -43,6 +43,12 @@ function describe(r: StepReport): string {
 
 const BAR_WIDTH = 24;
 
+/** `[#####.....]`: the share `done / total` as a bar of BAR_WIDTH characters. */
+export function progressBar(done: number, total: number): string {
+  const filled = Math.round((BAR_WIDTH * done) / Math.max(1, total));
+  return `[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}]`;
+}
+
 /** One status line: redrawn in place on a terminal, plain lines in logs. */
 export interface StatusLine {
   /** Show `text` as the current status (a new line each time when not a terminal). */
@@ -87,8 +93,7 @@ export function createProgress(
   return {
     update(r) {
       if (tty) {
-        const filled = Math.round((BAR_WIDTH * r.step) / Math.max(1, r.totalSteps));
-        line.show(`[${'#'.repeat(filled)}${'.'.repeat(BAR_WIDTH - filled)}] ${describe(r)}`);
+        line.show(`${progressBar(r.step, r.totalSteps)} ${describe(r)}`);
       } else if (r.step % every === 0 || r.step === r.totalSteps) {
         line.show(describe(r));
       }

@@ -23,7 +23,7 @@ describe('checkRunDir', () => {
     const out = join(root, 'run');
     mkdirSync(out);
     writeFileSync(runPaths(out).checkpoint, 'x');
-    expect(checkRunDir(out, false)).toMatch(/already holds a run; pass --resume/);
+    expect(checkRunDir(out, false)).toMatch(/already holds a run; continue it with: selfsup-byol resume /);
     expect(checkRunDir(out, true)).toBeNull();
   });
 });

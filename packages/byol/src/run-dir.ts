@@ -34,8 +34,9 @@ export function checkRunDir(out: string, resume: boolean): string | null {
     if (problem) return problem;
     const hasCheckpoint = existsSync(paths.checkpoint);
     if (resume && !hasCheckpoint) return `--resume given but ${paths.checkpoint} does not exist`;
-    if (!resume && (hasCheckpoint || existsSync(paths.metrics))) {
-      return `--out ${out} already holds a run; pass --resume to continue it or choose another folder`;
+    // A run killed before its first checkpoint has nothing to continue: the same command starts it again.
+    if (!resume && hasCheckpoint) {
+      return `--out ${out} already holds a run; continue it with: selfsup-byol resume ${out} (or choose another folder)`;
     }
     return null;
   }

@@ -77,12 +77,15 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     for (const run of [straight, second]) run.byol.dispose({ all: true });
   });
 
-  it('refuses to resume a checkpoint of a different run', async () => {
+  it('refuses to resume a checkpoint of a different run, or to shorten it', async () => {
     const out = join(root, 'other');
-    const run = await trainByol(options(out, { epochs: 1 }));
+    const run = await trainByol(options(out, { epochs: 2 }));
     run.byol.dispose({ all: true });
-    await expect(trainByol(options(out, { resume: true }))).rejects.toThrow(
-      /belongs to another run .*"epochs":1.*this one is .*"epochs":2/,
+    await expect(trainByol(options(out, { resume: true, seed: 12 }))).rejects.toThrow(
+      /belongs to another run .*"seed":11.*this one is .*"seed":12/,
+    );
+    await expect(trainByol(options(out, { resume: true, epochs: 1 }))).rejects.toThrow(
+      /was planned for 2 epochs; a resumed run can extend it \(more epochs\) but not shorten it to 1/,
     );
   });
 

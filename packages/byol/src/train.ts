@@ -2,12 +2,14 @@ import { existsSync, mkdirSync, readFileSync, appendFileSync } from 'node:fs';
 import { batches, type ImageDataset } from '@selfsup/datasets';
 import { saveTorchvisionWeights } from '@selfsup/backbones/node';
 import { checkPositiveInteger } from '@selfsup/runtime';
-import { writeFileAtomic } from '@selfsup/runtime/node';
+import { removeStaleTempFiles, writeFileAtomic } from '@selfsup/runtime/node';
 import { createByol, type Byol, type ByolStepResult, type CreateByolOptions } from './byol';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
 import { createProgress, type Progress } from './progress';
+import { readMetrics } from './metrics-file';
 import { runPaths } from './run-dir';
+import { compareRunIdentity, type RunIdentity } from './run-identity';
 
 /** A periodic measurement of the encoder during training, e.g. kNN accuracy on a labelled split. */
 export interface TrainMonitor {
@@ -40,6 +42,8 @@ export interface TrainByolOptions extends Omit<CreateByolOptions, 'totalSteps' |
    * result's message. The library installs no signal handlers: the CLI aborts this on SIGINT / SIGTERM.
    */
   signal?: AbortSignal;
+  /** On resume: settings the caller changed on purpose, recorded in metrics.jsonl (`event: 'override'`) and config.json. */
+  overrides?: Record<string, { from: unknown; to: unknown }>;
 }
 
 export interface TrainByolResult {
@@ -54,7 +58,7 @@ export interface TrainByolResult {
 }
 
 // Identity of the run: a checkpoint only resumes a run with the same schedule and data.
-function runIdentity(options: TrainByolOptions, totalSteps: number): Record<string, number> {
+function runIdentity(options: TrainByolOptions, totalSteps: number): RunIdentity {
   return {
     images: options.data.shape[0],
     batchSize: options.batchSize,
@@ -64,13 +68,8 @@ function runIdentity(options: TrainByolOptions, totalSteps: number): Record<stri
   };
 }
 
-function keepMetricsUpTo(path: string, step: number): string {
-  if (!existsSync(path)) return '';
-  return readFileSync(path, 'utf8')
-    .split('\n')
-    .filter((line) => line.trim() !== '' && (JSON.parse(line) as { step: number }).step <= step)
-    .map((line) => `${line}\n`)
-    .join('');
+function jsonLines(rows: Record<string, unknown>[]): string {
+  return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
 }
 
 /**
@@ -104,17 +103,31 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   const progress = options.progress === false ? undefined : (options.progress ?? createProgress(process.stderr));
   const say = (text: string) => (progress ? progress.message(text) : undefined);
   try {
+    const removed = paths ? removeStaleTempFiles(paths.dir) : [];
+    if (removed.length) say(`removed ${removed.length} temp file(s) a killed run left in ${paths!.dir}`);
     if (paths && options.resume) {
       const metadata = await readCheckpoint(paths.checkpoint, byol);
       const step = byol.steps;
-      const stored = metadata.run ?? 'null';
-      if (stored !== JSON.stringify(identity)) {
-        throw new Error(
-          `trainByol: ${paths.checkpoint} belongs to another run (${stored}); this one is ${JSON.stringify(identity)}`,
+      const extension = compareRunIdentity(metadata.run, identity, paths.checkpoint);
+      // Rows after the checkpoint are replayed by this run; changes to the plan are recorded where they happen.
+      const rows: Record<string, unknown>[] = readMetrics(paths.metrics, say).filter((r) => r.step <= step);
+      if (extension) rows.push({ step, event: 'extend', ...extension });
+      if (options.overrides && Object.keys(options.overrides).length)
+        rows.push({ step, event: 'override', changes: options.overrides });
+      await writeFileAtomic(paths.metrics, jsonLines(rows));
+      if (extension || options.overrides) {
+        const before = existsSync(paths.config) ? JSON.parse(readFileSync(paths.config, 'utf8')) : {};
+        await writeFileAtomic(
+          paths.config,
+          `${JSON.stringify({ ...before, ...options.config, ...identity }, null, 2)}\n`,
         );
       }
-      await writeFileAtomic(paths.metrics, keepMetricsUpTo(paths.metrics, step));
-      say(`resumed from ${paths.checkpoint} at step ${step}/${totalSteps}`);
+      say(
+        `resumed from ${paths.checkpoint} at step ${step}/${totalSteps}` +
+          (extension
+            ? `; extended from ${extension.epochs.from} to ${extension.epochs.to} epochs (lr and tau schedules re-planned over ${totalSteps} steps)`
+            : ''),
+      );
     } else if (paths) {
       mkdirSync(paths.dir, { recursive: true });
       await writeFileAtomic(paths.config, `${JSON.stringify({ ...options.config, ...identity }, null, 2)}\n`);

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { assertResizeSpec, decodeImage, nativeChannels, type DecodedImage, type ResizeSpec } from './decode-image';
 import type { ImageDataset } from './image-dataset';
 import { mapWithConcurrency } from './pool';
+import { filesBelow } from './walk-files';
 
 export interface LoadImageFolderOptions {
   /** Resize on load: `n` = shorter side to n then centre crop n x n (torchvision `Resize(n)` + `CenterCrop(n)`); `[h, w]` = exactly h x w. Required when files differ in size. */
@@ -46,16 +47,6 @@ async function listFiles(dir: string): Promise<{ classes: string[]; files: Image
     for (const path of await filesBelow(join(dir, name))) files.push({ path, label });
   }
   return { classes, files };
-}
-
-/** Files below `dir`, sub-folders included (as torchvision walks each class folder), sorted, dotfiles and dot-folders skipped. */
-async function filesBelow(dir: string): Promise<string[]> {
-  const entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
-  entries.sort((a, b) => byCodePoint(a.name, b.name));
-  const nested = await Promise.all(
-    entries.map((e) => (e.isDirectory() ? filesBelow(join(dir, e.name)) : [join(dir, e.name)])),
-  );
-  return nested.flat();
 }
 
 /**

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '@selfsup/testing';
@@ -77,6 +77,36 @@ describeWithData('loadDataset: one loader for every format', () => {
     expect(classCounts(ds).every((n) => n === 2)).toBe(true);
   });
 
+  it('images: every image below a split folder as one unlabelled class, stray files skipped and reported', async () => {
+    const photos = join(temp.dir, 'photos');
+    mkdirSync(join(photos, 'trip'), { recursive: true });
+    for (const [i, f] of ['0000.jpg', '0008.jpg', '0019.jpg'].entries())
+      copyFileSync(dataPath('cifar10', 'test', 'cat', f), join(i ? join(photos, 'trip') : photos, f));
+    writeFileSync(join(photos, 'README.txt'), 'cats\n');
+    writeFileSync(join(photos, 'trip', 'broken.jpg'), 'truncated');
+    const log: string[] = [];
+    const progress: number[][] = [];
+    const ds = await loadDataset(
+      { format: 'images', path: temp.dir, split: 'photos', size: 16 },
+      { onError: 'skip', log: (m) => log.push(m), onProgress: (...a) => progress.push(a) },
+    );
+    expect(ds.shape).toEqual([3, 16, 16, 3]);
+    expect(ds.classes).toEqual(['unlabelled']);
+    expect(progress.at(-1)).toEqual([4, 4, 1]);
+    expect(log).toHaveLength(2);
+    expect(log[0]).toMatch(/cannot decode .*broken\.jpg.*; skipped$/);
+    expect(log[1]).toBe(`skipped 1 non-image file in ${photos} (README.txt)`);
+  });
+
+  it('a named split that does not exist is an error listing the splits that do', async () => {
+    await expect(loadDataset({ format: 'imagefolder', path: dataPath('dtd10'), split: 'tarin' })).rejects.toThrow(
+      `loadDataset: split 'tarin': there is no folder ${join(dataPath('dtd10'), 'tarin')}; the sub-folders of ${dataPath('dtd10')} are: test, train`,
+    );
+    await expect(loadDataset({ format: 'idx', path: dataPath('fashion-mnist'), split: 'val' })).rejects.toThrow(
+      /^loadDataset: split 'val': there is no .*val-images-idx3-ubyte\[\.gz\]; the splits in .* are: test, train$/,
+    );
+  });
+
   it('names the field that is wrong', async () => {
     await expect(loadDataset({ format: 'cifar', path: c10, split: 'val' })).rejects.toThrow(
       "loadDataset: split must be 'train' or 'test' for format 'cifar', got 'val'",
@@ -91,7 +121,7 @@ describeWithData('loadDataset: one loader for every format', () => {
       'loadDataset: limit 5 is below one image per class (10 classes)',
     );
     await expect(loadDataset({ format: 'tar' as never, path: c10 })).rejects.toThrow(
-      /format must be one of cifar, idx, imagefolder/,
+      /format must be one of cifar, idx, imagefolder, images/,
     );
   });
 });

@@ -5,11 +5,13 @@ import { type CifarVariant, loadCifar } from './cifar';
 import type { ImageDataset } from './image-dataset';
 import { loadIdx } from './idx';
 import { loadImageFolder } from './image-folder';
+import { loadImages } from './images';
+import { idxSplits, splitFolder } from './split-folder';
 import { subset } from './subset';
 import { toRgb } from './to-rgb';
 
 /** The on-disk formats `loadDataset` reads (the list CLIs and configs offer). */
-export const DATASET_FORMATS = ['cifar', 'idx', 'imagefolder'] as const;
+export const DATASET_FORMATS = ['cifar', 'idx', 'imagefolder', 'images'] as const;
 export type DatasetFormat = (typeof DATASET_FORMATS)[number];
 
 /** One dataset split on disk, by format, and what to keep of it. */
@@ -17,7 +19,8 @@ export interface DatasetSpec {
   format: DatasetFormat;
   /**
    * The folder: IDX files (`train-images-idx3-ubyte[.gz]`, ...), the CIFAR binary
-   * folder or its parent, or an ImageFolder root (or its parent with one folder per split).
+   * folder or its parent, an ImageFolder root (or its parent with one folder per split), or
+   * (`images`) any folder of images, sub-folders included, as one unlabelled class.
    */
   path?: string;
   /** IDX only: the two files, instead of `path` + `split`. */
@@ -25,13 +28,14 @@ export interface DatasetSpec {
   labels?: string;
   /**
    * 'train' (default), 'test', ... IDX reads `<split>-…` files (the MNIST family
-   * calls its test split `t10k`); CIFAR has 'train' and 'test'; an ImageFolder
-   * uses the subfolder of that name when there is one, else `path` itself.
+   * calls its test split `t10k`); CIFAR has 'train' and 'test'; the folder formats
+   * read `<path>/<split>` (an error listing the sub-folders when it does not exist),
+   * or `path` itself when no split is named.
    */
   split?: string;
   /** CIFAR only: detected from the folder when omitted (CIFAR-100's `cifar-100-binary` / `train.bin`). */
   variant?: CifarVariant;
-  /** ImageFolder only: files are resized (shorter side) and centre-cropped to this side. */
+  /** Folder formats: files are resized (shorter side) and centre-cropped to this side. */
   size?: number;
   /** Keep a seeded class-balanced subset of this many images per class. */
   perClass?: number;
@@ -43,14 +47,33 @@ export interface DatasetSpec {
   rgb?: boolean;
 }
 
+/** How the folder formats read files; no effect on the others. */
+export interface LoadDatasetOptions {
+  /** An image that cannot be decoded: `'throw'` (default) or `'skip'` (reported once through `log`). */
+  onError?: 'throw' | 'skip';
+  /** Where skipped images and (format `images`) skipped non-image files are reported; default `console.warn`. */
+  log?: (message: string) => void;
+  /** After each file: (files done, files in total, non-image files skipped). */
+  onProgress?: (done: number, total: number, skippedFiles: number) => void;
+}
+
 const FN = 'loadDataset';
 
-function idxFile(dir: string, prefix: string, kind: 'images-idx3' | 'labels-idx1'): string {
-  const base = join(dir, `${prefix}-${kind}-ubyte`);
+function idxFile(dir: string, split: string, kind: 'images-idx3' | 'labels-idx1'): string {
+  // The MNIST family calls its test split t10k.
+  const base = join(dir, `${split === 'test' ? 't10k' : split}-${kind}-ubyte`);
   const found = [base, `${base}.gz`].find((p) => existsSync(p));
-  if (!found) throw new Error(`${FN}: no ${base}[.gz] (split '${prefix}' in ${dir})`);
+  if (!found) {
+    const splits = idxSplits(dir);
+    throw new Error(
+      `${FN}: split '${split}': there is no ${base}[.gz]; ` +
+        (splits.length ? `the splits in ${dir} are: ${splits.join(', ')}` : `${dir} holds no IDX images file`),
+    );
+  }
   return found;
 }
+
+const plural = (n: number, what: string) => `${n} ${what}${n === 1 ? '' : 's'}`;
 
 /** CIFAR-100's folder and file names differ from CIFAR-10's; look for them. */
 export function detectCifarVariant(dir: string): CifarVariant {
@@ -65,7 +88,7 @@ function needPath(spec: DatasetSpec): string {
   return path;
 }
 
-function loadFormat(spec: DatasetSpec): Promise<ImageDataset> {
+async function loadFormat(spec: DatasetSpec, options: LoadDatasetOptions): Promise<ImageDataset> {
   const split = spec.split ?? 'train';
   switch (spec.format) {
     case 'cifar': {
@@ -81,13 +104,31 @@ function loadFormat(spec: DatasetSpec): Promise<ImageDataset> {
         return loadIdx(spec.images, spec.labels);
       }
       const path = needPath(spec);
-      const prefix = split === 'test' ? 't10k' : split;
-      return loadIdx(idxFile(path, prefix, 'images-idx3'), idxFile(path, prefix, 'labels-idx1'));
+      return loadIdx(idxFile(path, split, 'images-idx3'), idxFile(path, split, 'labels-idx1'));
     }
     case 'imagefolder': {
-      const path = needPath(spec);
-      const dir = spec.split !== undefined && existsSync(join(path, spec.split)) ? join(path, spec.split) : path;
-      return loadImageFolder(dir, { size: spec.size, channels: 3 });
+      const dir = splitFolder(FN, needPath(spec), spec.split);
+      const { onError, log, onProgress } = options;
+      return loadImageFolder(dir, {
+        size: spec.size,
+        channels: 3,
+        onError,
+        log,
+        onProgress: onProgress && ((done, total) => onProgress(done, total, 0)),
+      });
+    }
+    case 'images': {
+      const dir = splitFolder(FN, needPath(spec), spec.split);
+      const { log = console.warn } = options;
+      const ds = await loadImages(dir, { ...options, size: spec.size, channels: 3, log });
+      const skipped = ds.skippedFiles;
+      if (skipped.length) {
+        const names = skipped.slice(0, 3).map((p) => p.slice(dir.length + 1));
+        log(
+          `skipped ${plural(skipped.length, 'non-image file')} in ${dir} (${names.join(', ')}${skipped.length > 3 ? ', ...' : ''})`,
+        );
+      }
+      return ds;
     }
     default:
       throw new Error(`${FN}: format must be one of ${DATASET_FORMATS.join(', ')}, got ${JSON.stringify(spec.format)}`);
@@ -97,12 +138,13 @@ function loadFormat(spec: DatasetSpec): Promise<ImageDataset> {
 /**
  * Load one split of a dataset by format, optionally as a seeded class-balanced
  * subset (`perClass` or `limit`), as RGB unless `rgb: false`. The one loader
- * behind the CLIs and the benchmark.
+ * behind the CLIs and the benchmark; `options` say how the folder formats treat
+ * bad files and report progress.
  */
-export async function loadDataset(spec: DatasetSpec): Promise<ImageDataset> {
+export async function loadDataset(spec: DatasetSpec, options: LoadDatasetOptions = {}): Promise<ImageDataset> {
   if (spec == null || typeof spec !== 'object') throw new Error(`${FN}: spec must be an object, got ${String(spec)}`);
   const seed = spec.seed === undefined ? 0 : checkSeed(FN, spec.seed);
-  let ds = await loadFormat(spec);
+  let ds = await loadFormat(spec, options);
   let perClass = spec.perClass === undefined ? undefined : checkPositiveInteger(FN, 'perClass', spec.perClass);
   if (spec.limit != null) {
     checkPositiveInteger(FN, 'limit', spec.limit);

@@ -13,6 +13,10 @@ export interface HeatmapOptions {
   /** Cell size in pixels. Default 64 x 28. */
   cellWidth?: number;
   cellHeight?: number;
+  /** A colour bar beside the table with the values of its ends (default true). */
+  legend?: boolean;
+  /** Caption of the colour bar, e.g. 'accuracy (%)'. */
+  legendLabel?: string;
 }
 
 // Light to dark blue: the darker the cell, the larger the value.
@@ -59,6 +63,7 @@ function checkTable(rows: readonly string[], cols: readonly string[], values: He
  */
 export function heatmap(options: HeatmapOptions): string {
   const { rows, cols, values, title = '', format = formatNumber, cellWidth = 64, cellHeight = 28 } = options;
+  const { legend = true, legendLabel = '' } = options;
   checkTable(rows, cols, values);
   const present = values.flat().filter((v): v is number => v !== null && !Number.isNaN(v));
   const min = present.length ? Math.min(...present) : 0;
@@ -67,8 +72,11 @@ export function heatmap(options: HeatmapOptions): string {
   const longestCol = Math.max(...cols.map((c) => c.length));
   const left = 12 + 6.5 * longestRow;
   const top = (title ? 36 : 12) + 5 * longestCol;
-  const width = Math.ceil(left + cols.length * cellWidth + 12);
-  const height = Math.ceil(top + rows.length * cellHeight + 12);
+  // The colour bar: 14 px wide beside the table, its end values right of it, then the rotated caption.
+  const digits = 6.5 * Math.max(format(min).length, format(max).length);
+  const legendWidth = legend ? 24 + 14 + 6 + digits + (legendLabel ? 18 : 0) : 0;
+  const width = Math.ceil(left + cols.length * cellWidth + 12 + legendWidth);
+  const height = Math.ceil(top + Math.max(rows.length * cellHeight, legend ? 90 : 0) + 12);
 
   const parts: string[] = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="11">`,
@@ -98,6 +106,42 @@ export function heatmap(options: HeatmapOptions): string {
       );
     });
   });
+  if (legend)
+    parts.push(
+      ...colourBar(
+        left + cols.length * cellWidth + 24,
+        top,
+        Math.max(rows.length * cellHeight, 90),
+        min,
+        max,
+        format,
+        legendLabel,
+      ),
+    );
   parts.push('</svg>');
   return parts.join('\n');
+}
+
+function colourBar(
+  x: number,
+  top: number,
+  height: number,
+  min: number,
+  max: number,
+  format: (v: number) => string,
+  label: string,
+): string[] {
+  const id = `heatmap-scale-${Math.round(x)}-${Math.round(top)}`;
+  const stop = (t: number) => `<stop offset="${t}" stop-color="${blend(t).fill}"/>`;
+  return [
+    `<defs><linearGradient id="${id}" x1="0" y1="1" x2="0" y2="0">${[0, 0.25, 0.5, 0.75, 1].map(stop).join('')}</linearGradient></defs>`,
+    `<rect class="legend" x="${px(x)}" y="${px(top)}" width="14" height="${px(height)}" fill="url(#${id})" stroke="#999999"/>`,
+    `<text x="${px(x + 20)}" y="${px(top + 8)}" font-size="10">${escapeXml(format(max))}</text>`,
+    `<text x="${px(x + 20)}" y="${px(top + height)}" font-size="10">${escapeXml(format(min))}</text>`,
+    ...(label
+      ? [
+          `<text transform="translate(${px(x + 20 + 6.5 * Math.max(format(min).length, format(max).length) + 8)} ${px(top + height / 2)}) rotate(90)" text-anchor="middle" font-size="10">${escapeXml(label)}</text>`,
+        ]
+      : []),
+  ];
 }

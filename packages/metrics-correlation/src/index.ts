@@ -14,6 +14,7 @@ export {
 } from './correlate-with-reference';
 export { scatterPlot, type ScatterPlotOptions } from './scatter-plot';
 export { heatmap, type HeatmapOptions } from './heatmap';
+export { linePlot, type LinePlotOptions, type LineSeries } from './line-plot';
 export { erf, erfc } from './erfc';
 export { normalCdf, normalQuantile, normalSf } from './normal';
 export { regularizedIncompleteBeta } from './incomplete-beta';

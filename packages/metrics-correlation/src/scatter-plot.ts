@@ -18,6 +18,9 @@ export interface ScatterPlotOptions {
   pointColor?: string;
   /** Stroke of the least-squares line. Default '#d62728'. */
   lineColor?: string;
+  /** Tick positions (in data units) with their labels, e.g. percentages on logit axes; default nice ticks. */
+  xTicks?: readonly { value: number; label: string }[];
+  yTicks?: readonly { value: number; label: string }[];
 }
 
 const MARGIN = { top: 44, right: 24, bottom: 52, left: 64 };
@@ -70,18 +73,22 @@ export function scatterPlot(options: ScatterPlotOptions): string {
     `<text x="${px(width / 2)}" y="24" text-anchor="middle" font-size="14">${escapeXml(heading)}</text>`,
     `<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${px(plotW)}" height="${px(plotH)}" fill="none" stroke="#333333"/>`,
   ];
-  for (const t of niceTicks(x0, x1)) {
-    const X = px(sx(t));
+  const ticks = (given: ScatterPlotOptions['xTicks'], lo: number, hi: number) =>
+    (given ?? niceTicks(lo, hi).map((value) => ({ value, label: formatNumber(value) }))).filter(
+      (t) => t.value >= lo && t.value <= hi,
+    );
+  for (const t of ticks(options.xTicks, x0, x1)) {
+    const X = px(sx(t.value));
     parts.push(
       `<line x1="${X}" y1="${px(MARGIN.top + plotH)}" x2="${X}" y2="${px(MARGIN.top + plotH + 5)}" stroke="#333333"/>`,
-      `<text x="${X}" y="${px(MARGIN.top + plotH + 18)}" text-anchor="middle">${escapeXml(formatNumber(t))}</text>`,
+      `<text x="${X}" y="${px(MARGIN.top + plotH + 18)}" text-anchor="middle">${escapeXml(t.label)}</text>`,
     );
   }
-  for (const t of niceTicks(y0, y1)) {
-    const Y = px(sy(t));
+  for (const t of ticks(options.yTicks, y0, y1)) {
+    const Y = px(sy(t.value));
     parts.push(
       `<line x1="${MARGIN.left - 5}" y1="${Y}" x2="${MARGIN.left}" y2="${Y}" stroke="#333333"/>`,
-      `<text x="${MARGIN.left - 8}" y="${Y}" text-anchor="end" dominant-baseline="middle">${escapeXml(formatNumber(t))}</text>`,
+      `<text x="${MARGIN.left - 8}" y="${Y}" text-anchor="end" dominant-baseline="middle">${escapeXml(t.label)}</text>`,
     );
   }
   parts.push(

@@ -1,10 +1,28 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync, renameSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { processAlive } from './process-alive';
 
 function tempPathFor(path: string): string {
   return join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
+}
+
+// The temp files of tempPathFor: `.<name>.<pid>.<hex>.tmp`.
+const TEMP_FILE = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/;
+
+/**
+ * Remove the temp files a killed writer left half-written in `dir` (not those of
+ * a live process); returns their names.
+ */
+export function removeStaleTempFiles(dir: string): string[] {
+  if (!existsSync(dir)) return [];
+  const stale = readdirSync(dir).filter((name) => {
+    const m = TEMP_FILE.exec(name);
+    return m !== null && !processAlive(Number(m[1]));
+  });
+  for (const name of stale) rmSync(join(dir, name), { force: true });
+  return stale;
 }
 
 /**

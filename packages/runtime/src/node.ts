@@ -2,7 +2,8 @@
  * Node-only entry (`@selfsup/runtime/node`): file I/O. Everything here writes
  * through a temp file + rename, so a crash never leaves a half-written file.
  */
-export { writeFileAtomic, atomicWriteStream } from './atomic-write';
+export { writeFileAtomic, atomicWriteStream, removeStaleTempFiles } from './atomic-write';
+export { processAlive } from './process-alive';
 export { outputFolderProblem } from './writable-folder';
 export { inlineNegativeValues, parseCliNumber } from './cli-values';
 export { readSafetensors, writeSafetensors, readSafetensorsHeader } from './safetensors-file';

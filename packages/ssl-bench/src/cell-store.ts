@@ -1,3 +1,4 @@
+import type { ReportContext } from './report/context';
 import type { ReferenceSource } from './report/correlation';
 import type { CellResult } from './results-store';
 
@@ -17,6 +18,8 @@ export interface CellStore {
   cells(): Promise<CellResult[]>;
   /** Where each encoder's reference value comes from, as the run stored it. */
   reference(): Promise<ReferenceSource | undefined>;
+  /** What the report's header says about the run (datasets' sizes, backend, date), when the run stored it. */
+  context(): Promise<ReportContext | undefined>;
   close(): Promise<void>;
 }
 

@@ -5,10 +5,11 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
-import { inlineNegativeValues, outputFolderProblem, parseCliNumber } from '@selfsup/runtime/node';
+import { inlineNegativeValues, outputFolderProblem } from '@selfsup/runtime/node';
 import { isPostgresUrl, openResultsStore, StoreError } from './cell-store';
 import { runOnPostgres, SCALE_OUT_HELP, statusCommand, submitCommand, workerCommand } from './cli-scale-out';
 import { ConfigError, loadConfig } from './config';
+import { checkConfigFiles } from './check-config-files';
 import { demoConfig } from './demo-config';
 import { correlationMarkdown } from './report/correlation';
 import { writeReport } from './report/write-report';
@@ -18,7 +19,9 @@ import type { BenchConfig } from './config-schema';
 import { parseCsvTable } from './csv-table';
 
 // One UsageError for both CLIs (a problem with what the user typed or pointed at: one line, exit code 2).
-import { UsageError } from '@selfsup/byol/node';
+import { positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
+import { evalCommand, EVAL_HELP } from './eval-command';
+import { terminalSummary } from './report/terminal-table';
 
 export { UsageError };
 
@@ -29,6 +32,7 @@ Usage: ssl-bench <command> [options]
 
 Commands:
   demo                 pretrain encoders on bundled data, evaluate transfer, write the report (the main job)
+  eval                 one encoder's linear, kNN and few-shot accuracy on a labelled folder (no config)
   run <config>         run a benchmark config (JSON or YAML): encoders × datasets × protocols
   report <results>     write the report from a results store (results.sqlite, its run folder, or --store <url>)
   submit <config>      queue a config's cells in a PostgreSQL store for workers on any machine
@@ -51,6 +55,7 @@ Options:
   --threads <n>        wasm backend threads per process (default: cores / concurrency)
   --store <url>        use a PostgreSQL store (postgresql://…) instead of <out>/results.sqlite
   -h, --help           this help`,
+  eval: EVAL_HELP,
   run: `Usage: ssl-bench run <config.yaml|config.json> [--out <dir>] [--report <dir>] [--concurrency <n>] [--threads <n>]
 
 Runs every cell of encoders × datasets × protocols in the config, storing each
@@ -147,13 +152,6 @@ function parseShard(value: unknown): { index: number; count: number } | undefine
   return { index: Number(m[1]), count: Number(m[2]) };
 }
 
-function positiveInteger(flag: string, value: unknown, fallback: number): number {
-  if (value === undefined) return fallback;
-  const n = parseCliNumber(String(value), 'int');
-  if (n === undefined || n < 1) throw new UsageError(`--${flag} must be a positive integer, got '${value}'`);
-  return n;
-}
-
 /** Run `n` shard processes of the same command (each a share of the encoders) and wait for all. */
 async function runShards(
   command: string[],
@@ -188,9 +186,9 @@ async function runConfig(
   command: string[],
 ): Promise<number> {
   const out = resolve(String(values.out ?? 'ssl-bench-run'));
-  const concurrency = positiveInteger('concurrency', values.concurrency, 1);
+  const concurrency = positiveIntegerFlag('concurrency', values.concurrency, 1);
   // Processes × threads = cores: more only makes them wait for each other.
-  const threads = positiveInteger(
+  const threads = positiveIntegerFlag(
     'threads',
     values.threads,
     Math.max(1, Math.floor(availableParallelism() / concurrency)),
@@ -204,6 +202,12 @@ async function runConfig(
   ] as const) {
     const problem = path && outputFolderProblem(path, `${flag} ${path}`);
     if (problem) throw new UsageError(problem);
+  }
+  if (!shard) {
+    // Every path the config names is checked before the first cell runs (shards: by their parent).
+    const { problems, warnings } = checkConfigFiles(config);
+    if (problems.length) throw new ConfigError(command[1] ?? command[0], problems);
+    for (const w of warnings) log(`warning: ${w}`);
   }
   if (shard && process.channel) {
     // Started by runShards: stop when the parent is gone (the store keeps every finished cell).
@@ -253,11 +257,13 @@ async function runLocked(
     // After shard processes, this pass only collects their stored cells (nothing left to compute).
     const summary = await runBenchmark({ config, out, signal: controller.signal, shard, wasmThreads: threads });
     log(`${summary.computed} cells computed, ${summary.reused} reused; results in ${summary.storePath}`);
+    if (!shard) process.stdout.write(`${terminalSummary(summary.cells, config.reference.dataset)}\n`);
     if (summary.interrupted) return 130;
     if (values['no-report'] || shard) return 0;
     const report = await writeReport({
       cells: summary.cells,
       reference: summary.reference,
+      context: summary.context,
       outDir: resolve(String(values.report ?? 'ssl-bench-report')),
     });
     log(`report: ${report.index}`);
@@ -302,6 +308,7 @@ async function report(argv: string[], log: (l: string) => void): Promise<number>
     const written = await writeReport({
       cells: await store.cells(),
       reference,
+      context: await store.context(),
       outDir,
       title: values.title as string | undefined,
     });
@@ -380,6 +387,8 @@ export async function main(
         if (positionals.length !== 1) throw new UsageError('run takes one config file (JSON or YAML)');
         return await runConfig(loadConfig(positionals[0]), values, log, ['run', resolve(positionals[0])]);
       }
+      case 'eval':
+        return await evalCommand(rest, log);
       case 'report':
         return await report(rest, log);
       case 'correlate':

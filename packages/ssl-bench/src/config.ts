@@ -170,12 +170,15 @@ function splitSource(
   return c.string(v, path);
 }
 
+// Transfer protocols need labels: `images` (a folder of unlabelled photos) is a pretraining format only.
+const LABELLED_FORMATS = DATASET_FORMATS.filter((f) => f !== 'images');
+
 function dataset(c: Checker, v: unknown, path: string): DatasetSpec | undefined {
   const o = c.object(v, path);
   if (!o) return undefined;
   c.unknownKeys(o, path, ['name', 'format', 'train', 'test', 'val', 'size', 'perClass']);
   const name = c.string(o.name, `${path}.name`);
-  const format = c.oneOf(o.format, `${path}.format`, DATASET_FORMATS);
+  const format = c.oneOf(o.format, `${path}.format`, LABELLED_FORMATS);
   const train = splitSource(c, o.train, `${path}.train`, format);
   const test = splitSource(c, o.test, `${path}.test`, format);
   const val = c.optional(o, 'val', path, (x, p) => splitSource(c, x, p, format));

@@ -1,8 +1,8 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createBackbone, type BackboneOptions } from '@selfsup/backbones';
 import { loadTorchvisionWeights, loadWeights } from '@selfsup/backbones/node';
-import { runPaths, trainByol } from '@selfsup/byol/node';
+import { readRunConfig, runPaths, trainByol } from '@selfsup/byol/node';
 import { type ExternalEncoder, trainSupervised } from '@selfsup/eval-transfer';
 import { onnxEncoder } from '@selfsup/eval-transfer/node';
 import { subset } from '@selfsup/datasets';
@@ -67,11 +67,8 @@ async function supervised(spec: Extract<EncoderSpec, { from: 'supervised' }>, ct
 
 /** The backbone a selfsup-byol run folder was trained with, from its config.json. */
 function byolRunBackbone(dir: string): BackboneSpec {
-  const file = runPaths(dir).config;
-  if (!existsSync(file)) throw new Error(`${dir} is not a selfsup-byol run folder: ${file} is missing`);
-  const cfg = JSON.parse(readFileSync(file, 'utf8')) as { backbone?: string; stem?: string; width?: number };
-  if (!cfg.backbone) throw new Error(`${file} does not say which backbone the run trained`);
-  return { arch: cfg.backbone as BackboneSpec['arch'], stem: cfg.stem as BackboneSpec['stem'], width: cfg.width };
+  const cfg = readRunConfig(dir);
+  return { arch: cfg.backbone, stem: cfg.stem, width: cfg.width };
 }
 
 /** Build (and if needed pretrain) one configured encoder; an ONNX model is an ExternalEncoder (frozen). */

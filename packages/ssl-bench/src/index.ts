@@ -17,3 +17,9 @@ export { protocolVariants, runFeatureProtocol, FEWSHOT_DEFAULTS } from './protoc
 export { loadBenchDataset } from './load-datasets';
 export { parseCsvTable } from './csv-table';
 export { createBenchProgress } from './progress';
+export { checkConfigFiles } from './check-config-files';
+export type { ConfigFileCheck } from './check-config-files';
+export { terminalSummary, textTable } from './report/terminal-table';
+export { conclusionMarkdown, criticalR } from './report/conclusion';
+export { describeEncoder } from './report/context';
+export type { ReportContext } from './report/context';

@@ -3,8 +3,8 @@ import { createStatusLine, formatDuration } from '@selfsup/byol';
 export interface BenchProgress {
   /** A cell (or a preparation step such as pretraining) starts. */
   start(label: string): void;
-  /** It finished; `reused` when the results store already had it. */
-  done(label: string, seconds: number, reused: boolean): void;
+  /** It finished; `reused` when the results store already had it; `score` is its result in words (e.g. `87.5%`). */
+  done(label: string, seconds: number, reused: boolean, score?: string): void;
   message(text: string): void;
   close(): void;
 }
@@ -27,13 +27,19 @@ export function createBenchProgress(
     start(label) {
       status.show(line(`${label} …`));
     },
-    done(label, seconds, reused) {
+    done(label, seconds, reused, score) {
       finished++;
       if (!reused) {
         computed++;
         computeSeconds += seconds;
       }
-      status.show(line(`${label} ${reused ? 'reused from the results store' : `done in ${formatDuration(seconds)}`}`));
+      const result = score === undefined ? '' : `: ${score}`;
+      // Each score stays on screen: a finished cell gets its own line even on a terminal.
+      status.message(
+        line(
+          `${label}${result} ${reused ? '(reused from the results store)' : `(done in ${formatDuration(seconds)})`}`,
+        ),
+      );
     },
     message: (text) => status.message(text),
     close: () => status.close(),

@@ -1,22 +1,9 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { processAlive } from '@selfsup/runtime/node';
 
 /** The lock file of a run folder; it holds the PID of the `ssl-bench` process that owns the folder. */
 export const LOCK_FILE = 'ssl-bench.lock';
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-  // A killed process its parent has not reaped yet (a zombie) still answers signal 0 on Linux.
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return true;
-  }
-}
 
 /**
  * Take the run folder `out` for this process, so two runs on one folder never
@@ -42,7 +29,7 @@ export function lockRunFolder(out: string, parent?: number): () => void {
     }
     const pid = holder(path);
     if (pid !== undefined && (pid === process.pid || pid === parent)) return () => undefined;
-    if (pid !== undefined && alive(pid)) {
+    if (pid !== undefined && processAlive(pid)) {
       throw new Error(
         `run folder ${out} is in use by ssl-bench process ${pid} (lock file ${path}); ` +
           'wait for that run to finish, or delete the lock file if that process is not ssl-bench',

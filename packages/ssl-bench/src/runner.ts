@@ -19,6 +19,10 @@ import {
 import type { ReferenceSource } from './report/correlation';
 import { ResultsStore, type CellResult } from './results-store';
 import { specHash } from './spec-hash';
+import { formatCell } from './report/table';
+import { buildContext, type ReportContext } from './report/context';
+
+const scoreText = (c: CellResult | undefined) => (c ? `${formatCell(c)}%` : undefined);
 
 export interface RunOptions {
   config: BenchConfig;
@@ -42,6 +46,8 @@ export interface RunSummary {
   storePath: string;
   /** Where each encoder's reference value comes from, for the report. */
   reference: ReferenceSource;
+  /** What the report says about the run: dataset sizes, encoder descriptions, config, backend, version, date. */
+  context: ReportContext;
 }
 
 /** One cell of the matrix with the hash of everything its result depends on. */
@@ -157,20 +163,37 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
   const cells = planCells(config).filter((c) => encoders.includes(c.encoder));
   const progress = options.progress ?? createBenchProgress(cells.length);
   const loaded = new Map<string, Promise<BenchDataset>>();
+  // Sizes of what was loaded, for the report; datasets not loaded this time keep their stored sizes.
+  const sizes: ReportContext['datasets'] = { ...store.getMeta<ReportContext>('context')?.datasets };
   const dataset = (name: string) => {
-    if (!loaded.has(name)) loaded.set(name, loadBenchDataset(config.datasets.find((d) => d.name === name)!, config));
+    if (!loaded.has(name)) {
+      const load = loadBenchDataset(config.datasets.find((d) => d.name === name)!, config);
+      loaded.set(
+        name,
+        load.then((d) => {
+          sizes[name] = {
+            train: d.train.shape[0],
+            ...(d.val ? { val: d.val.shape[0] } : {}),
+            test: d.test.shape[0],
+            classes: d.train.classes.length,
+          };
+          return d;
+        }),
+      );
+    }
     return loaded.get(name)!;
   };
   let computed = 0;
   let reused = 0;
   let interrupted = false;
   try {
-    await initBackend(config.backend, { wasmThreads: options.wasmThreads });
+    const backend = await initBackend(config.backend, { wasmThreads: options.wasmThreads });
     for (const spec of encoders) {
       const mine = cells.filter((c) => c.encoder === spec);
       const todo = mine.filter((c) => !store.get(spec.name, c.dataset, c.variant.id, c.hash));
       for (const c of mine.filter((m) => !todo.includes(m))) {
-        progress.done(`${spec.name} × ${c.dataset} × ${c.variant.id}`, 0, true);
+        const stored = store.get(spec.name, c.dataset, c.variant.id, c.hash);
+        progress.done(`${spec.name} × ${c.dataset} × ${c.variant.id}`, 0, true, scoreText(stored));
         reused++;
       }
       if (todo.length === 0) continue;
@@ -201,7 +224,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
             const outcome = await computeCell(encoder, cell, data, config, join(out, 'features'), features);
             feats = features.current;
             const seconds = (performance.now() - began) / 1000;
-            store.put({
+            const result: CellResult = {
               encoder: spec.name,
               dataset: datasetName,
               protocol: cell.variant.id,
@@ -209,9 +232,10 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
               specHash: cell.hash,
               seconds,
               finishedAt: new Date().toISOString(),
-            });
+            };
+            store.put(result);
             computed++;
-            progress.done(label, seconds, false);
+            progress.done(label, seconds, false, scoreText(result));
           }
           if (interrupted) break;
         }
@@ -222,7 +246,9 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
     }
     const current = new Set(cells.map((c) => `${c.encoder.name}|${c.dataset}|${c.variant.id}|${c.hash}`));
     const results = store.all().filter((r) => current.has(`${r.encoder}|${r.dataset}|${r.protocol}|${r.specHash}`));
-    return { cells: results, computed, reused, interrupted, storePath, reference };
+    const context = buildContext(config, sizes, backend.name);
+    store.setMeta('context', context);
+    return { cells: results, computed, reused, interrupted, storePath, reference, context };
   } finally {
     progress.close();
     store.close();

@@ -1,4 +1,5 @@
 import type { CellStore } from './cell-store';
+import type { ReportContext } from './report/context';
 import type { ReferenceSource } from './report/correlation';
 import { ResultsStore, type CellResult } from './results-store';
 
@@ -29,6 +30,10 @@ export class SqliteCellStore implements CellStore {
 
   async reference(): Promise<ReferenceSource | undefined> {
     return this.store.getMeta<ReferenceSource>('reference');
+  }
+
+  async context(): Promise<ReportContext | undefined> {
+    return this.store.getMeta<ReportContext>('context');
   }
 
   async close(): Promise<void> {

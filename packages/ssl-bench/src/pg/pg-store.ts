@@ -1,6 +1,7 @@
 import pg from 'pg';
 import type { CellStore, OpenStoreOptions } from '../cell-store';
 import { redactUrl, StoreError } from '../cell-store';
+import type { ReportContext } from '../report/context';
 import type { ReferenceSource } from '../report/correlation';
 import type { CellResult } from '../results-store';
 import { LATEST_VERSION, migrate, SCHEMA, schemaVersion } from './migrations';
@@ -185,6 +186,11 @@ export class PgStore implements CellStore {
 
   async reference(): Promise<ReferenceSource | undefined> {
     return this.run?.reference;
+  }
+
+  // Dataset sizes and the backend are measured by each worker; a shared run does not record them (yet).
+  async context(): Promise<ReportContext | undefined> {
+    return undefined;
   }
 
   async close(): Promise<void> {

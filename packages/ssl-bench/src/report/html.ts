@@ -33,7 +33,7 @@ export function markdownToHtml(md: string): string {
     } else if (line.startsWith('### ')) {
       out.push(`<h3>${escapeHtml(line.slice(4))}</h3>`);
     } else if (line.trim()) {
-      out.push(`<p>${escapeHtml(line)}</p>`);
+      out.push(`<p>${escapeHtml(line).replace(/\*\*(.+?)\*\*/g, '<strong>$1</strong>')}</p>`);
     }
   }
   return out.join('\n');
@@ -46,6 +46,12 @@ export interface ReportPage {
   correlationMarkdown: string;
   scatters: Figure[];
   heatmaps: Figure[];
+  /** What was measured, what the reference stands for, sizes, encoders, run facts. */
+  aboutMarkdown?: string;
+  /** The plain-language conclusion. */
+  conclusionMarkdown?: string;
+  /** The config as run, shown folded. */
+  config?: unknown;
 }
 
 /** One self-contained page: inline SVG figures, no scripts, no external resources. */
@@ -72,6 +78,9 @@ figcaption { text-align: center; color: #555; font-size: 13px; }
 <body>
 <h1>${escapeHtml(page.title)}</h1>
 <p>${escapeHtml(page.summary)}</p>
+${page.aboutMarkdown ? `<h2>What was measured</h2>\n${markdownToHtml(page.aboutMarkdown)}` : ''}
+${page.config ? `<details><summary>Configuration</summary><pre>${escapeHtml(JSON.stringify(page.config, null, 2))}</pre></details>` : ''}
+${page.conclusionMarkdown ? `<h2>Conclusion</h2>\n${markdownToHtml(page.conclusionMarkdown)}` : ''}
 <h2>Results</h2>
 ${markdownToHtml(page.resultsMarkdown)}
 <h2>Does the reference accuracy predict transfer?</h2>

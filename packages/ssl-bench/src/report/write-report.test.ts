@@ -1,30 +1,21 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { chromium } from 'playwright-core';
-import sharp from 'sharp';
+import { hasChromium, inkFraction, withPageInChromium } from '@selfsup/testing/chromium';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from '../config';
 import { DEMO_DATA_DIR } from '../demo-config';
 import type { CellResult } from '../results-store';
 import { runBenchmark } from '../runner';
 import { writeReport, type WrittenReport } from './write-report';
+import type { ReportContext } from './context';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const quiet = { start() {}, done() {}, message() {}, close() {} };
-
-/** Fraction of pixels that are not near-white: a blank page or plot scores ~0. */
-async function inkFraction(png: Buffer | string): Promise<number> {
-  const { data, info } = await sharp(png).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  let ink = 0;
-  for (let i = 0; i < data.length; i += info.channels) if (data[i] + data[i + 1] + data[i + 2] < 600) ink++;
-  return ink / (info.width * info.height);
-}
 
 describe('the report of a real run', () => {
   let cells: CellResult[];
   let report: WrittenReport;
+  let context: ReportContext;
   const outDir = mkdtempSync(join(tmpdir(), 'ssl-bench-report-'));
 
   beforeAll(async () => {
@@ -64,7 +55,8 @@ describe('the report of a real run', () => {
     );
     const summary = await runBenchmark({ config, out: join(outDir, 'run'), progress: quiet });
     cells = summary.cells;
-    report = await writeReport({ cells, reference: summary.reference, outDir: join(outDir, 'report') });
+    context = summary.context;
+    report = await writeReport({ cells, reference: summary.reference, context, outDir: join(outDir, 'report') });
   }, 180_000);
 
   it('writes the tables, the correlation analysis and every figure as SVG and non-blank PNG', async () => {
@@ -97,35 +89,48 @@ describe('the report of a real run', () => {
     ]);
   });
 
-  it.skipIf(!existsSync(CHROMIUM))(
+  it('says what was measured, what the reference stands for, sizes, encoders, run facts and a conclusion', () => {
+    expect(context.datasets).toEqual({
+      mnist: { train: 150, test: 100, classes: 10 },
+      dtd10: { train: 150, test: 100, classes: 10 },
+    });
+    expect(context.encoders['convnet-x0.5']).toBe('ConvNet ×0.5, random initialisation (no training)');
+    expect(context.randomInit).toHaveLength(4);
+    const md = readFileSync(join(outDir, 'report', 'results.md'), 'utf8');
+    expect(md).toContain('stands in for the ImageNet accuracy of Ericsson, Gouk and Hospedales');
+    expect(md).toContain("each encoder's knn accuracy on mnist");
+    expect(md).toContain('| mnist | 10 | 150 | – | 100 |');
+    expect(md).toMatch(
+      /Backend wasm, @selfsup\/ssl-bench \d+\.\d+\.\d+, results of \d{4}-\d\d-\d\d \(seed 0, images at 32px\)/,
+    );
+    // The conclusion: one sentence per correlation with n and significance; every encoder is random here.
+    expect(md).toMatch(
+      /knn, mean: with n = 4 encoders, Pearson r = -?\d\.\d\d \(p = [\d.e-]+\).* (— significant at the 5% level|not significant at the 5% level \(with 4 encoders \|r\| must exceed 0\.95\))/,
+    );
+    const html = readFileSync(report.index, 'utf8');
+    expect(html).toContain('<h2>What was measured</h2>');
+    expect(html).toContain('<h2>Conclusion</h2>');
+    expect(html).toContain('<details><summary>Configuration</summary>');
+    // Axes in percent, heat maps with a colour legend.
+    const scatter = readFileSync(join(outDir, 'report', 'figures', 'scatter-knn.svg'), 'utf8');
+    expect(scatter).toMatch(/mnist knn accuracy \(%(, logit scale)?\)/);
+    expect(scatter).toMatch(/>\d+(\.\d)?%<\/text>/);
+    const heat = readFileSync(join(outDir, 'report', 'figures', 'heatmap-knn.svg'), 'utf8');
+    expect(heat).toContain('class="legend"');
+    expect(heat).toContain('>accuracy (%)</text>');
+  });
+
+  it.skipIf(!hasChromium)(
     'index.html loads in headless Chromium without console errors and shows the plots',
     async () => {
-      const browser = await chromium.launch({
-        executablePath: CHROMIUM,
-        args: [
-          '--no-sandbox',
-          '--disable-gpu',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--no-first-run',
-        ],
-      });
-      try {
-        const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });
-        const problems: string[] = [];
-        page.on('console', (m) => m.type() === 'error' && problems.push(m.text()));
-        page.on('pageerror', (e) => problems.push(e.message));
-        await page.goto(pathToFileURL(report.index).href);
+      await withPageInChromium(report.index, async (page, problems) => {
         expect(problems).toEqual([]);
         expect(await page.locator('figure svg').count()).toBe(4);
         expect(await page.locator('table').count()).toBeGreaterThanOrEqual(3);
         const shot = await page.locator('#scatter-knn').screenshot();
         expect(await inkFraction(shot)).toBeGreaterThan(0.01);
         expect(await inkFraction(await page.screenshot({ fullPage: true }))).toBeGreaterThan(0.01);
-      } finally {
-        await browser.close();
-      }
+      });
     },
   );
 });

@@ -6,12 +6,17 @@ import { correlateProtocols, correlationMarkdown, type ReferenceSource } from '.
 import { heatmapFigures, scatterFigures, type Figure } from './figures';
 import { renderHtml } from './html';
 import { buildTable, toCsv, toMarkdown } from './table';
+import { aboutMarkdown } from './about';
+import { conclusionMarkdown } from './conclusion';
+import type { ReportContext } from './context';
 
 export interface ReportOptions {
   cells: CellResult[];
   reference: ReferenceSource;
   outDir: string;
   title?: string;
+  /** Dataset sizes, encoder descriptions, config, backend, version, date (`RunSummary.context`). */
+  context?: ReportContext;
 }
 
 export interface WrittenReport {
@@ -40,6 +45,9 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   const heatmaps = heatmapFigures(cells);
   const resultsMd = toMarkdown(table);
   const corrMd = correlationMarkdown(correlations, reference);
+  const { context } = options;
+  const aboutMd = aboutMarkdown(cells, reference, context);
+  const conclusionMd = conclusionMarkdown(cells, correlations, reference, context?.randomInit);
   const files: string[] = [];
   const put = async (name: string, data: string) => {
     const path = join(outDir, name);
@@ -48,10 +56,10 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   };
   await put(
     'results.md',
-    `# ${title}\n\nAccuracy (%) per encoder and dataset, one table per protocol (± the 95% CI where the protocol has one).\n\n${resultsMd}`,
+    `# ${title}\n\n${aboutMd}\n## Results\n\nAccuracy (%) per encoder and dataset, one table per protocol (± the 95% CI where the protocol has one).\n\n${resultsMd}\n## Conclusion\n\n${conclusionMd}`,
   );
   await put('results.csv', toCsv(cells));
-  await put('results.json', `${JSON.stringify({ cells }, null, 2)}\n`);
+  await put('results.json', `${JSON.stringify({ cells, context }, null, 2)}\n`);
   await put('correlation.md', `# Correlation with the reference\n\n${corrMd}`);
   await put('correlation.json', `${JSON.stringify(correlations, null, 2)}\n`);
   for (const f of [...scatters, ...heatmaps]) await writeFigure(outDir, f, files);
@@ -61,7 +69,17 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
     'Correlations follow Ericsson et al. (CVPR 2021): logit-transformed accuracies, Pearson and Spearman.';
   await put(
     'index.html',
-    renderHtml({ title, summary, resultsMarkdown: resultsMd, correlationMarkdown: corrMd, scatters, heatmaps }),
+    renderHtml({
+      title,
+      summary,
+      aboutMarkdown: aboutMd,
+      conclusionMarkdown: conclusionMd,
+      config: context?.config,
+      resultsMarkdown: resultsMd,
+      correlationMarkdown: corrMd,
+      scatters,
+      heatmaps,
+    }),
   );
   return { files, index: join(outDir, 'index.html') };
 }
