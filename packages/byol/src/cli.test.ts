@@ -114,7 +114,13 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');
     // No recipe flag: auto picks small for 8 px images and config.json records every resolved value.
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    expect(config.recipe).toMatchObject({ name: 'small', requested: 'auto', baseTau: 0.99, projectorHiddenDim: 1024 });
+    expect(config.resolvedRecipe).toMatchObject({
+      name: 'small',
+      requested: 'auto',
+      baseTau: 0.99,
+      projectorHiddenDim: 1024,
+    });
+    expect(config.recipe).toBe('auto');
     // Issue #16: a batch larger than the data is bad usage (exit 2), found before anything is written.
     const big = await run([...argv.map((a) => (a === out ? join(root, 'big-batch') : a)), '--batch-size', '30']);
     expect(big.code).toBe(2);
@@ -184,9 +190,16 @@ describeWithData('selfsup-byol train recipe flags', () => {
       /recipe paper \(asked for 'paper'; overridden: baseTau, predictorHiddenDim, projectorHiddenDim, projectorOutputDim\): base lr 0\.2 x batch\/256/,
     );
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    // The flags as given, and the resolved recipe (flags folded in) under `recipe`.
-    expect(config).toMatchObject({ projHidden: 24, projOut: 12, predHidden: 20, baseTau: 0.9, lr: null });
-    expect(config.recipe).toMatchObject({
+    // The flags as given, and the resolved recipe (flags folded in) under `resolvedRecipe`.
+    expect(config).toMatchObject({
+      recipe: 'paper',
+      projHidden: 24,
+      projOut: 12,
+      predHidden: 20,
+      baseTau: 0.9,
+      lr: null,
+    });
+    expect(config.resolvedRecipe).toMatchObject({
       name: 'paper',
       requested: 'paper',
       baseLearningRate: 0.2,

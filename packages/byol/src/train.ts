@@ -121,7 +121,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
         const before = existsSync(paths.config) ? JSON.parse(readFileSync(paths.config, 'utf8')) : {};
         await writeFileAtomic(
           paths.config,
-          `${JSON.stringify({ ...before, ...options.config, ...identity }, null, 2)}\n`,
+          `${JSON.stringify({ ...before, ...options.config, ...identity, resolvedRecipe: byol.recipe }, null, 2)}\n`,
         );
       }
       say(
@@ -132,7 +132,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
       );
     } else if (paths) {
       mkdirSync(paths.dir, { recursive: true });
-      const config = { ...options.config, ...identity, recipe: byol.recipe };
+      const config = { ...options.config, ...identity, resolvedRecipe: byol.recipe };
       await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       await writeFileAtomic(paths.metrics, '');
     }
