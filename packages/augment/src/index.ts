@@ -20,4 +20,4 @@ export type { ColorJitterOptions, ColorJitterParams } from './color-jitter';
 export { randomApply } from './random-apply';
 export { compose } from './compose';
 export { byolView1, byolView2, simclr, evalTransform } from './presets';
-export type { ViewOptions, SimclrOptions, EvalTransformOptions } from './presets';
+export type { ViewOptions, ByolViewOptions, SimclrOptions, EvalTransformOptions } from './presets';

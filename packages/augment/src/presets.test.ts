@@ -5,6 +5,10 @@ import { createRng, initBackend } from '@selfsup/runtime';
 import { beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '@selfsup/testing';
 import { centerCrop } from './center-crop';
+import { colorJitter } from './color-jitter';
+import { compose } from './compose';
+import { randomResizedCrop } from './random-resized-crop';
+import { randomGrayscale, randomHorizontalFlip, randomSolarize } from './random-simple';
 import { byolView1, byolView2, evalTransform, simclr } from './presets';
 import { resize } from './resized-crop';
 import { countDistinctImages, maxAbsDiff } from './test-helpers';
@@ -131,6 +135,35 @@ describeWithData('presets on real CIFAR-10 images', () => {
     );
     const [v1, v2] = checkedByolViews(gray, 28, 7);
     tf.dispose([gray, v1, v2]);
+  });
+
+  it('blur: false and scale: the views are the same pipeline without the blur step, with the given crop range', () => {
+    const crop = randomResizedCrop({ size: 24, scale: [0.2, 1], interpolation: 'bicubic' });
+    const shared = [
+      (x: tf.Tensor4D, r: ReturnType<typeof createRng>) =>
+        tf.tidy(() => tf.clipByValue(crop(x, r), 0, 1) as tf.Tensor4D),
+      randomHorizontalFlip(0.5),
+      colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.2, hue: 0.1, p: 0.8 }),
+      randomGrayscale(0.2),
+    ];
+    const pairs = [
+      [byolView1({ size: 24, blur: false, scale: [0.2, 1] }), compose(shared)],
+      [
+        byolView2({ size: 24, blur: false, scale: [0.2, 1] }),
+        compose([...shared, randomSolarize({ p: 0.2, threshold: 0.5 })]),
+      ],
+    ] as const;
+    for (const [view, expected] of pairs) {
+      const a = view(images, createRng(11));
+      const b = expected(images, createRng(11));
+      expect(maxAbsDiff(a, b)).toBe(0);
+      // With blur (the default) the same seed gives other views: the blur step draws from the stream.
+      const blurred = byolView1({ size: 24, scale: [0.2, 1] })(images, createRng(11));
+      expect(maxAbsDiff(blurred, a)).toBeGreaterThan(0.01);
+      tf.dispose([a, b, blurred]);
+    }
+    expect(() => byolView1({ blur: 'no' as never })).toThrow(/byolView1: blur must be true or false, got no/);
+    expect(() => byolView2({ scale: [0.5, 0.2] })).toThrow(/scale/);
   });
 
   it('rejects bad options with the argument named', () => {

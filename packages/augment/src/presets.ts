@@ -19,6 +19,16 @@ export interface ViewOptions {
   blurKernelSize?: number;
 }
 
+export interface ByolViewOptions extends ViewOptions {
+  /**
+   * Gaussian blur in the view (default true, as the paper). Small-image BYOL recipes drop it:
+   * at 32 px its kernel is 3 pixels (solo-learn's CIFAR configs and byol_reference.py --no-blur).
+   */
+  blur?: boolean;
+  /** Range of the random crop's area fraction (default [0.08, 1]; [0.2, 1] is common for images <= 64 px). */
+  scale?: [number, number];
+}
+
 interface ByolViewProbabilities {
   blur: number;
   solarize: number;
@@ -28,33 +38,34 @@ interface ByolViewProbabilities {
  * Random resized crop with the papers' bicubic filter, clamped back to [0, 1]: bicubic
  * overshoots slightly and the views should stay valid images for the ops after it.
  */
-function cropInUnitRange(size: number, interpolation: Interpolation): Transform {
-  const crop = randomResizedCrop({ size, scale: [0.08, 1], ratio: [3 / 4, 4 / 3], interpolation });
+function cropInUnitRange(size: number, interpolation: Interpolation, scale: [number, number] = [0.08, 1]): Transform {
+  const crop = randomResizedCrop({ size, scale, ratio: [3 / 4, 4 / 3], interpolation });
   return (images, rng) => tf.tidy(() => tf.clipByValue(crop(images, rng), 0, 1) as tf.Tensor4D);
 }
 
 // BYOL (Grill et al. 2020), Table 6: the two views share crop, flip, colour jitter and
 // grayscale settings and differ only in how often they blur and solarize.
-function byolView(fn: string, options: ViewOptions, { blur, solarize }: ByolViewProbabilities): Transform {
-  const { size = 224, interpolation = 'bicubic', blurKernelSize } = options ?? {};
+function byolView(fn: string, options: ByolViewOptions, { blur, solarize }: ByolViewProbabilities): Transform {
+  const { size = 224, interpolation = 'bicubic', blurKernelSize, blur: withBlur = true, scale } = options ?? {};
   checkNumber(fn, 'size', size, { min: 1, integer: true });
+  if (typeof withBlur !== 'boolean') throw new Error(`${fn}: blur must be true or false, got ${String(withBlur)}`);
   return compose([
-    cropInUnitRange(size, interpolation),
+    cropInUnitRange(size, interpolation, scale),
     randomHorizontalFlip(0.5),
     colorJitter({ brightness: 0.4, contrast: 0.4, saturation: 0.2, hue: 0.1, p: 0.8 }),
     randomGrayscale(0.2),
-    randomGaussianBlur({ p: blur, sigma: [0.1, 2], kernelSize: blurKernelSize }),
+    ...(withBlur ? [randomGaussianBlur({ p: blur, sigma: [0.1, 2], kernelSize: blurKernelSize })] : []),
     ...(solarize > 0 ? [randomSolarize({ p: solarize, threshold: 0.5 })] : []),
   ]);
 }
 
-/** BYOL's first view: always blurred, never solarized. */
-export function byolView1(options: ViewOptions = {}): Transform {
+/** BYOL's first view: always blurred (unless `blur: false`), never solarized. */
+export function byolView1(options: ByolViewOptions = {}): Transform {
   return byolView('byolView1', options, { blur: 1.0, solarize: 0 });
 }
 
-/** BYOL's second view: blurred with p = 0.1, solarized with p = 0.2. */
-export function byolView2(options: ViewOptions = {}): Transform {
+/** BYOL's second view: blurred with p = 0.1 (unless `blur: false`), solarized with p = 0.2. */
+export function byolView2(options: ByolViewOptions = {}): Transform {
   return byolView('byolView2', options, { blur: 0.1, solarize: 0.2 });
 }
 

@@ -3,7 +3,7 @@ import { cosineTau } from '@selfsup/ema';
 import { warmupCosineSchedule } from '@selfsup/optim';
 import { initBackend } from '@selfsup/runtime';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createByol, type Byol } from './byol';
+import { createByol, type Byol, type CreateByolOptions } from './byol';
 import { snapshot, tinyNetworks } from './test-fixtures';
 
 const SIZE = 16;
@@ -22,11 +22,11 @@ describe('createByol', () => {
     byol = undefined;
   });
 
-  const make = (totalSteps: number) =>
-    createByol({ ...tinyNetworks(1), imageSize: SIZE, batchSize: 8, totalSteps, seed: 5 });
+  const make = (totalSteps: number, extra: Partial<CreateByolOptions> = {}) =>
+    createByol({ ...tinyNetworks(1), imageSize: SIZE, batchSize: 8, totalSteps, seed: 5, ...extra });
 
   it('moves the online weights by gradient and the target only by EMA: target = τ·old + (1 − τ)·new online', () => {
-    byol = make(10);
+    byol = make(10, { warmupFraction: 0 }); // the first step moves the weights
     const onlineBefore = snapshot(byol.encoder.parameters());
     const targetBefore = snapshot(byol.target.encoder.parameters());
     const projectorTargetBefore = snapshot(byol.target.projector.parameters());
@@ -34,7 +34,8 @@ describe('createByol', () => {
     const { tau, loss } = byol.step(x);
     x.dispose();
     expect(loss).toBeGreaterThan(0);
-    expect(tau).toBe(0.996);
+    expect(tau).toBe(0.99); // auto: 16 px images -> the small recipe
+    expect(byol.recipe).toMatchObject({ name: 'small', requested: 'auto', baseTau: 0.99 });
     let moved = 0;
     for (const [name, online] of byol.encoder.parameters()) {
       const now = online.dataSync();
@@ -55,12 +56,14 @@ describe('createByol', () => {
     const total = 6;
     byol = createByol({
       ...tinyNetworks(2),
+      recipe: 'paper',
       imageSize: SIZE,
       batchSize: 8,
       totalSteps: total,
       warmupFraction: 0.34,
       seed: 1,
     });
+    expect(byol.recipe).toMatchObject({ name: 'paper', overridden: ['warmupFraction'] });
     const lr = warmupCosineSchedule({ baseLr: (0.2 * 8) / 256, warmupSteps: 2, totalSteps: total });
     for (let k = 0; k < total; k++) {
       const x = batch(10 + k);
@@ -71,6 +74,46 @@ describe('createByol', () => {
       expect(r.lr).toBeCloseTo(lr(k), 12);
     }
     expect(() => byol!.step(batch(0))).toThrow('byol.step: all totalSteps = 6 steps are done');
+  });
+
+  it('makes its heads and views from the resolved recipe; heads passed in are kept', () => {
+    const { encoder } = tinyNetworks(3);
+    byol = createByol({ encoder, imageSize: SIZE, batchSize: 8, totalSteps: 3, seed: 2, predictorHiddenDim: 24 });
+    const shapes = (m: { parameters(): Map<string, tf.Variable> }) => [...m.parameters().values()].map((v) => v.shape);
+    // small: projector enc -> 1024 -> 128, predictor 128 -> 24 (overridden) -> 128.
+    expect(shapes(byol.online.projector)).toContainEqual([encoder.outputDim, 1024]);
+    expect(byol.online.projector.outputDim).toBe(128);
+    expect(shapes(byol.online.predictor)).toEqual(
+      expect.arrayContaining([
+        [128, 24],
+        [24, 128],
+      ]),
+    );
+    expect(byol.recipe).toMatchObject({ blur: false, minCropScale: 0.2, predictorHiddenDim: 24 });
+    const x = batch(2);
+    expect(byol.step(x).loss).toBeGreaterThan(0);
+    x.dispose();
+    byol.dispose({ all: true });
+    // A custom projector keeps its sizes; the default predictor follows its output width.
+    const tiny = tinyNetworks(4);
+    byol = createByol({
+      encoder: tiny.encoder,
+      projector: tiny.projector,
+      imageSize: SIZE,
+      batchSize: 8,
+      totalSteps: 3,
+      seed: 2,
+    });
+    expect(byol.online.projector).toBe(tiny.projector);
+    expect(shapes(byol.online.predictor)).toEqual(
+      expect.arrayContaining([
+        [8, 1024],
+        [1024, 8],
+      ]),
+    );
+    expect(() =>
+      createByol({ encoder: tiny.encoder, recipe: 'big' as never, totalSteps: 3, seed: 0, batchSize: 8 }),
+    ).toThrow("unknown recipe 'big' (expected one of paper, small, auto)");
   });
 
   it('leaks no tensor over 20 steps', () => {

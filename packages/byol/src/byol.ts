@@ -6,21 +6,27 @@ import { symmetricByolLoss } from '@selfsup/losses';
 import { cosineTau, emaUpdate } from '@selfsup/ema';
 import { LARS, scaleLearningRate, warmupCosineSchedule } from '@selfsup/optim';
 import { projectionStd } from './collapse';
-import { pickRecipe, resolveRecipe, type ByolRecipe } from './recipe';
+import { pickRecipe, resolveByolRecipe, type ByolRecipe, type RecipeChoice, type ResolvedByolRecipe } from './recipe';
 import { captureState, restoreState, type StatefulParts, type TrainerState } from './trainer-state';
 
 export interface CreateByolOptions extends Partial<ByolRecipe> {
   /** The online encoder to train (its clone becomes the target encoder). */
   encoder: Encoder;
-  /** Default: `byolProjector` on the encoder's output (Linear 4096, BN, ReLU, Linear 256). */
+  /**
+   * Named defaults for every recipe field (`paper`, `small`) or `auto` (default): `small` for
+   * images ≤ 64 px or runs ≤ 5000 steps, else `paper` (see `resolveByolRecipe`). Fields given
+   * here (e.g. `baseTau`) override the recipe's.
+   */
+  recipe?: RecipeChoice;
+  /** Default: Linear-BN-ReLU-Linear with the recipe's `projectorHiddenDim` → `projectorOutputDim`. */
   projector?: Head;
-  /** Default: `byolPredictor` on the projector's output. */
+  /** Default: Linear-BN-ReLU-Linear on the projector's output, `predictorHiddenDim` wide. */
   predictor?: Head;
-  /** The two view transforms; default BYOL's asymmetric pair `byolView1`/`byolView2` at `imageSize`. */
+  /** The two view transforms; default BYOL's asymmetric pair `byolView1`/`byolView2` at `imageSize` (recipe blur and crop scale). */
   augment?: [Transform, Transform];
-  /** Side of the augmented views for the default `augment` (default 32). */
+  /** Side of the augmented views for the default `augment` (default 32; `auto` also reads it unless `augment` is given without it). */
   imageSize?: number;
-  /** Default: LARS with the paper's warm-up + cosine schedule; needs `batchSize` to scale the rate. */
+  /** Default: LARS with the recipe's warm-up + cosine schedule; needs `batchSize` to scale the rate. */
   optimizer?: tf.Optimizer;
   /** Images per step, for the default learning rate `baseLearningRate × batchSize / 256`. */
   batchSize?: number;
@@ -56,6 +62,8 @@ export interface Byol {
   /** Steps done so far. */
   readonly steps: number;
   readonly totalSteps: number;
+  /** The recipe this trainer resolved (name, why, every value); head sizes, views and optimizer values apply to what it made itself. */
+  readonly recipe: ResolvedByolRecipe;
   /** Snapshot of everything a resumed run needs (the caller disposes `tensors`). */
   getState(): Promise<TrainerState>;
   /** Restore a snapshot (from `getState` or a checkpoint file). */
@@ -69,7 +77,7 @@ function defaultOptimizer(options: CreateByolOptions, recipe: ByolRecipe): tf.Op
   if (peak === undefined) {
     if (options.batchSize === undefined) {
       throw new Error(
-        'createByol: give batchSize (for the paper lr = 0.2 × batchSize / 256), learningRate, or an optimizer',
+        `createByol: give batchSize (for the recipe's lr = ${recipe.baseLearningRate} × batchSize / 256), learningRate, or an optimizer`,
       );
     }
     peak = scaleLearningRate(recipe.baseLearningRate, options.batchSize);
@@ -79,6 +87,7 @@ function defaultOptimizer(options: CreateByolOptions, recipe: ByolRecipe): tf.Op
     learningRate: warmupCosineSchedule({ baseLr: peak, warmupSteps, totalSteps: options.totalSteps }),
     momentum: recipe.momentum,
     weightDecay: recipe.weightDecay,
+    eta: recipe.trustCoefficient,
   });
 }
 
@@ -101,16 +110,37 @@ export function createByol(options: CreateByolOptions): Byol {
   checkPositiveInteger('createByol', 'totalSteps', options.totalSteps);
   if (!Number.isFinite(options.seed))
     throw new Error(`createByol: seed must be a finite number, got ${String(options.seed)}`);
-  const recipe = resolveRecipe(pickRecipe(options));
   const { encoder, totalSteps } = options;
+  const recipe = resolveByolRecipe({
+    recipe: options.recipe,
+    // Custom views without imageSize: the size is unknown, so auto decides by run length.
+    imageSize: options.imageSize ?? (options.augment ? undefined : 32),
+    totalSteps,
+    overrides: pickRecipe(options),
+  });
   const seeds = createRng(options.seed);
-  const projector = options.projector ?? byolProjector(encoder.outputDim, { seed: seeds.nextUint32() });
-  const predictor = options.predictor ?? byolPredictor({ inputDim: projector.outputDim, seed: seeds.nextUint32() });
+  const projector =
+    options.projector ??
+    byolProjector(encoder.outputDim, {
+      hiddenDim: recipe.projectorHiddenDim,
+      outputDim: recipe.projectorOutputDim,
+      seed: seeds.nextUint32(),
+    });
+  const predictor =
+    options.predictor ??
+    byolPredictor({
+      inputDim: projector.outputDim,
+      hiddenDim: recipe.predictorHiddenDim,
+      outputDim: projector.outputDim,
+      seed: seeds.nextUint32(),
+    });
   const rng: Rng = seeds.fork();
-  const [view1, view2] = options.augment ?? [
-    byolView1({ size: options.imageSize ?? 32 }),
-    byolView2({ size: options.imageSize ?? 32 }),
-  ];
+  const viewOptions = {
+    size: options.imageSize ?? 32,
+    blur: recipe.blur,
+    scale: [recipe.minCropScale, 1] as [number, number],
+  };
+  const [view1, view2] = options.augment ?? [byolView1(viewOptions), byolView2(viewOptions)];
   const optimizer = options.optimizer ?? defaultOptimizer(options, recipe);
   const online = { encoder, projector, predictor };
   const target = { encoder: encoder.clone(), projector: projector.clone() };
@@ -137,6 +167,7 @@ export function createByol(options: CreateByolOptions): Byol {
     target,
     optimizer,
     totalSteps,
+    recipe,
     get steps() {
       return steps;
     },

@@ -29,12 +29,45 @@ describe('parseTrainArgs', () => {
       stem: 'cifar',
     });
     expect(c).toMatchObject({ width: 1, imageSize: 32, epochs: 2, batchSize: 8, lr: null, seed: 0, resume: false });
+    // Recipe values default to null: the resolved recipe fills them (config.json's `recipe`).
     expect(c).toMatchObject({
-      weightDecay: 1.5e-6,
-      baseTau: 0.996,
-      warmupFraction: 0.01,
+      recipe: 'auto',
+      weightDecay: null,
+      baseTau: null,
+      warmupFraction: null,
+      projHidden: null,
+      projOut: null,
+      predHidden: null,
       backend: 'auto',
       monitorSplit: null,
+    });
+  });
+
+  it('reads the recipe and head-size flags', () => {
+    const c = parseTrainArgs([
+      ...REQUIRED,
+      '--recipe',
+      'paper',
+      '--proj-hidden',
+      '512',
+      '--proj-out=64',
+      '--pred-hidden',
+      '256',
+      '--base-tau',
+      '0.98',
+      '--warmup-fraction',
+      '0.05',
+      '--weight-decay',
+      '0',
+    ]);
+    expect(c).toMatchObject({
+      recipe: 'paper',
+      projHidden: 512,
+      projOut: 64,
+      predHidden: 256,
+      baseTau: 0.98,
+      warmupFraction: 0.05,
+      weightDecay: 0,
     });
   });
 
@@ -65,6 +98,9 @@ describe('parseTrainArgs', () => {
     [['--base-tau', '1.5'], /--base-tau must be in \[0, 1\], got 1.5/],
     [['--width', '0'], /--width must be > 0, got 0/],
     [['--lr=-1'], /--lr must be a number >= 0, got '-1'/],
+    [['--recipe', 'imagenet'], /--recipe must be one of paper, small, auto, got 'imagenet'/],
+    [['--proj-hidden', '0'], /--proj-hidden must be an integer >= 1, got '0'/],
+    [['--pred-hidden', '1.5'], /--pred-hidden must be an integer >= 1, got '1.5'/],
   ])('rejects %j with a message naming the flag and value', (extra, message) => {
     expect(() => parseTrainArgs([...REQUIRED, ...extra])).toThrow(UsageError);
     expect(() => parseTrainArgs([...REQUIRED, ...extra])).toThrow(message);
@@ -108,12 +144,17 @@ describe('helpText', () => {
       'epochs',
       'batch-size',
       'lr',
+      'recipe',
+      'proj-hidden',
+      'proj-out',
+      'pred-hidden',
       'seed',
       'out',
       'resume',
     ]) {
       expect(text).toMatch(new RegExp(`--${flag}\\b.*\\((default: |required)`));
     }
-    expect(text).toContain('0.2 x batch-size / 256');
+    expect(text).toContain('paper 0.2 x batch-size / 256, small 2 x batch-size / 256');
+    expect(text).toContain('paper 0.996, small 0.99');
   });
 });

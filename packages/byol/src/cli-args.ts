@@ -4,7 +4,7 @@ import { BACKBONE_ARCHS } from '@selfsup/backbones';
 import { DATASET_FORMATS } from '@selfsup/datasets/node';
 import { BACKEND_PREFERENCES } from '@selfsup/runtime';
 import { inlineNegativeValues, parseCliNumber } from '@selfsup/runtime/node';
-import { BYOL_RECIPE } from './recipe';
+import { BYOL_RECIPES, RECIPE_NAMES, type RecipeChoice } from './recipe';
 
 /** A command-line mistake: the CLI prints the message on one line and exits with code 2. */
 export class UsageError extends Error {
@@ -15,6 +15,7 @@ export const FORMATS = DATASET_FORMATS;
 export const BACKBONES = BACKBONE_ARCHS;
 export const STEMS = ['cifar', 'imagenet'] as const;
 export const BACKENDS = BACKEND_PREFERENCES;
+export const RECIPES = [...RECIPE_NAMES, 'auto'] as const;
 
 /** Everything `selfsup-byol train` was asked to do; written to `<out>/config.json`. */
 export interface TrainCliConfig {
@@ -31,11 +32,17 @@ export interface TrainCliConfig {
   imageSize: number;
   epochs: number;
   batchSize: number;
-  /** Peak learning rate; null means the paper's 0.2 × batchSize / 256. */
+  /** Named recipe for every value not given (resolved name and values: config.json's `recipe`). */
+  recipe: RecipeChoice;
+  /** Peak learning rate; null means the recipe's base lr × batchSize / 256. */
   lr: number | null;
-  weightDecay: number;
-  baseTau: number;
-  warmupFraction: number;
+  /** null: the recipe's value (so for the head sizes below). */
+  weightDecay: number | null;
+  baseTau: number | null;
+  warmupFraction: number | null;
+  projHidden: number | null;
+  projOut: number | null;
+  predHidden: number | null;
   seed: number;
   out: string;
   resume: boolean;
@@ -56,6 +63,13 @@ export interface FlagSpec {
   defaultText?: string;
   choices?: readonly string[];
   min?: number;
+}
+
+/** `paper 0.996, small 0.99`: a recipe field's default in --help. */
+function recipeDefault(field: keyof (typeof BYOL_RECIPES)['paper'], suffix = ''): string {
+  return Object.entries(BYOL_RECIPES)
+    .map(([name, r]) => `${name} ${String(r[field])}${suffix}`)
+    .join(', ');
 }
 
 export const FLAGS: Record<string, FlagSpec> = {
@@ -103,33 +117,61 @@ export const FLAGS: Record<string, FlagSpec> = {
   },
   epochs: { key: 'epochs', kind: 'int', min: 1, help: 'passes over the data' },
   'batch-size': { key: 'batchSize', kind: 'int', min: 2, help: 'images per step (each gives two views)' },
+  recipe: {
+    key: 'recipe',
+    kind: 'string',
+    choices: RECIPES,
+    defaultText: 'auto: small for images <= 64 px or runs <= 5000 steps, else paper',
+    help: 'recipe for every value below that is not given (README: Recipes)',
+  },
   lr: {
     key: 'lr',
     kind: 'number',
     min: 0,
-    defaultText: `${BYOL_RECIPE.baseLearningRate} x batch-size / 256`,
+    defaultText: recipeDefault('baseLearningRate', ' x batch-size / 256'),
     help: 'peak learning rate (LARS, warm-up then cosine)',
   },
   'weight-decay': {
     key: 'weightDecay',
     kind: 'number',
     min: 0,
-    defaultText: String(BYOL_RECIPE.weightDecay),
+    defaultText: recipeDefault('weightDecay'),
     help: 'LARS weight decay (bias and BN excluded)',
   },
   'base-tau': {
     key: 'baseTau',
     kind: 'number',
     min: 0,
-    defaultText: String(BYOL_RECIPE.baseTau),
+    defaultText: recipeDefault('baseTau'),
     help: 'target EMA rate at step 0 (rises to 1 on a cosine)',
   },
   'warmup-fraction': {
     key: 'warmupFraction',
     kind: 'number',
     min: 0,
-    defaultText: String(BYOL_RECIPE.warmupFraction),
+    defaultText: recipeDefault('warmupFraction'),
     help: 'fraction of steps with linear lr warm-up',
+  },
+  'proj-hidden': {
+    key: 'projHidden',
+    kind: 'int',
+    min: 1,
+    defaultText: recipeDefault('projectorHiddenDim'),
+    help: 'hidden width of the projector',
+  },
+  'proj-out': {
+    key: 'projOut',
+    kind: 'int',
+    min: 1,
+    defaultText: recipeDefault('projectorOutputDim'),
+    help: 'output width of the projector and predictor',
+  },
+  'pred-hidden': {
+    key: 'predHidden',
+    kind: 'int',
+    min: 1,
+    defaultText: recipeDefault('predictorHiddenDim'),
+    help: 'hidden width of the predictor',
   },
   seed: { key: 'seed', kind: 'int', min: 0, defaultText: '0', help: 'seed for weights, data order and augmentations' },
   out: {
@@ -182,10 +224,14 @@ const DEFAULTS: Partial<TrainCliConfig> = {
   stem: 'cifar',
   width: 1,
   imageSize: 32,
+  recipe: 'auto',
   lr: null,
-  weightDecay: BYOL_RECIPE.weightDecay,
-  baseTau: BYOL_RECIPE.baseTau,
-  warmupFraction: BYOL_RECIPE.warmupFraction,
+  weightDecay: null,
+  baseTau: null,
+  warmupFraction: null,
+  projHidden: null,
+  projOut: null,
+  predHidden: null,
   seed: 0,
   resume: false,
   checkpointEvery: 0,
@@ -278,7 +324,7 @@ export function parseTrainArgs(argv: string[]): TrainCliConfig {
     ['base-tau', 'baseTau'],
     ['warmup-fraction', 'warmupFraction'],
   ] as const) {
-    if (checked[key] > 1) throw new UsageError(`--${flag} must be in [0, 1], got ${checked[key]}`);
+    if ((checked[key] ?? 0) > 1) throw new UsageError(`--${flag} must be in [0, 1], got ${checked[key]}`);
   }
   if (checked.width <= 0) throw new UsageError(`--width must be > 0, got ${checked.width}`);
   return checked;

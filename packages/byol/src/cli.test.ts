@@ -1,8 +1,8 @@
-import { existsSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readSafetensorsHeader } from '@selfsup/runtime/node';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 
@@ -112,6 +112,15 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
       'training.html',
     ]);
     expect((await readSafetensorsHeader(join(out, 'checkpoint.safetensors'))).metadata.step).toBe('2');
+    // No recipe flag: auto picks small for 8 px images and config.json records every resolved value.
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    expect(config.resolvedRecipe).toMatchObject({
+      name: 'small',
+      requested: 'auto',
+      baseTau: 0.99,
+      projectorHiddenDim: 1024,
+    });
+    expect(config.recipe).toBe('auto');
     // Issue #16: a batch larger than the data is bad usage (exit 2), found before anything is written.
     const big = await run([...argv.map((a) => (a === out ? join(root, 'big-batch') : a)), '--batch-size', '30']);
     expect(big.code).toBe(2);
@@ -125,5 +134,85 @@ describeWithData('selfsup-byol train on a CIFAR-10 subset', () => {
       `selfsup-byol: --out ${out} already holds a run; continue it with: selfsup-byol resume ${out} (or choose another folder)`,
     ]);
     expect(existsSync(join(out, 'encoder.safetensors'))).toBe(true);
+  });
+});
+
+describeWithData('selfsup-byol train recipe flags', () => {
+  it('--recipe and the head sizes reach the trainer, the picked recipe is said and recorded in config.json', async () => {
+    const out = join(root, 'recipe-run');
+    const said: string[] = [];
+    const spy = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      said.push(String(chunk));
+      return true;
+    });
+    let result: Awaited<ReturnType<typeof run>>;
+    try {
+      result = await run([
+        'train',
+        '--data',
+        dataPath('cifar10'),
+        '--format',
+        'imagefolder',
+        '--split',
+        'test',
+        '--limit',
+        '10',
+        '--image-size',
+        '8',
+        '--backbone',
+        'convnet',
+        '--width',
+        '0.125',
+        '--epochs',
+        '1',
+        '--batch-size',
+        '10',
+        '--out',
+        out,
+        '--backend',
+        'wasm',
+        '--recipe',
+        'paper',
+        '--proj-hidden',
+        '24',
+        '--proj-out',
+        '12',
+        '--pred-hidden',
+        '20',
+        '--base-tau',
+        '0.9',
+      ]);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(result.code).toBe(0);
+    expect(said.join('')).toMatch(
+      /recipe paper \(asked for 'paper'; overridden: baseTau, predictorHiddenDim, projectorHiddenDim, projectorOutputDim\): base lr 0\.2 x batch\/256/,
+    );
+    const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    // The flags as given, and the resolved recipe (flags folded in) under `resolvedRecipe`.
+    expect(config).toMatchObject({
+      recipe: 'paper',
+      projHidden: 24,
+      projOut: 12,
+      predHidden: 20,
+      baseTau: 0.9,
+      lr: null,
+    });
+    expect(config.resolvedRecipe).toMatchObject({
+      name: 'paper',
+      requested: 'paper',
+      baseLearningRate: 0.2,
+      warmupFraction: 0.01,
+      baseTau: 0.9,
+      projectorHiddenDim: 24,
+      projectorOutputDim: 12,
+      predictorHiddenDim: 20,
+      blur: true,
+    });
+    const { entries } = await readSafetensorsHeader(join(out, 'checkpoint.safetensors'));
+    expect(entries.get('online.projector.0.weight')?.shape[1]).toBe(24);
+    expect(entries.get('online.projector.3.weight')?.shape).toEqual([24, 12]);
+    expect(entries.get('online.predictor.0.weight')?.shape).toEqual([12, 20]);
   });
 });

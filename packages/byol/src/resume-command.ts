@@ -18,7 +18,7 @@ A run killed before its first checkpoint starts again from step 0.
                  unless --override is given: then the change is recorded in config.json
                  ("overrides") and metrics.jsonl (event "override")
   data, format, split, limit, backbone, stem, width, image-size, batch-size, seed,
-  skip-bad-images cannot change: that is a new run (selfsup-byol train --out <new folder>)`;
+  skip-bad-images, recipe, proj-hidden, proj-out, pred-hidden cannot change: that is a new run (selfsup-byol train --out <new folder>)`;
 
 // Changing these makes another run: the checkpoint's weights, data order or shapes would not fit.
 const FIXED: (keyof TrainCliConfig)[] = [
@@ -33,17 +33,40 @@ const FIXED: (keyof TrainCliConfig)[] = [
   'batchSize',
   'seed',
   'skipBadImages',
+  // The recipe and head sizes decide the heads' shapes in the checkpoint.
+  'recipe',
+  'projHidden',
+  'projOut',
+  'predHidden',
 ];
 // Settings that do not change what is learnt (or only within float tolerance).
 const FREE: (keyof TrainCliConfig)[] = ['backend', 'threads', 'checkpointEvery', 'monitorEvery', 'out', 'resume'];
 
 const flagOf = (key: string) => Object.entries(FLAGS).find(([, spec]) => spec.key === key)?.[0] ?? key;
 
+// CLI flags whose null default is a recipe value (config.json's resolvedRecipe has it).
+const RECIPE_FIELDS: Partial<Record<keyof TrainCliConfig, string>> = {
+  weightDecay: 'weightDecay',
+  baseTau: 'baseTau',
+  warmupFraction: 'warmupFraction',
+  projHidden: 'projectorHiddenDim',
+  projOut: 'projectorOutputDim',
+  predHidden: 'predictorHiddenDim',
+};
+
+function recipeValue(stored: Record<string, unknown>, key: keyof TrainCliConfig): unknown {
+  const field = RECIPE_FIELDS[key];
+  const resolved = stored.resolvedRecipe as Record<string, unknown> | undefined;
+  return field && resolved ? resolved[field] : null;
+}
+
 /** The flags that reproduce a stored config (values at their defaults are left out). */
 function storedArgv(stored: Record<string, unknown>): string[] {
   const argv: string[] = [];
   for (const [flag, spec] of Object.entries(FLAGS)) {
-    const value = stored[spec.key];
+    // The recipe the run resolved (auto's pick), so an extended run keeps it whatever its new length.
+    const resolved = (stored.resolvedRecipe as { name?: string } | undefined)?.name;
+    const value = spec.key === 'recipe' && resolved ? resolved : stored[spec.key];
     if (value === undefined || value === null || value === false || spec.key === 'out' || spec.key === 'resume')
       continue;
     if (spec.key === 'checkpointEvery' && value === 0) continue;
@@ -83,8 +106,9 @@ export async function resumeCommand(argv: string[], log: (line: string) => void)
   const changed: Record<string, { from: unknown; to: unknown }> = {};
   // In --help order, so messages list flags as the user knows them.
   for (const key of Object.values(FLAGS).map((spec) => spec.key)) {
-    const from = before[key];
-    const to = after[key];
+    // A recipe value left at its default (null) is the one the run resolved.
+    const from = before[key] ?? recipeValue(stored, key);
+    const to = after[key] ?? recipeValue(stored, key);
     if (from === to || FREE.includes(key)) continue;
     const what = `--${flagOf(key)} ${String(to)} (the run has ${String(from)})`;
     if (FIXED.includes(key)) fixed.push(what);

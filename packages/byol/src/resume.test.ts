@@ -125,13 +125,14 @@ describeWithData('runs you can always continue (real CIFAR-10 photos, the built 
     expect(refused).toEqual({
       code: 2,
       lines: [
-        `selfsup-byol: resume would change --base-tau 0.996 -> 0.62 from ${join(out, 'config.json')}; pass --override to continue with the new value (it is recorded), or start a new run`,
+        `selfsup-byol: resume would change --base-tau 0.99 -> 0.62 from ${join(out, 'config.json')}; pass --override to continue with the new value (it is recorded), or start a new run`,
       ],
     });
-    const fixed = await run(['resume', out, '--batch-size', '2', '--seed', '3']);
+    const fixed = await run(['resume', out, '--batch-size', '2', '--proj-hidden', '8', '--seed', '3']);
     expect(fixed.code).toBe(2);
+    // The head sizes are the checkpoint's shapes: the recipe resolved at the start (config.json) holds them.
     expect(fixed.lines[0]).toBe(
-      'selfsup-byol: cannot change on resume: --batch-size 2 (the run has 4); --seed 3 (the run has 0); that is a new run (selfsup-byol train --out <new folder>)',
+      'selfsup-byol: cannot change on resume: --batch-size 2 (the run has 4); --proj-hidden 8 (the run has 1024); --seed 3 (the run has 0); that is a new run (selfsup-byol train --out <new folder>)',
     );
     const shorter = await run(['resume', out, '--epochs', '1', '--lr', '0.1']);
     expect(shorter).toMatchObject({ code: 2 });
@@ -141,12 +142,12 @@ describeWithData('runs you can always continue (real CIFAR-10 photos, the built 
     expect(metrics(out).find((r) => r.event === 'override')).toEqual({
       step: 2,
       event: 'override',
-      changes: { 'base-tau': { from: 0.996, to: 0.62 } },
+      changes: { 'base-tau': { from: 0.99, to: 0.62 } },
     });
     expect(config(out)).toMatchObject({
       baseTau: 0.62,
       epochs: 2,
-      overrides: [{ step: 2, changes: { 'base-tau': { from: 0.996, to: 0.62 } } }],
+      overrides: [{ step: 2, changes: { 'base-tau': { from: 0.99, to: 0.62 } } }],
     });
     // The new τ schedule starts from 0.62 where the override happened.
     const tau = metrics(out).find((r) => r.step === 3 && r.tau !== undefined).tau;

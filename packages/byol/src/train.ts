@@ -6,6 +6,7 @@ import { removeStaleTempFiles, writeFileAtomic } from '@selfsup/runtime/node';
 import { createByol, type Byol, type ByolStepResult, type CreateByolOptions } from './byol';
 import { readCheckpoint, writeCheckpoint } from './checkpoint';
 import { collapseRatio, COLLAPSE_WARNING_RATIO } from './collapse';
+import { describeRecipe } from './recipe';
 import { createProgress, type Progress } from './progress';
 import { readMetrics } from './metrics-file';
 import { runPaths } from './run-dir';
@@ -102,6 +103,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   const byol = createByol({ ...options, totalSteps, batchSize });
   const progress = options.progress === false ? undefined : (options.progress ?? createProgress(process.stderr));
   const say = (text: string) => (progress ? progress.message(text) : undefined);
+  say(describeRecipe(byol.recipe));
   try {
     const removed = paths ? removeStaleTempFiles(paths.dir) : [];
     if (removed.length) say(`removed ${removed.length} temp file(s) a killed run left in ${paths!.dir}`);
@@ -119,7 +121,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
         const before = existsSync(paths.config) ? JSON.parse(readFileSync(paths.config, 'utf8')) : {};
         await writeFileAtomic(
           paths.config,
-          `${JSON.stringify({ ...before, ...options.config, ...identity }, null, 2)}\n`,
+          `${JSON.stringify({ ...before, ...options.config, ...identity, resolvedRecipe: byol.recipe }, null, 2)}\n`,
         );
       }
       say(
@@ -130,7 +132,8 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
       );
     } else if (paths) {
       mkdirSync(paths.dir, { recursive: true });
-      await writeFileAtomic(paths.config, `${JSON.stringify({ ...options.config, ...identity }, null, 2)}\n`);
+      const config = { ...options.config, ...identity, resolvedRecipe: byol.recipe };
+      await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       await writeFileAtomic(paths.metrics, '');
     }
   } catch (err) {

@@ -266,6 +266,7 @@ async function runLocked(
       context: summary.context,
       outDir: resolve(String(values.report ?? 'ssl-bench-report')),
     });
+    for (const v of report.verdicts) log(v.sentence);
     log(`report: ${report.index}`);
     return 0;
   } finally {
@@ -312,6 +313,7 @@ async function report(argv: string[], log: (l: string) => void): Promise<number>
       outDir,
       title: values.title as string | undefined,
     });
+    for (const v of written.verdicts) log(v.sentence);
     log(`report: ${written.index}`);
     return 0;
   } finally {

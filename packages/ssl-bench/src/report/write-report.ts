@@ -9,6 +9,7 @@ import { buildTable, toCsv, toMarkdown } from './table';
 import { aboutMarkdown } from './about';
 import { conclusionMarkdown } from './conclusion';
 import type { ReportContext } from './context';
+import { type SslVerdict, sslVerdicts, verdictMarkdown } from './verdict';
 
 export interface ReportOptions {
   cells: CellResult[];
@@ -22,6 +23,8 @@ export interface ReportOptions {
 export interface WrittenReport {
   files: string[];
   index: string;
+  /** Whether each BYOL encoder beats random init (empty without a context holding the config). */
+  verdicts: SslVerdict[];
 }
 
 async function writeFigure(dir: string, f: Figure, files: string[]): Promise<void> {
@@ -48,6 +51,9 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   const { context } = options;
   const aboutMd = aboutMarkdown(cells, reference, context);
   const conclusionMd = conclusionMarkdown(cells, correlations, reference, context?.randomInit);
+  const encoders = context?.config?.encoders;
+  const verdicts = encoders ? sslVerdicts(cells, encoders) : [];
+  const verdictMd = verdictMarkdown(verdicts);
   const files: string[] = [];
   const put = async (name: string, data: string) => {
     const path = join(outDir, name);
@@ -56,10 +62,10 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   };
   await put(
     'results.md',
-    `# ${title}\n\n${aboutMd}\n## Results\n\nAccuracy (%) per encoder and dataset, one table per protocol (± the 95% CI where the protocol has one).\n\n${resultsMd}\n## Conclusion\n\n${conclusionMd}`,
+    `# ${title}\n\n${verdictMd ? `${verdictMd}\n` : ''}${aboutMd}\n## Results\n\nAccuracy (%) per encoder and dataset, one table per protocol (± the 95% CI where the protocol has one).\n\n${resultsMd}\n## Conclusion\n\n${conclusionMd}`,
   );
   await put('results.csv', toCsv(cells));
-  await put('results.json', `${JSON.stringify({ cells, context }, null, 2)}\n`);
+  await put('results.json', `${JSON.stringify({ cells, context, verdicts }, null, 2)}\n`);
   await put('correlation.md', `# Correlation with the reference\n\n${corrMd}`);
   await put('correlation.json', `${JSON.stringify(correlations, null, 2)}\n`);
   for (const f of [...scatters, ...heatmaps]) await writeFigure(outDir, f, files);
@@ -75,11 +81,11 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
       aboutMarkdown: aboutMd,
       conclusionMarkdown: conclusionMd,
       config: context?.config,
-      resultsMarkdown: resultsMd,
+      resultsMarkdown: `${verdictMd ? `${verdictMd}\n` : ''}${resultsMd}`,
       correlationMarkdown: corrMd,
       scatters,
       heatmaps,
     }),
   );
-  return { files, index: join(outDir, 'index.html') };
+  return { files, index: join(outDir, 'index.html'), verdicts };
 }
