@@ -13,9 +13,12 @@ export interface ProtocolSplits {
   test: LabeledFeatures;
 }
 
+/** What the feature analyses measure: calibration error, colour R², inversion colour error, saliency overlap. */
+export type AnalysisMetric = 'ece' | 'r2' | 'colourError' | 'saliencyIoU';
+
 /** The one output of every protocol: a named score on the test split, and what produced it. */
 export interface ProtocolResult {
-  metric: ProbeMetric;
+  metric: ProbeMetric | AnalysisMetric;
   value: number;
   details: Record<string, unknown>;
 }
@@ -27,7 +30,24 @@ export function linearProtocol(
 ): ProtocolResult {
   const metric = options.metric ?? PROTOCOL_DEFAULTS.linear.metric;
   const res = linearProbe({ ...options, ...splits, metric });
-  return { metric, value: res.testScore, details: { C: res.C, valCurve: res.valCurve } };
+  const details: Record<string, unknown> = { C: res.C, valCurve: res.valCurve };
+  // Guo et al.'s ECE of the chosen model on test, as Ericsson et al. report for their probes.
+  if (res.testCalibration) details.ece = res.testCalibration.ece;
+  return { metric, value: res.testScore, details };
+}
+
+/**
+ * Calibration of the many-shot linear probe (Ericsson et al.'s calibration analysis): the same
+ * fit as `linearProtocol`, scored by its test expected calibration error (`details.bins`: the
+ * reliability diagram). Lower is better.
+ */
+export function calibrationProtocol(
+  splits: ProtocolSplits,
+  options: Omit<LinearProbeOptions, 'train' | 'val' | 'test' | 'metric'> = {},
+): ProtocolResult {
+  const res = linearProbe({ ...options, ...splits, metric: 'top1' });
+  const { ece, bins } = res.testCalibration!;
+  return { metric: 'ece', value: ece, details: { C: res.C, top1: res.testScore, bins } };
 }
 
 const maxOf = (m: number, v: number) => Math.max(m, v);
