@@ -8,7 +8,7 @@ export { knnClassify } from './knn';
 export type { KnnOptions, KnnResult } from './knn';
 export { fewShot } from './few-shot';
 export { PROTOCOL_DEFAULTS } from './protocol-defaults';
-export { calibrationProtocol, fewShotProtocol, knnProtocol, linearProtocol } from './protocols';
+export { calibrationOfLinear, calibrationProtocol, fewShotProtocol, knnProtocol, linearProtocol } from './protocols';
 export type { AnalysisMetric, ProtocolResult, ProtocolSplits } from './protocols';
 export { calibrationFromConfidences, expectedCalibrationError } from './calibration';
 export type { CalibrationBin, CalibrationResult, ProbabilityInput } from './calibration';

@@ -31,9 +31,19 @@ export function linearProtocol(
   const metric = options.metric ?? PROTOCOL_DEFAULTS.linear.metric;
   const res = linearProbe({ ...options, ...splits, metric });
   const details: Record<string, unknown> = { C: res.C, valCurve: res.valCurve };
-  // Guo et al.'s ECE of the chosen model on test, as Ericsson et al. report for their probes.
-  if (res.testCalibration) details.ece = res.testCalibration.ece;
+  // Guo et al.'s ECE of the chosen model on test (and its bins), as Ericsson et al. report for their probes.
+  if (res.testCalibration) Object.assign(details, { ece: res.testCalibration.ece, bins: res.testCalibration.bins });
   return { metric, value: res.testScore, details };
+}
+
+/** A top-1 `linearProtocol` result seen as its calibration: the test ECE as the value, top-1 in the details. */
+export function calibrationOfLinear(linear: ProtocolResult): ProtocolResult {
+  const { ece, bins, C } = linear.details;
+  if (linear.metric !== 'top1' || typeof ece !== 'number')
+    throw new Error(
+      `calibrationOfLinear: expected a single-label linearProtocol result with details.ece, got metric '${linear.metric}'`,
+    );
+  return { metric: 'ece', value: ece, details: { C, top1: linear.value, bins } };
 }
 
 /**
@@ -45,9 +55,7 @@ export function calibrationProtocol(
   splits: ProtocolSplits,
   options: Omit<LinearProbeOptions, 'train' | 'val' | 'test' | 'metric'> = {},
 ): ProtocolResult {
-  const res = linearProbe({ ...options, ...splits, metric: 'top1' });
-  const { ece, bins } = res.testCalibration!;
-  return { metric: 'ece', value: ece, details: { C: res.C, top1: res.testScore, bins } };
+  return calibrationOfLinear(linearProtocol(splits, { ...options, metric: 'top1' }));
 }
 
 const maxOf = (m: number, v: number) => Math.max(m, v);

@@ -2,6 +2,7 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '@selfsup/runtime/node';
 import type { CellResult } from '../results-store';
+import { analysisSections } from './analysis-sections';
 import { correlateProtocols, correlationMarkdown, type ReferenceSource } from './correlation';
 import { heatmapFigures, scatterFigures, type Figure } from './figures';
 import { renderHtml } from './html';
@@ -69,6 +70,14 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   await put('correlation.md', `# Correlation with the reference\n\n${corrMd}`);
   await put('correlation.json', `${JSON.stringify(correlations, null, 2)}\n`);
   for (const f of [...scatters, ...heatmaps]) await writeFigure(outDir, f, files);
+  const sections = await analysisSections(cells);
+  if (sections.length > 0) {
+    await put(
+      'analysis.md',
+      `# What the features retain\n\n${sections.map((s) => `## ${s.heading}\n\n${s.markdown}`).join('\n')}`,
+    );
+    for (const f of sections.flatMap((s) => s.figures)) await writeFigure(outDir, f, files);
+  }
   const summary =
     `${table.encoders.length} encoders × ${new Set(cells.map((c) => c.dataset)).size} datasets × ` +
     `${table.protocols.length} protocols; reference: ${refLabel}. ` +
@@ -85,6 +94,7 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
       correlationMarkdown: corrMd,
       scatters,
       heatmaps,
+      sections,
     }),
   );
   return { files, index: join(outDir, 'index.html'), verdicts };
