@@ -22,7 +22,7 @@ export type { ImagesInput } from './mean-colour';
 export { invertFeatures } from './invert-features';
 export type { InvertFeaturesOptions, InvertFeaturesResult } from './invert-features';
 export { perceptualDistance } from './perceptual-distance';
-export { saliencyMaps, saliencyOverlap } from './saliency';
+export { saliencyConcentration, saliencyMaps, saliencyOverlap } from './saliency';
 export type { FewShotOptions, FewShotResult } from './few-shot';
 export { top1, meanPerClassAccuracy, averagePrecision11, map11 } from './metrics';
 export { toFeatureMatrix, concatRows } from './feature-matrix';

@@ -4,7 +4,7 @@ import { type Encoder, initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { maxAbsDiff } from '@selfsup/testing';
 import { loadAnalysisReference } from './analysis-reference';
-import { saliencyMaps, saliencyOverlap } from './saliency';
+import { saliencyConcentration, saliencyMaps, saliencyOverlap } from './saliency';
 
 beforeAll(async () => {
   await initBackend('cpu');
@@ -23,6 +23,14 @@ describe('saliencyOverlap against NumPy (top-k IoU)', () => {
       b.dispose();
     });
   }
+
+  it("saliencyConcentration: the top pixels' share of the total, fraction for a uniform map", () => {
+    const maps = tf.tensor3d([1, 1, 1, 1, 0, 0, 0, 6], [2, 2, 2]);
+    // Top 1 of 4: 1/4 of a uniform map, all of a one-pixel map.
+    expect(saliencyConcentration(maps, { topFraction: 0.25 })).toBeCloseTo((0.25 + 1) / 2, 12);
+    expect(() => saliencyConcentration(maps, { topFraction: 2 })).toThrow(/options.topFraction/);
+    maps.dispose();
+  });
 
   it('names the argument and the problem', () => {
     const a = { data: [1, 2, 3, 4], shape: [1, 2, 2] };

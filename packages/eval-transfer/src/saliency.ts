@@ -72,3 +72,30 @@ export function saliencyOverlap(
   });
   return { iou: perImage.reduce((s, v) => s + v, 0) / Math.max(1, n), perImage };
 }
+
+/**
+ * How concentrated saliency maps `[N, H, W]` are: per image the share of the total saliency in its
+ * top `topFraction` pixels, averaged over images (`topFraction` for a uniform map, 1 when a few
+ * pixels hold it all).
+ */
+export function saliencyConcentration(maps: tf.Tensor3D, options: { topFraction?: number } = {}): number {
+  const fn = 'saliencyConcentration';
+  const fraction = checkNumber(fn, 'options.topFraction', options.topFraction ?? 0.1, {
+    min: 0,
+    max: 1,
+    minExclusive: true,
+  });
+  if (!(maps instanceof tf.Tensor) || maps.rank !== 3)
+    throw new Error(`${fn}: maps must be a 3-D tensor [N, H, W], got ${maps}`);
+  const [n, h, w] = maps.shape;
+  const data = maps.dataSync();
+  const size = h * w;
+  const k = Math.max(1, Math.round(fraction * size));
+  let sum = 0;
+  for (let i = 0; i < n; i++) {
+    const row = Array.from(data.subarray(i * size, (i + 1) * size)).sort((a, b) => b - a);
+    const total = row.reduce((s, v) => s + v, 0);
+    sum += total > 0 ? row.slice(0, k).reduce((s, v) => s + v, 0) / total : fraction;
+  }
+  return sum / Math.max(1, n);
+}

@@ -4,13 +4,14 @@ import { join } from 'node:path';
 import { evalTransform } from '@selfsup/augment';
 import { createBackbone } from '@selfsup/backbones';
 import { imagesToTensor } from '@selfsup/datasets';
-import { colourError, extractFeatures, linearProbe } from '@selfsup/eval-transfer';
+import { colourError, extractFeatures, linearProbe, saliencyOverlap } from '@selfsup/eval-transfer';
 import * as tf from '@tensorflow/tfjs-core';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { validateConfig } from './config';
 import { DEMO_DATA_DIR } from './demo-config';
 import { loadBenchDataset } from './load-datasets';
+import { saliencyOverlapCells } from './report/report-saliency';
 import { writeReport, type WrittenReport } from './report/write-report';
 import type { CellResult } from './results-store';
 import { runBenchmark } from './runner';
@@ -48,6 +49,7 @@ const config = validateConfig(
       { kind: 'calibration', cGrid: [10, 0.1] },
       { kind: 'colour', cGrid: [1], datasets: ['dtd10'] },
       { kind: 'inversion', images: 2, steps: 15, datasets: ['dtd10'] },
+      { kind: 'saliency', reference: 'convnet-x0.125', images: 3, datasets: ['dtd10'] },
     ],
     reference: { dataset: 'mnist', protocol: 'linear' },
   },
@@ -70,7 +72,7 @@ describe('the analyses of what the features retain, run and reported', () => {
 
   it('runs each analysis on the datasets it lists only', () => {
     const count = (p: string) => cells.filter((c) => c.protocol === p).length;
-    expect([count('linear'), count('calibration'), count('colour'), count('inversion')]).toEqual([4, 4, 2, 2]);
+    expect(['linear', 'calibration', 'colour', 'inversion', 'saliency'].map(count)).toEqual([4, 4, 2, 2, 2]);
   });
 
   it('stores what the blocks compute: the probe’s test ECE, the inversion’s colour error', async () => {
@@ -114,6 +116,19 @@ describe('the analyses of what the features retain, run and reported', () => {
     expect(tf.max(tf.abs(tf.sub(direct, a))).dataSync()[0]).toBeLessThanOrEqual(0.5 / 255 + 1e-6);
     tf.dispose([a, b, direct]);
 
+    // Saliency: the stored maps of the same images, and the derived overlap with the reference encoder.
+    const saliency = cell('convnet-x0.25', 'saliency');
+    expect(saliency.metric).toBe('saliencyConcentration');
+    expect(saliency.value).toBeGreaterThan(0.1);
+    expect(saliency.value).toBeLessThan(1);
+    const [overlap] = saliencyOverlapCells(cells);
+    const maps = (c: CellResult) => ({
+      data: Uint8Array.from(Buffer.from(c.details.maps as string, 'base64')),
+      shape: [3, 32, 32],
+    });
+    expect(overlap).toMatchObject({ encoder: 'convnet-x0.25', protocol: 'saliency-overlap' });
+    expect(overlap.value).toBe(saliencyOverlap(maps(saliency), maps(cell('convnet-x0.125', 'saliency'))).iou);
+
     const colour = cell('convnet-x0.25', 'colour');
     expect(colour.metric).toBe('r2');
     expect(colour.details).toHaveProperty('top1Gray');
@@ -125,7 +140,7 @@ describe('the analyses of what the features retain, run and reported', () => {
 
   it('writes a section per analysis, with reliability diagrams and the inversion figure', async () => {
     const md = readFileSync(join(outDir, 'report', 'analysis.md'), 'utf8');
-    for (const heading of ['Calibration of the linear probes', 'Colour versus shape', 'Feature inversion'])
+    for (const heading of ['Calibration of the linear probes', 'Colour versus shape', 'Feature inversion', 'Saliency'])
       expect(md).toContain(`## ${heading}`);
     const fig = (name: string) => join(outDir, 'report', 'figures', name);
     for (const e of ['convnet-x0.125', 'convnet-x0.25'])
@@ -149,6 +164,9 @@ describe('the analyses of what the features retain, run and reported', () => {
       'calibration',
       'colour',
       'inversion',
+      'saliency',
+      'saliency-overlap',
     ]);
+    expect(existsSync(fig('saliency-dtd10.png'))).toBe(true);
   });
 });

@@ -2,10 +2,10 @@ import type { Checker } from './config';
 import type { AnalysisProtocolSpec, EncoderSpec } from './config-schema';
 
 /** The analyses of what the features retain, listable in `protocols` beside the transfer protocols. */
-export const ANALYSIS_KINDS = ['calibration', 'colour', 'inversion'] as const;
+export const ANALYSIS_KINDS = ['calibration', 'colour', 'inversion', 'saliency'] as const;
 
 /** Analyses that differentiate through the encoder, which a frozen ONNX graph cannot. */
-const NEEDS_GRADIENTS: readonly string[] = ['inversion'];
+const NEEDS_GRADIENTS: readonly string[] = ['inversion', 'saliency'];
 
 const positive = { min: 0, exclusiveMin: true };
 const positiveInt = { min: 1, integer: true };
@@ -16,12 +16,14 @@ export function analysisProtocol(
   o: Record<string, unknown>,
   path: string,
   datasets: Set<string>,
+  encoders: Set<string>,
 ): AnalysisProtocolSpec {
   const kind = o.kind as AnalysisProtocolSpec['kind'];
   const keys = {
     calibration: ['cGrid', 'bins'],
     colour: ['cGrid'],
     inversion: ['images', 'steps', 'learningRate', 'tvWeight'],
+    saliency: ['reference', 'images', 'topFraction'],
   }[kind];
   c.unknownKeys(o, path, ['kind', 'datasets', ...keys]);
   c.optional(o, 'cGrid', path, (x, p) => c.numbers(x, p, positive));
@@ -30,6 +32,13 @@ export function analysisProtocol(
   c.optional(o, 'steps', path, (x, p) => c.number(x, p, positiveInt));
   c.optional(o, 'learningRate', path, (x, p) => c.number(x, p, positive));
   c.optional(o, 'tvWeight', path, (x, p) => c.number(x, p, { min: 0 }));
+  c.optional(o, 'topFraction', path, (x, p) =>
+    typeof x === 'number' && x > 0 && x <= 1 ? x : c.fail(p, 'a number in (0, 1]', x),
+  );
+  if (kind === 'saliency') {
+    const ref = c.string(o.reference, `${path}.reference`);
+    if (ref && !encoders.has(ref)) c.fail(`${path}.reference`, `an encoder name (${[...encoders].join(', ')})`, ref);
+  }
   c.optional(o, 'datasets', path, (x, p) => {
     const list = c.array(x, p);
     list?.forEach((d, i) => {

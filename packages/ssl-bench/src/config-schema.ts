@@ -118,7 +118,17 @@ export interface InversionProtocol {
   tvWeight?: number;
   datasets?: string[];
 }
-export type AnalysisProtocolSpec = CalibrationProtocol | ColourProtocol | InversionProtocol;
+export interface SaliencyProtocol {
+  kind: 'saliency';
+  /** The encoder whose saliency the others are compared with (the paper: human attention; here e.g. a supervised one). */
+  reference: string;
+  /** Test images (spread evenly over the split); default 8. */
+  images?: number;
+  /** Share of pixels that count as salient; default 0.1. */
+  topFraction?: number;
+  datasets?: string[];
+}
+export type AnalysisProtocolSpec = CalibrationProtocol | ColourProtocol | InversionProtocol | SaliencyProtocol;
 export type ProtocolSpec = LinearProtocol | KnnProtocol | FewShotProtocol | FineTuneProtocol | AnalysisProtocolSpec;
 
 export interface BenchConfig {

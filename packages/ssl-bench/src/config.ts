@@ -194,12 +194,18 @@ function dataset(c: Checker, v: unknown, path: string): DatasetSpec | undefined 
   return name && format && train && test ? { name, format, train, test, val, size, perClass } : undefined;
 }
 
-function protocol(c: Checker, v: unknown, path: string, datasets: Set<string>): ProtocolSpec | undefined {
+function protocol(
+  c: Checker,
+  v: unknown,
+  path: string,
+  datasets: Set<string>,
+  encoders: Set<string>,
+): ProtocolSpec | undefined {
   const o = c.object(v, path);
   if (!o) return undefined;
   const kind = c.oneOf(o.kind, `${path}.kind`, ['linear', 'knn', 'fewshot', 'finetune', ...ANALYSIS_KINDS] as const);
   if (!kind) return undefined;
-  if ((ANALYSIS_KINDS as readonly string[]).includes(kind)) return analysisProtocol(c, o, path, datasets);
+  if ((ANALYSIS_KINDS as readonly string[]).includes(kind)) return analysisProtocol(c, o, path, datasets, encoders);
   const at = (k: string) => `${path}.${k}`;
   switch (kind) {
     case 'linear':
@@ -258,7 +264,9 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   const rawEncoders = c.array(o.encoders, 'encoders') ?? [];
   const encoders = rawEncoders.map((e, i) => encoder(c, e, `encoders[${i}]`, names));
   unique(c, nameList(rawEncoders), 'encoders');
-  const protocols = (c.array(o.protocols, 'protocols') ?? []).map((p, i) => protocol(c, p, `protocols[${i}]`, names));
+  const protocols = (c.array(o.protocols, 'protocols') ?? []).map((p, i) =>
+    protocol(c, p, `protocols[${i}]`, names, new Set(nameList(rawEncoders).filter((n): n is string => !!n))),
+  );
   const kinds = protocols.map((p) => p?.kind);
   kinds.forEach((k, i) => {
     if (k && kinds.indexOf(k) !== i) c.problems.push(`protocols[${i}].kind: '${k}' is listed twice`);

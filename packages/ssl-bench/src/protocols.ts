@@ -109,6 +109,7 @@ export function runFeatureProtocol(variant: ProtocolVariant, data: SplitFeatures
       throw new Error('runFeatureProtocol: fine-tuning trains the encoder; it does not run on frozen features');
     case 'colour':
     case 'inversion':
+    case 'saliency':
       throw new Error(
         `runFeatureProtocol: the ${spec.kind} analysis needs the encoder and the images (computeAnalysisCell)`,
       );

@@ -160,7 +160,7 @@ export async function computeCell(
     test: await featuresOf(encoder, data.test, config, cacheDir, gray),
   });
   const { spec } = cell.variant;
-  if (spec.kind === 'colour' || spec.kind === 'inversion') {
+  if (spec.kind === 'colour' || spec.kind === 'inversion' || spec.kind === 'saliency') {
     return computeAnalysisCell(encoder, spec, data, config, async (kind) => {
       if (kind === 'gray') return (features.gray ??= await splitFeatures(true));
       return (features.current ??= await splitFeatures(false));

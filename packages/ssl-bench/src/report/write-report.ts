@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { writeFileAtomic } from '@selfsup/runtime/node';
 import type { CellResult } from '../results-store';
 import { analysisSections } from './analysis-sections';
+import { saliencyOverlapCells } from './report-saliency';
 import { correlateProtocols, correlationMarkdown, type ReferenceSource } from './correlation';
 import { heatmapFigures, scatterFigures, type Figure } from './figures';
 import { renderHtml } from './html';
@@ -42,11 +43,13 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   const { cells, reference, outDir } = options;
   if (cells.length === 0) throw new Error('report: the results store holds no finished cell yet');
   const title = options.title ?? 'ssl-bench transfer report';
-  const table = buildTable(cells, reference.dataset);
-  const correlations = correlateProtocols(cells, reference);
+  // Derived measures (saliency overlap with a reference encoder) join the tables and correlations.
+  const measured = [...cells, ...saliencyOverlapCells(cells)];
+  const table = buildTable(measured, reference.dataset);
+  const correlations = correlateProtocols(measured, reference);
   const refLabel = `${reference.dataset} ${reference.protocol}`;
   const scatters = scatterFigures(correlations, refLabel);
-  const heatmaps = heatmapFigures(cells);
+  const heatmaps = heatmapFigures(measured);
   const resultsMd = toMarkdown(table);
   const corrMd = correlationMarkdown(correlations, reference);
   const { context } = options;
