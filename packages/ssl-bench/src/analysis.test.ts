@@ -68,7 +68,7 @@ describe('the analyses of what the features retain, run and reported', () => {
     const summary = await runBenchmark({ config, out: join(outDir, 'run'), progress: quiet });
     cells = summary.cells;
     report = await writeReport({ cells, reference: summary.reference, outDir: join(outDir, 'report') });
-  }, 120_000);
+  }, 300_000);
 
   it('runs each analysis on the datasets it lists only', () => {
     const count = (p: string) => cells.filter((c) => c.protocol === p).length;
