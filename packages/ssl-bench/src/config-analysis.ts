@@ -4,6 +4,15 @@ import type { AnalysisProtocolSpec, EncoderSpec } from './config-schema';
 /** The analyses of what the features retain, listable in `protocols` beside the transfer protocols. */
 export const ANALYSIS_KINDS = ['calibration', 'colour', 'inversion', 'saliency'] as const;
 
+/**
+ * Whether a cell's protocol id is an analysis (or one derived from it, like `saliency-overlap`)
+ * rather than a transfer accuracy: the accuracy tables, heatmaps, scatters and conclusion leave them
+ * to their own report sections; the correlation table takes both.
+ */
+export function isAnalysisProtocol(id: string): boolean {
+  return ANALYSIS_KINDS.some((k) => id === k || id.startsWith(`${k}-`));
+}
+
 /** Analyses that differentiate through the encoder, which a frozen ONNX graph cannot. */
 const NEEDS_GRADIENTS: readonly string[] = ['inversion', 'saliency'];
 

@@ -3,6 +3,7 @@ import sharp from 'sharp';
 import { writeFileAtomic } from '@selfsup/runtime/node';
 import type { CellResult } from '../results-store';
 import { analysisSections } from './analysis-sections';
+import { isAnalysisProtocol } from '../config-analysis';
 import { saliencyOverlapCells } from './report-saliency';
 import { correlateProtocols, correlationMarkdown, type ReferenceSource } from './correlation';
 import { heatmapFigures, scatterFigures, type Figure } from './figures';
@@ -45,18 +46,21 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   const title = options.title ?? 'ssl-bench transfer report';
   // Derived measures (saliency overlap with a reference encoder) join the tables and correlations.
   const measured = [...cells, ...saliencyOverlapCells(cells)];
-  const table = buildTable(measured, reference.dataset);
+  // Accuracy tables, figures and the conclusion are about transfer; the analyses have their own sections.
+  const transfer = cells.filter((c) => !isAnalysisProtocol(c.protocol));
+  const table = buildTable(transfer, reference.dataset);
   const correlations = correlateProtocols(measured, reference);
+  const transferCorrelations = correlations.filter((pc) => !isAnalysisProtocol(pc.protocol));
   const refLabel = `${reference.dataset} ${reference.protocol}`;
-  const scatters = scatterFigures(correlations, refLabel);
-  const heatmaps = heatmapFigures(measured);
+  const scatters = scatterFigures(transferCorrelations, refLabel);
+  const heatmaps = heatmapFigures(transfer);
   const resultsMd = toMarkdown(table);
   const corrMd = correlationMarkdown(correlations, reference);
   const { context } = options;
-  const aboutMd = aboutMarkdown(cells, reference, context);
-  const conclusionMd = conclusionMarkdown(cells, correlations, reference, context?.randomInit);
+  const aboutMd = aboutMarkdown(transfer, reference, context);
+  const conclusionMd = conclusionMarkdown(transfer, transferCorrelations, reference, context?.randomInit);
   const encoders = context?.config?.encoders;
-  const verdicts = encoders ? sslVerdicts(cells, encoders) : [];
+  const verdicts = encoders ? sslVerdicts(transfer, encoders) : [];
   const verdictMd = verdictMarkdown(verdicts);
   const files: string[] = [];
   const put = async (name: string, data: string) => {
