@@ -1,4 +1,5 @@
 import { checkNumber } from '@selfsup/runtime';
+import { type CalibrationResult, calibrationFromConfidences } from './calibration';
 import {
   concatRows,
   selectRows,
@@ -37,6 +38,8 @@ export interface LinearProbeOptions {
   /** Gradient tolerance per fit. Default 1e-4, scikit-learn's default used by the paper's linear.py. */
   tol?: number;
   precision?: Precision;
+  /** Confidence bins of the test calibration (`testCalibration`). Default 15 (Guo et al. 2017). */
+  calibrationBins?: number;
   /** Called after each C of the validation sweep. */
   onProgress?: (step: { index: number; total: number; C: number; valScore: number }) => void;
 }
@@ -50,6 +53,23 @@ export interface LinearProbeResult {
   metric: ProbeMetric;
   /** The refitted model(s): one multinomial model, or one binary model per class for `map11`. */
   models: LogisticRegressionModel[];
+  /** Expected calibration error of the refitted model on test, with its bins; absent for `map11`. */
+  testCalibration?: CalibrationResult;
+}
+
+/** The test ECE of a multinomial model: confidence = max probability, correct when its class is the label. */
+function testCalibrationOf(model: LogisticRegressionModel, X: FeatureMatrix, y: Int32Array, bins: number) {
+  const K = model.classes.length;
+  const probs = model.predictProba(X);
+  const confidences = new Float64Array(X.n);
+  const correct = new Uint8Array(X.n);
+  for (let i = 0; i < X.n; i++) {
+    let best = 0;
+    for (let k = 1; k < K; k++) if (probs[i * K + k] > probs[i * K + best]) best = k;
+    confidences[i] = probs[i * K + best];
+    correct[i] = model.classes[best] === y[i] ? 1 : 0;
+  }
+  return calibrationFromConfidences(confidences, correct, bins, 'linearProbe');
 }
 
 /** `num` values evenly spaced in log10 between 10^start and 10^stop (numpy.logspace). */
@@ -118,6 +138,7 @@ export function linearProbe(options: LinearProbeOptions): LinearProbeResult {
     maxIter = 100,
     tol = 1e-4,
     precision,
+    calibrationBins = 15,
     onProgress,
   } = options;
   if (!['top1', 'meanPerClass', 'map11'].includes(metric)) {
@@ -222,5 +243,15 @@ export function linearProbe(options: LinearProbeOptions): LinearProbeResult {
       problem.dispose();
     }
   });
-  return { C: cGrid[best], valCurve: cGrid.map((C, i) => ({ C, score: valScores[i] })), testScore, metric, models };
+  const testCalibration = multiLabel
+    ? undefined
+    : testCalibrationOf(models[0], test.features, tasks[0].test, calibrationBins);
+  return {
+    C: cGrid[best],
+    valCurve: cGrid.map((C, i) => ({ C, score: valScores[i] })),
+    testScore,
+    metric,
+    models,
+    testCalibration,
+  };
 }

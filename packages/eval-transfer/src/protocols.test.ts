@@ -8,7 +8,8 @@ import { linearProbe } from './linear-probe';
 import { top1 } from './metrics';
 import { PROTOCOL_DEFAULTS } from './protocol-defaults';
 import type { FeatureMatrix } from './feature-matrix';
-import { fewShotProtocol, knnProtocol, linearProtocol } from './protocols';
+import { calibrationProtocol, fewShotProtocol, knnProtocol, linearProtocol } from './protocols';
+import { expectedCalibrationError } from './calibration';
 
 interface Split {
   features: FeatureMatrix;
@@ -51,6 +52,20 @@ describeWithData('protocols: one { train, val?, test } → { metric, value, deta
     const linear = linearProtocol(splits, { cGrid: [1], seed: 0, maxIter: 15 });
     const probe = linearProbe({ ...splits, cGrid: [1], seed: 0, maxIter: 15 });
     expect(linear).toMatchObject({ metric: 'top1', value: probe.testScore, details: { C: probe.C } });
+    // The probe's test ECE is that of its probabilities (classes 0-9 are the columns here).
+    const ece = expectedCalibrationError(
+      { data: probe.models[0].predictProba(splits.test.features), n: splits.test.features.n, dim: 10 },
+      splits.test.labels,
+    );
+    expect(Array.from(probe.models[0].classes)).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    expect(probe.testCalibration).toEqual(ece);
+    expect(linear.details.ece).toBe(ece.ece);
+    const calibration = calibrationProtocol(splits, { cGrid: [1], seed: 0, maxIter: 15 });
+    expect(calibration).toMatchObject({
+      metric: 'ece',
+      value: ece.ece,
+      details: { top1: probe.testScore, bins: ece.bins },
+    });
     const few = fewShotProtocol(splits, { shots: 5, episodes: 20, seed: 3 });
     const direct = fewShot({
       features: splits.test.features,

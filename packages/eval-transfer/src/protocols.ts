@@ -13,9 +13,12 @@ export interface ProtocolSplits {
   test: LabeledFeatures;
 }
 
+/** What the feature analyses measure: calibration error, colour R², inversion colour error, saliency overlap. */
+export type AnalysisMetric = 'ece' | 'r2' | 'colourError' | 'saliencyIoU';
+
 /** The one output of every protocol: a named score on the test split, and what produced it. */
 export interface ProtocolResult {
-  metric: ProbeMetric;
+  metric: ProbeMetric | AnalysisMetric;
   value: number;
   details: Record<string, unknown>;
 }
@@ -27,7 +30,32 @@ export function linearProtocol(
 ): ProtocolResult {
   const metric = options.metric ?? PROTOCOL_DEFAULTS.linear.metric;
   const res = linearProbe({ ...options, ...splits, metric });
-  return { metric, value: res.testScore, details: { C: res.C, valCurve: res.valCurve } };
+  const details: Record<string, unknown> = { C: res.C, valCurve: res.valCurve };
+  // Guo et al.'s ECE of the chosen model on test (and its bins), as Ericsson et al. report for their probes.
+  if (res.testCalibration) Object.assign(details, { ece: res.testCalibration.ece, bins: res.testCalibration.bins });
+  return { metric, value: res.testScore, details };
+}
+
+/** A top-1 `linearProtocol` result seen as its calibration: the test ECE as the value, top-1 in the details. */
+export function calibrationOfLinear(linear: ProtocolResult): ProtocolResult {
+  const { ece, bins, C } = linear.details;
+  if (linear.metric !== 'top1' || typeof ece !== 'number')
+    throw new Error(
+      `calibrationOfLinear: expected a single-label linearProtocol result with details.ece, got metric '${linear.metric}'`,
+    );
+  return { metric: 'ece', value: ece, details: { C, top1: linear.value, bins } };
+}
+
+/**
+ * Calibration of the many-shot linear probe (Ericsson et al.'s calibration analysis): the same
+ * fit as `linearProtocol`, scored by its test expected calibration error (`details.bins`: the
+ * reliability diagram). Lower is better.
+ */
+export function calibrationProtocol(
+  splits: ProtocolSplits,
+  options: Omit<LinearProbeOptions, 'train' | 'val' | 'test' | 'metric'> = {},
+): ProtocolResult {
+  return calibrationOfLinear(linearProtocol(splits, { ...options, metric: 'top1' }));
 }
 
 const maxOf = (m: number, v: number) => Math.max(m, v);

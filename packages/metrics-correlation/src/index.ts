@@ -15,6 +15,7 @@ export {
 export { scatterPlot, type ScatterPlotOptions } from './scatter-plot';
 export { heatmap, type HeatmapOptions } from './heatmap';
 export { linePlot, type LinePlotOptions, type LineSeries } from './line-plot';
+export { reliabilityDiagram, type ReliabilityBin, type ReliabilityDiagramOptions } from './reliability-diagram';
 export { erf, erfc } from './erfc';
 export { normalCdf, normalQuantile, normalSf } from './normal';
 export { regularizedIncompleteBeta } from './incomplete-beta';

@@ -22,6 +22,7 @@ import { parseCsvTable } from './csv-table';
 import { positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
 import { evalCommand, EVAL_HELP } from './eval-command';
 import { terminalSummary } from './report/terminal-table';
+import { isAnalysisProtocol } from './config-analysis';
 
 export { UsageError };
 
@@ -257,7 +258,10 @@ async function runLocked(
     // After shard processes, this pass only collects their stored cells (nothing left to compute).
     const summary = await runBenchmark({ config, out, signal: controller.signal, shard, wasmThreads: threads });
     log(`${summary.computed} cells computed, ${summary.reused} reused; results in ${summary.storePath}`);
-    if (!shard) process.stdout.write(`${terminalSummary(summary.cells, config.reference.dataset)}\n`);
+    if (!shard) {
+      const accuracies = summary.cells.filter((c) => !isAnalysisProtocol(c.protocol));
+      process.stdout.write(`${terminalSummary(accuracies, config.reference.dataset)}\n`);
+    }
     if (summary.interrupted) return 130;
     if (values['no-report'] || shard) return 0;
     const report = await writeReport({

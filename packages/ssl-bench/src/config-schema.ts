@@ -90,7 +90,46 @@ export interface FineTuneProtocol {
   lrGrid?: number[];
   wdGrid?: number[];
 }
-export type ProtocolSpec = LinearProtocol | KnnProtocol | FewShotProtocol | FineTuneProtocol;
+/**
+ * The analyses of what the features retain (Ericsson et al. §5): each is a column of the matrix
+ * like a protocol; `datasets` keeps it to some datasets (default every one).
+ */
+export interface CalibrationProtocol {
+  kind: 'calibration';
+  /** The linear probe's C grid (as `linear`); its test ECE is the cell's value. */
+  cGrid?: number[];
+  /** Equal-width confidence bins; default 15 (Guo et al. 2017). */
+  bins?: number;
+  datasets?: string[];
+}
+export interface ColourProtocol {
+  kind: 'colour';
+  /** The linear probes' C grid, on colour and on grayscale images. */
+  cGrid?: number[];
+  datasets?: string[];
+}
+export interface InversionProtocol {
+  kind: 'inversion';
+  /** Test images inverted (spread evenly over the split); default 4. */
+  images?: number;
+  /** Optimisation steps; default 200. */
+  steps?: number;
+  learningRate?: number;
+  tvWeight?: number;
+  datasets?: string[];
+}
+export interface SaliencyProtocol {
+  kind: 'saliency';
+  /** The encoder whose saliency the others are compared with (the paper: human attention; here e.g. a supervised one). */
+  reference: string;
+  /** Test images (spread evenly over the split); default 8. */
+  images?: number;
+  /** Share of pixels that count as salient; default 0.1. */
+  topFraction?: number;
+  datasets?: string[];
+}
+export type AnalysisProtocolSpec = CalibrationProtocol | ColourProtocol | InversionProtocol | SaliencyProtocol;
+export type ProtocolSpec = LinearProtocol | KnnProtocol | FewShotProtocol | FineTuneProtocol | AnalysisProtocolSpec;
 
 export interface BenchConfig {
   /** Seed for every random choice (subsets, splits, episodes, init). */

@@ -77,6 +77,34 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('takes the analyses of what the features retain, each limited to some datasets if asked', () => {
+    const protocols = [
+      { kind: 'linear' },
+      { kind: 'calibration', cGrid: [1, 0.1], bins: 10 },
+      { kind: 'colour', datasets: ['mnist'] },
+      { kind: 'inversion', images: 2, steps: 10, learningRate: 0.1, tvWeight: 5, datasets: ['mnist'] },
+      { kind: 'saliency', reference: 'random', images: 4, topFraction: 0.2 },
+    ];
+    expect(validateConfig({ ...minimal, protocols }).protocols).toEqual(protocols);
+    const bad = [
+      { kind: 'linear' },
+      { kind: 'calibration', bins: 0, steps: 3 },
+      { kind: 'inversion', datasets: ['nope'], tvWeight: -1 },
+      { kind: 'saliency', reference: 'nobody', topFraction: 0 },
+    ];
+    const onnx = { name: 'r50', from: 'onnx', path: 'r50.onnx' };
+    expect(problems({ ...minimal, encoders: [onnx], protocols: bad })).toEqual([
+      'protocols[1].steps: unknown key (allowed: kind, datasets, cGrid, bins)',
+      'protocols[1].bins: expected an integer >= 1, got 0',
+      'protocols[2].tvWeight: expected a number >= 0, got -1',
+      'protocols[2].datasets[0]: expected a dataset name (mnist), got "nope"',
+      'protocols[3].topFraction: expected a number in (0, 1], got 0',
+      'protocols[3].reference: expected an encoder name (r50), got "nobody"',
+      "encoders[0]: 'r50' is an ONNX model, which protocols[2] (inversion) cannot differentiate; it needs a tfjs model (give the same weights as from: torchvision, or drop it)",
+      "encoders[0]: 'r50' is an ONNX model, which protocols[3] (saliency) cannot differentiate; it needs a tfjs model (give the same weights as from: torchvision, or drop it)",
+    ]);
+  });
+
   it('requires IDX splits as { images, labels }', () => {
     const cfg = { ...minimal, datasets: [{ name: 'mnist', format: 'idx', train: 'a.gz', test: { images: 'x' } }] };
     expect(problems(cfg)).toEqual([

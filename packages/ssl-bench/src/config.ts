@@ -13,6 +13,7 @@ import type {
   ProtocolSpec,
   SplitSource,
 } from './config-schema';
+import { ANALYSIS_KINDS, analysisProtocol, checkAnalysisEncoders } from './config-analysis';
 
 /** A config that does not validate; `problems` lists every one, each starting with its path in the file. */
 export class ConfigError extends Error {
@@ -28,7 +29,7 @@ export class ConfigError extends Error {
 type Obj = Record<string, unknown>;
 
 /** Collects problems with their paths instead of stopping at the first. */
-class Checker {
+export class Checker {
   readonly problems: string[] = [];
 
   fail(path: string, expected: string, value: unknown): undefined {
@@ -193,11 +194,18 @@ function dataset(c: Checker, v: unknown, path: string): DatasetSpec | undefined 
   return name && format && train && test ? { name, format, train, test, val, size, perClass } : undefined;
 }
 
-function protocol(c: Checker, v: unknown, path: string): ProtocolSpec | undefined {
+function protocol(
+  c: Checker,
+  v: unknown,
+  path: string,
+  datasets: Set<string>,
+  encoders: Set<string>,
+): ProtocolSpec | undefined {
   const o = c.object(v, path);
   if (!o) return undefined;
-  const kind = c.oneOf(o.kind, `${path}.kind`, ['linear', 'knn', 'fewshot', 'finetune'] as const);
+  const kind = c.oneOf(o.kind, `${path}.kind`, ['linear', 'knn', 'fewshot', 'finetune', ...ANALYSIS_KINDS] as const);
   if (!kind) return undefined;
+  if ((ANALYSIS_KINDS as readonly string[]).includes(kind)) return analysisProtocol(c, o, path, datasets, encoders);
   const at = (k: string) => `${path}.${k}`;
   switch (kind) {
     case 'linear':
@@ -256,7 +264,9 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
   const rawEncoders = c.array(o.encoders, 'encoders') ?? [];
   const encoders = rawEncoders.map((e, i) => encoder(c, e, `encoders[${i}]`, names));
   unique(c, nameList(rawEncoders), 'encoders');
-  const protocols = (c.array(o.protocols, 'protocols') ?? []).map((p, i) => protocol(c, p, `protocols[${i}]`));
+  const protocols = (c.array(o.protocols, 'protocols') ?? []).map((p, i) =>
+    protocol(c, p, `protocols[${i}]`, names, new Set(nameList(rawEncoders).filter((n): n is string => !!n))),
+  );
   const kinds = protocols.map((p) => p?.kind);
   kinds.forEach((k, i) => {
     if (k && kinds.indexOf(k) !== i) c.problems.push(`protocols[${i}].kind: '${k}' is listed twice`);
@@ -273,6 +283,7 @@ export function validateConfig(raw: unknown, file = '<config>', baseDir = proces
       }
     });
   }
+  checkAnalysisEncoders(c, encoders, kinds);
   const ref = c.object(o.reference, 'reference');
   let reference: BenchConfig['reference'] | undefined;
   if (ref) {

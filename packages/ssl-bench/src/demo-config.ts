@@ -44,6 +44,10 @@ export const DEMO_CONFIG = {
     { kind: 'linear', cGrid: [1e4, 1e3, 100, 10, 1, 0.1, 0.01, 1e-3, 1e-4] },
     { kind: 'knn', k: 20 },
     { kind: 'fewshot', ways: 5, shots: [5, 10], queries: 5, episodes: 300 },
+    // What the features retain (Ericsson et al. §5), cheap: the probes' calibration, and 4 CIFAR-10
+    // test images reconstructed from each encoder's features in 100 steps.
+    { kind: 'calibration', cGrid: [1e4, 1e3, 100, 10, 1, 0.1, 0.01, 1e-3, 1e-4] },
+    { kind: 'inversion', datasets: ['cifar10'], images: 4, steps: 100 },
   ],
   reference: { dataset: 'cifar10', protocol: 'linear' },
 };

@@ -1,4 +1,5 @@
 import {
+  calibrationOfLinear,
   type FeatureMatrix,
   fewShotProtocol,
   knnProtocol,
@@ -6,7 +7,7 @@ import {
   PROTOCOL_DEFAULTS,
   type ProtocolResult,
 } from '@selfsup/eval-transfer';
-import type { FewShotProtocol, KnnProtocol, LinearProtocol, ProtocolSpec } from './config-schema';
+import type { CalibrationProtocol, FewShotProtocol, KnnProtocol, LinearProtocol, ProtocolSpec } from './config-schema';
 
 /** Features and labels of one split. */
 export interface FeatureSplit {
@@ -53,8 +54,30 @@ function outcome({ metric, value, details }: ProtocolResult): ProtocolOutcome {
   return { metric, value, ci95: typeof ci95 === 'number' ? ci95 : null, details: rest };
 }
 
+// The linear and calibration cells of one encoder × dataset share one probe when their settings
+// agree (the runner passes the same features object to both), so calibration costs no second sweep.
+const probes = new WeakMap<SplitFeatures, Map<string, ProtocolResult>>();
+
+function probe(
+  data: SplitFeatures,
+  cGrid: number[] | undefined,
+  metric: LinearProtocol['metric'],
+  seed: number,
+  bins?: number,
+) {
+  const key = JSON.stringify({ cGrid, metric: metric ?? PROTOCOL_DEFAULTS.linear.metric, seed, bins: bins ?? 15 });
+  const done = probes.get(data) ?? new Map<string, ProtocolResult>();
+  probes.set(data, done);
+  let res = done.get(key);
+  if (!res) {
+    res = linearProtocol(data, { cGrid, metric, seed, calibrationBins: bins });
+    done.set(key, res);
+  }
+  return res;
+}
+
 function linear(spec: LinearProtocol, data: SplitFeatures, seed: number): ProtocolOutcome {
-  return outcome(linearProtocol(data, { cGrid: spec.cGrid, metric: spec.metric, seed }));
+  return outcome(probe(data, spec.cGrid, spec.metric, seed));
 }
 
 function knn(spec: KnnProtocol, data: SplitFeatures): ProtocolOutcome {
@@ -66,7 +89,11 @@ function fewshot(spec: FewShotProtocol, shots: number, data: SplitFeatures, seed
   return outcome(fewShotProtocol(data, { shots, ways, queries, episodes, seed }));
 }
 
-/** Run a frozen-feature protocol (linear, kNN, few-shot) on one encoder × dataset. */
+function calibration(spec: CalibrationProtocol, data: SplitFeatures, seed: number): ProtocolOutcome {
+  return outcome(calibrationOfLinear(probe(data, spec.cGrid, 'top1', seed, spec.bins)));
+}
+
+/** Run a frozen-feature protocol (linear, kNN, few-shot, calibration) on one encoder × dataset. */
 export function runFeatureProtocol(variant: ProtocolVariant, data: SplitFeatures, seed: number): ProtocolOutcome {
   const { spec } = variant;
   switch (spec.kind) {
@@ -76,7 +103,15 @@ export function runFeatureProtocol(variant: ProtocolVariant, data: SplitFeatures
       return knn(spec, data);
     case 'fewshot':
       return fewshot(spec, variant.shots!, data, seed);
+    case 'calibration':
+      return calibration(spec, data, seed);
     case 'finetune':
       throw new Error('runFeatureProtocol: fine-tuning trains the encoder; it does not run on frozen features');
+    case 'colour':
+    case 'inversion':
+    case 'saliency':
+      throw new Error(
+        `runFeatureProtocol: the ${spec.kind} analysis needs the encoder and the images (computeAnalysisCell)`,
+      );
   }
 }

@@ -1,9 +1,10 @@
 import { join } from 'node:path';
-import { evalTransform } from '@selfsup/augment';
+import { evalTransform, rgbToGrayscale } from '@selfsup/augment';
 import type { ImageDataset } from '@selfsup/datasets';
 import { type ExternalEncoder, extractFeatures, fineTune, isExternalEncoder } from '@selfsup/eval-transfer';
 import { directoryFeatureStore } from '@selfsup/eval-transfer/node';
 import { initBackend, type Encoder } from '@selfsup/runtime';
+import { computeAnalysisCell } from './analysis-cells';
 import type { BenchConfig, EncoderSpec, FineTuneProtocol } from './config-schema';
 import { buildEncoder } from './encoders';
 import { loadBenchDataset, type BenchDataset } from './load-datasets';
@@ -63,20 +64,24 @@ export function planCells(config: BenchConfig): Cell[] {
   const datasets = new Map(config.datasets.map((d) => [d.name, d]));
   return config.encoders.flatMap((encoder) =>
     config.datasets.flatMap((d) =>
-      config.protocols.flatMap(protocolVariants).map((variant) => ({
-        encoder,
-        dataset: d.name,
-        variant,
-        hash: specHash({
+      // An analysis listing `datasets` runs on those only.
+      config.protocols
+        .filter((p) => !('datasets' in p) || !p.datasets || p.datasets.includes(d.name))
+        .flatMap(protocolVariants)
+        .map((variant) => ({
           encoder,
-          dataset: datasets.get(d.name),
-          // A pretrained encoder's result also depends on its pretraining data.
-          pretrainData: 'pretrain' in encoder ? datasets.get(encoder.pretrain.dataset) : undefined,
-          protocol: variant,
-          seed: config.seed,
-          imageSize: config.imageSize,
-        }),
-      })),
+          dataset: d.name,
+          variant,
+          hash: specHash({
+            encoder,
+            dataset: datasets.get(d.name),
+            // A pretrained encoder's result also depends on its pretraining data.
+            pretrainData: 'pretrain' in encoder ? datasets.get(encoder.pretrain.dataset) : undefined,
+            protocol: variant,
+            seed: config.seed,
+            imageSize: config.imageSize,
+          }),
+        })),
     ),
   );
 }
@@ -86,12 +91,22 @@ async function featuresOf(
   ds: ImageDataset,
   config: BenchConfig,
   cacheDir: string,
+  gray = false,
 ): Promise<FeatureSplit> {
   const size = config.imageSize;
-  const transform = evalTransform({ resize: size, crop: size });
+  const base = evalTransform({ resize: size, crop: size });
+  // The colour analysis also probes the images with colour removed (luma in all three channels).
+  const transform: typeof base = gray
+    ? (x, rng) => {
+        const y = base(x, rng);
+        const g = rgbToGrayscale(y, 3);
+        y.dispose();
+        return g;
+      }
+    : base;
   const features = await extractFeatures(encoder, ds, {
     transform,
-    transformId: `evalTransform(resize=${size},crop=${size})`,
+    transformId: `evalTransform(resize=${size},crop=${size})${gray ? '+grayscale' : ''}`,
     batchSize: 128,
     cache: directoryFeatureStore(cacheDir),
   });
@@ -128,7 +143,7 @@ export async function computeCell(
   data: BenchDataset,
   config: BenchConfig,
   cacheDir: string,
-  features: { current?: SplitFeatures },
+  features: { current?: SplitFeatures; gray?: SplitFeatures },
 ): Promise<ProtocolOutcome> {
   if (cell.variant.spec.kind === 'finetune') {
     // validateConfig rejects this combination; a config built by hand gets the same answer.
@@ -139,11 +154,19 @@ export async function computeCell(
     }
     return fineTuneCell(encoder, cell.variant.spec, data, config);
   }
-  features.current ??= {
-    train: await featuresOf(encoder, data.train, config, cacheDir),
-    val: data.val && (await featuresOf(encoder, data.val, config, cacheDir)),
-    test: await featuresOf(encoder, data.test, config, cacheDir),
-  };
+  const splitFeatures = async (gray: boolean): Promise<SplitFeatures> => ({
+    train: await featuresOf(encoder, data.train, config, cacheDir, gray),
+    val: data.val && (await featuresOf(encoder, data.val, config, cacheDir, gray)),
+    test: await featuresOf(encoder, data.test, config, cacheDir, gray),
+  });
+  const { spec } = cell.variant;
+  if (spec.kind === 'colour' || spec.kind === 'inversion' || spec.kind === 'saliency') {
+    return computeAnalysisCell(encoder, spec, data, config, async (kind) => {
+      if (kind === 'gray') return (features.gray ??= await splitFeatures(true));
+      return (features.current ??= await splitFeatures(false));
+    });
+  }
+  features.current ??= await splitFeatures(false);
   return runFeatureProtocol(cell.variant, features.current, config.seed);
 }
 

@@ -41,7 +41,15 @@ export async function runReadmeSection(
   const text = readFileSync(readme, 'utf8');
   const code = text.split(heading)[1]?.split('```ts\n')[1]?.split('```')[0];
   if (code === undefined) throw new Error(`${readme.pathname} has no \`\`\`ts block after '${heading}'`);
-  const file = fileURLToPath(new URL('./src/readme-example.generated.ts', readme));
+  // One scratch file per section, so test files running sections of one README in parallel never share it.
+  const slug =
+    heading === '## Example'
+      ? ''
+      : `-${heading
+          .replace(/[^A-Za-z0-9]+/g, '-')
+          .replace(/^-|-$/g, '')
+          .toLowerCase()}`;
+  const file = fileURLToPath(new URL(`./src/readme-example${slug}.generated.ts`, readme));
   writeFileSync(file, code);
   const printed: string[] = [];
   const log = vi.spyOn(console, 'log').mockImplementation((...args) => void printed.push(format(args)));

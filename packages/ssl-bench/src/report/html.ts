@@ -1,3 +1,4 @@
+import type { AnalysisSection } from './analysis-section';
 import type { Figure } from './figures';
 
 function escapeHtml(s: string): string {
@@ -52,6 +53,8 @@ export interface ReportPage {
   conclusionMarkdown?: string;
   /** The config as run, shown folded. */
   config?: unknown;
+  /** What the features retain (calibration, colour, inversion), one section each. */
+  sections?: AnalysisSection[];
 }
 
 /** One self-contained page: inline SVG figures, no scripts, no external resources. */
@@ -88,6 +91,7 @@ ${figures(page.scatters)}
 ${markdownToHtml(page.correlationMarkdown)}
 <h2>Encoders × datasets</h2>
 ${figures(page.heatmaps)}
+${(page.sections ?? []).map((s) => `<h2>${escapeHtml(s.heading)}</h2>\n${markdownToHtml(s.markdown)}\n${figures(s.figures)}`).join('\n')}
 </body>
 </html>
 `;

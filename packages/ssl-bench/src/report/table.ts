@@ -1,6 +1,6 @@
 import type { CellResult } from '../results-store';
 
-const PROTOCOL_RANK = ['linear', 'knn', 'fewshot', 'finetune'];
+const PROTOCOL_RANK = ['linear', 'knn', 'fewshot', 'finetune', 'calibration', 'colour', 'inversion', 'saliency'];
 
 /** Protocols in the paper's order (linear, kNN, few-shot by shots, fine-tune), whatever the store's order. */
 export function protocolOrder(cells: CellResult[]): string[] {

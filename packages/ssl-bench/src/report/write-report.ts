@@ -2,6 +2,9 @@ import { join } from 'node:path';
 import sharp from 'sharp';
 import { writeFileAtomic } from '@selfsup/runtime/node';
 import type { CellResult } from '../results-store';
+import { analysisSections } from './analysis-sections';
+import { isAnalysisProtocol } from '../config-analysis';
+import { saliencyOverlapCells } from './report-saliency';
 import { correlateProtocols, correlationMarkdown, type ReferenceSource } from './correlation';
 import { heatmapFigures, scatterFigures, type Figure } from './figures';
 import { renderHtml } from './html';
@@ -41,18 +44,23 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   const { cells, reference, outDir } = options;
   if (cells.length === 0) throw new Error('report: the results store holds no finished cell yet');
   const title = options.title ?? 'ssl-bench transfer report';
-  const table = buildTable(cells, reference.dataset);
-  const correlations = correlateProtocols(cells, reference);
+  // Derived measures (saliency overlap with a reference encoder) join the tables and correlations.
+  const measured = [...cells, ...saliencyOverlapCells(cells)];
+  // Accuracy tables, figures and the conclusion are about transfer; the analyses have their own sections.
+  const transfer = cells.filter((c) => !isAnalysisProtocol(c.protocol));
+  const table = buildTable(transfer, reference.dataset);
+  const correlations = correlateProtocols(measured, reference);
+  const transferCorrelations = correlations.filter((pc) => !isAnalysisProtocol(pc.protocol));
   const refLabel = `${reference.dataset} ${reference.protocol}`;
-  const scatters = scatterFigures(correlations, refLabel);
-  const heatmaps = heatmapFigures(cells);
+  const scatters = scatterFigures(transferCorrelations, refLabel);
+  const heatmaps = heatmapFigures(transfer);
   const resultsMd = toMarkdown(table);
   const corrMd = correlationMarkdown(correlations, reference);
   const { context } = options;
-  const aboutMd = aboutMarkdown(cells, reference, context);
-  const conclusionMd = conclusionMarkdown(cells, correlations, reference, context?.randomInit);
+  const aboutMd = aboutMarkdown(transfer, reference, context);
+  const conclusionMd = conclusionMarkdown(transfer, transferCorrelations, reference, context?.randomInit);
   const encoders = context?.config?.encoders;
-  const verdicts = encoders ? sslVerdicts(cells, encoders) : [];
+  const verdicts = encoders ? sslVerdicts(transfer, encoders) : [];
   const verdictMd = verdictMarkdown(verdicts);
   const files: string[] = [];
   const put = async (name: string, data: string) => {
@@ -69,6 +77,14 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
   await put('correlation.md', `# Correlation with the reference\n\n${corrMd}`);
   await put('correlation.json', `${JSON.stringify(correlations, null, 2)}\n`);
   for (const f of [...scatters, ...heatmaps]) await writeFigure(outDir, f, files);
+  const sections = await analysisSections(cells);
+  if (sections.length > 0) {
+    await put(
+      'analysis.md',
+      `# What the features retain\n\n${sections.map((s) => `## ${s.heading}\n\n${s.markdown}`).join('\n')}`,
+    );
+    for (const f of sections.flatMap((s) => s.figures)) await writeFigure(outDir, f, files);
+  }
   const summary =
     `${table.encoders.length} encoders × ${new Set(cells.map((c) => c.dataset)).size} datasets × ` +
     `${table.protocols.length} protocols; reference: ${refLabel}. ` +
@@ -85,6 +101,7 @@ export async function writeReport(options: ReportOptions): Promise<WrittenReport
       correlationMarkdown: corrMd,
       scatters,
       heatmaps,
+      sections,
     }),
   );
   return { files, index: join(outDir, 'index.html'), verdicts };
