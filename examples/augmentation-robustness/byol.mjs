@@ -27,6 +27,7 @@ const augment =
   settings.augment === 'crop-flip'
     ? [cropFlip(imageSize), cropFlip(imageSize)]
     : [byolView1({ size: imageSize }), byolView2({ size: imageSize })];
+let finalLoss = Number.NaN;
 const start = performance.now();
 const run = await trainByol({
   data,
@@ -43,13 +44,16 @@ const run = await trainByol({
   out: settings.out,
   resume: settings.resume,
   progress: false,
-  onStep: ({ step, loss }) => settings.quiet || console.log(`step ${step} loss ${loss.toFixed(4)}`),
+  onStep: ({ step, loss }) => {
+    finalLoss = loss;
+    if (!settings.quiet) console.log(`step ${step} loss ${loss.toFixed(4)}`);
+  },
 });
 const seconds = (performance.now() - start) / 1000;
 const name = baseTau === 1 ? 'byol-fixed-target' : 'byol';
 console.log(`${name}: ${run.status}, ${run.steps} steps in ${seconds.toFixed(0)} s`);
 if (settings.eval) {
-  const record = { method: name, augment: settings.augment, seed, steps: run.steps, seconds, baseTau };
+  const record = { method: name, augment: settings.augment, seed, steps: run.steps, seconds, finalLoss, baseTau };
   await report(encoder, { train: data, test: await load(settings.eval) }, record, settings);
 }
 run.byol.dispose({ all: true });

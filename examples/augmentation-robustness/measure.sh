@@ -1,12 +1,12 @@
 #!/bin/sh
 # Every measurement of the method examples' READMEs and of this example, one run at a time:
 #   sh examples/augmentation-robustness/measure.sh [STEPS] [SEEDS]
-# Budget: STEPS (default 156 = 2 epochs of the 5,000-image CIFAR-10 subset at batch 64),
+# Budget: STEPS (default 390 = 5 epochs of the 5,000-image CIFAR-10 subset at batch 64),
 # 16x16 images, convnet 16,32,64. Each run appends one JSON line to results/<name>.json.
 set -e
 cd "$(dirname "$0")/../.."
 DATA=${SELFSUP_DATA:-../shared/data}/cifar10
-STEPS=${1:-156}
+STEPS=${1:-390}
 SEEDS=${2:-"0 1"}
 OUT=examples/augmentation-robustness/results
 mkdir -p "$OUT"

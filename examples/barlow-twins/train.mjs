@@ -5,17 +5,13 @@
 import { byolView1, byolView2 } from '@selfsup/augment';
 import { mlpHead } from '@selfsup/heads';
 import { barlowTwinsLoss } from '@selfsup/losses';
-import { LARS, warmupCosineSchedule } from '@selfsup/optim';
 import { runExample } from '../shared/run-example.mjs';
-import { shortRunLr, warmupSteps } from '../shared/short-run.mjs';
+import { shortRunLars } from '../shared/short-run.mjs';
 
 await runExample('barlow-twins', ({ encoder, imageSize, steps, batchSize, seed }) => {
   const dim = 1024; // 8192 in the paper, scaled with the encoder
   const projector = mlpHead({ inputDim: encoder.outputDim, hiddenDim: dim, outputDim: dim, layers: 3, seed: seed + 1 });
-  const optimizer = new LARS({
-    learningRate: warmupCosineSchedule({ baseLr: shortRunLr(0.2, batchSize), warmupSteps: warmupSteps(steps), totalSteps: steps }),
-    weightDecay: 1.5e-6,
-  });
+  const optimizer = shortRunLars({ baseLr: 0.2, weightDecay: 1.5e-6, batchSize, steps });
   const train = { training: true };
   const project = (x) => projector.apply(encoder.apply(x, train), train);
   return {

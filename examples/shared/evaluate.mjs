@@ -13,6 +13,12 @@ export async function evaluate(encoder, { train, test }) {
     test: { features: testFeatures, labels: test.labels },
     cGrid: C_GRID,
   });
-  const knn = knnClassify({ trainFeatures, trainLabels: train.labels, testFeatures, k: 20, numClasses: train.classes.length });
-  return { linearProbeTop1: probe.testScore, knnTop1: top1(knn.predictions, test.labels) };
+  const knn = knnClassify({
+    trainFeatures,
+    trainLabels: train.labels,
+    testFeatures,
+    k: 20,
+    numClasses: train.classes.length,
+  });
+  return { linearProbeTop1: probe.testScore, linearProbeC: probe.C, knnTop1: top1(knn.predictions, test.labels) };
 }

@@ -1,6 +1,7 @@
 // The command line every method example shares:
 //   [STEPS=n] node examples/<method>/train.mjs [--data DIR] [--image-size 32] [--widths 32,64,128]
-//     [--batch-size 64] [--seed 0] [--augment method|crop-flip] [--out DIR [--resume]] [--eval DIR]
+//     [--batch-size 64] [--seed 0] [--augment method|crop-flip] [--out DIR [--resume] [--checkpoint-every N]
+//     [--stop-after N]] [--eval DIR [--results FILE]] [--quiet]
 // It loads an ImageFolder (default: the CIFAR-10 subset bundled with @selfsup/ssl-bench),
 // builds the method, trains it (checkpointing to --out), and with --eval scores the frozen
 // encoder on that labelled folder (linear probe and kNN, fitted on --data's labels).
@@ -26,6 +27,7 @@ export const OPTIONS = {
   out: { type: 'string' },
   resume: { type: 'boolean', default: false },
   'checkpoint-every': { type: 'string' },
+  'stop-after': { type: 'string' },
   eval: { type: 'string' },
   results: { type: 'string' },
   quiet: { type: 'boolean', default: false },
@@ -50,7 +52,8 @@ export function parseSettings(argv = process.argv.slice(2), extraOptions = {}) {
   } catch (err) {
     usage(err.message);
   }
-  if (!['method', 'crop-flip'].includes(values.augment)) usage(`--augment must be method or crop-flip, got '${values.augment}'`);
+  if (!['method', 'crop-flip'].includes(values.augment))
+    usage(`--augment must be method or crop-flip, got '${values.augment}'`);
   if (values.resume && !values.out) usage('--resume needs --out (the folder holding checkpoint.safetensors)');
   return {
     ...values,
@@ -61,6 +64,7 @@ export function parseSettings(argv = process.argv.slice(2), extraOptions = {}) {
     batchSize: positiveInteger('batch-size', values['batch-size']),
     seed: Number(values.seed),
     checkpointEvery: values['checkpoint-every'] && positiveInteger('checkpoint-every', values['checkpoint-every']),
+    stopAfter: values['stop-after'] && positiveInteger('stop-after', values['stop-after']),
   };
 }
 
@@ -70,7 +74,7 @@ export function cropFlip(size) {
 }
 
 /**
- * Run a method example. `build({ encoder, imageSize, steps, batchSize, seed })` returns
+ * Run a method example. `build({ encoder, imageSize, steps: Math.max(1, steps), batchSize, seed })` returns
  * { modules: { encoder, ...heads }, optimizer, schedule?, augment: [view1, view2], loss(x1, x2) }.
  */
 export async function runExample(name, build) {
@@ -81,7 +85,7 @@ export async function runExample(name, build) {
   const data = await load(settings.data);
   const { steps, batchSize, seed, imageSize } = settings;
   const encoder = convnet({ widths: settings.widths, seed });
-  const method = { name, ...build({ encoder, imageSize, steps, batchSize, seed }) };
+  const method = { name, ...build({ encoder, imageSize, steps: Math.max(1, steps), batchSize, seed }) };
   if (settings.augment === 'crop-flip') method.augment = [cropFlip(imageSize), cropFlip(imageSize)];
   const start = performance.now();
   const run = steps === 0 ? { steps: 0, loss: Number.NaN } : await trainTwoViews(method, { ...settings, data, log });
@@ -89,7 +93,12 @@ export async function runExample(name, build) {
   console.log(`${name}: ${run.steps} steps in ${seconds.toFixed(0)} s, final loss ${run.loss.toFixed(4)}`);
   if (settings.eval) {
     const record = { method: steps === 0 ? 'random init' : name, augment: settings.augment, seed, steps: run.steps };
-    await report(encoder, { train: data, test: await load(settings.eval) }, { ...record, seconds, finalLoss: run.loss }, settings);
+    await report(
+      encoder,
+      { train: data, test: await load(settings.eval) },
+      { ...record, seconds, finalLoss: run.loss },
+      settings,
+    );
   }
   Object.values(method.modules).forEach((m) => m.dispose());
   method.optimizer.dispose();
@@ -100,8 +109,9 @@ export async function report(encoder, splits, record, settings) {
   const scores = await evaluate(encoder, splits);
   const { batchSize, imageSize, widths } = settings;
   const full = { ...record, batchSize, imageSize, widths, ...scores };
-  console.log(`${record.method}: linear probe ${(100 * scores.linearProbeTop1).toFixed(1)}%, kNN ${(100 * scores.knnTop1).toFixed(1)}%`);
+  console.log(
+    `${record.method}: linear probe ${(100 * scores.linearProbeTop1).toFixed(1)}%, kNN ${(100 * scores.knnTop1).toFixed(1)}%`,
+  );
   if (settings.results) await writeFileAtomic(settings.results, `${JSON.stringify(full)}\n`);
   return full;
 }
-

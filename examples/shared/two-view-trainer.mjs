@@ -12,9 +12,13 @@ import { readCheckpoint, writeCheckpoint, writeFileAtomic } from '@selfsup/runti
 /**
  * method: { name, modules: { encoder, ...heads }, optimizer, schedule?: (step) => lr (for
  * optimizers without their own), augment: [view1, view2], loss(x1, x2) => tf.Scalar }.
+ * `stopAfter` ends the run early after a checkpoint, as an interruption would (continue with `resume`).
  * Returns { steps, loss } (the last loss); the trained encoder is method.modules.encoder.
  */
-export async function trainTwoViews(method, { data, steps, batchSize, seed, out, resume = false, checkpointEvery, log }) {
+export async function trainTwoViews(
+  method,
+  { data, steps, batchSize, seed, out, resume = false, checkpointEvery, stopAfter = steps, log },
+) {
   const stepsPerEpoch = Math.floor(data.shape[0] / batchSize);
   if (stepsPerEpoch < 1) throw new Error(`--batch-size ${batchSize} is larger than the ${data.shape[0]} images`);
   const rng = createRng(seed);
@@ -35,7 +39,8 @@ export async function trainTwoViews(method, { data, steps, batchSize, seed, out,
     });
     log(`resumed from ${paths.checkpoint} at step ${step}/${steps}`);
   } else if (paths) {
-    if (existsSync(paths.checkpoint)) throw new Error(`--out ${out} already holds a run; add --resume or pick another folder`);
+    if (existsSync(paths.checkpoint))
+      throw new Error(`--out ${out} already holds a run; add --resume or pick another folder`);
     mkdirSync(resolve(out), { recursive: true });
     await writeFileAtomic(paths.metrics, '');
   }
@@ -56,7 +61,7 @@ export async function trainTwoViews(method, { data, steps, batchSize, seed, out,
     epochs: Math.ceil(steps / stepsPerEpoch) - firstEpoch,
   });
   for await (const { images, labels } of stream) {
-    if (step >= steps) {
+    if (step >= Math.min(steps, stopAfter)) {
       tf.dispose([images, labels]);
       break;
     }

@@ -5,18 +5,19 @@
 import { simclr } from '@selfsup/augment';
 import { mlpHead } from '@selfsup/heads';
 import { ntXentLoss } from '@selfsup/losses';
-import { LARS, warmupCosineSchedule } from '@selfsup/optim';
 import { runExample } from '../shared/run-example.mjs';
-import { shortRunLr, warmupSteps } from '../shared/short-run.mjs';
+import { shortRunLars } from '../shared/short-run.mjs';
 
 await runExample('simclr', ({ encoder, imageSize, steps, batchSize, seed }) => {
   // g(.): Linear -> BN -> ReLU -> Linear to 128 (hidden = encoder width, as 2048 for ResNet-50).
-  const projector = mlpHead({ inputDim: encoder.outputDim, hiddenDim: encoder.outputDim, outputDim: 128, seed: seed + 1 });
-  const view = simclr({ size: imageSize, strength: 0.5, blur: 0 });
-  const optimizer = new LARS({
-    learningRate: warmupCosineSchedule({ baseLr: shortRunLr(1.0, batchSize), warmupSteps: warmupSteps(steps), totalSteps: steps }),
-    weightDecay: 1e-4,
+  const projector = mlpHead({
+    inputDim: encoder.outputDim,
+    hiddenDim: encoder.outputDim,
+    outputDim: 128,
+    seed: seed + 1,
   });
+  const view = simclr({ size: imageSize, strength: 0.5, blur: 0 });
+  const optimizer = shortRunLars({ baseLr: 1.0, weightDecay: 1e-4, batchSize, steps });
   const train = { training: true };
   const project = (x) => projector.apply(encoder.apply(x, train), train);
   return {

@@ -15,7 +15,14 @@ const WEIGHT_DECAY = 5e-4;
 
 await runExample('simsiam', ({ encoder, imageSize, steps, batchSize, seed }) => {
   const dim = 512; // 2048 in the paper, scaled with the encoder
-  const projector = mlpHead({ inputDim: encoder.outputDim, hiddenDim: dim, outputDim: dim, layers: 3, outputBatchNorm: true, seed: seed + 1 });
+  const projector = mlpHead({
+    inputDim: encoder.outputDim,
+    hiddenDim: dim,
+    outputDim: dim,
+    layers: 3,
+    outputBatchNorm: true,
+    seed: seed + 1,
+  });
   const predictor = mlpHead({ inputDim: dim, hiddenDim: dim / 4, outputDim: dim, seed: seed + 2 });
   // MoCo v2 / SimSiam views at CIFAR size: crop 0.2-1, jitter (0.4, 0.4, 0.4, 0.1) p 0.8, grey p 0.2, flip; no blur on 32 px.
   const view = compose([
