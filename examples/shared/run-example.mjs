@@ -5,6 +5,8 @@
 // It loads an ImageFolder (default: the CIFAR-10 subset bundled with @selfsup/ssl-bench),
 // builds the method, trains it (checkpointing to --out), and with --eval scores the frozen
 // encoder on that labelled folder (linear probe and kNN, fitted on --data's labels).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { compose, randomHorizontalFlip, randomResizedCrop } from '@selfsup/augment';
 import { convnet } from '@selfsup/backbones';
@@ -55,6 +57,11 @@ export function parseSettings(argv = process.argv.slice(2), extraOptions = {}) {
   if (!['method', 'crop-flip'].includes(values.augment))
     usage(`--augment must be method or crop-flip, got '${values.augment}'`);
   if (values.resume && !values.out) usage('--resume needs --out (the folder holding checkpoint.safetensors)');
+  const checkpoint = values.out && join(values.out, 'checkpoint.safetensors');
+  if (values.resume && !existsSync(checkpoint)) usage(`--resume given but ${checkpoint} does not exist`);
+  if (values.out && !values.resume && existsSync(checkpoint)) {
+    usage(`--out ${values.out} already holds a run; add --resume to continue it or pick another folder`);
+  }
   return {
     ...values,
     // 0 steps: score the untrained encoder (the random-init baseline).
