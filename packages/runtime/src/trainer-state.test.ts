@@ -16,6 +16,9 @@ class Tiny extends StoreModule implements Module {
     this.weight = this.store.variable('weight', [3, 2], () => Float32Array.from({ length: 6 }, () => rng.normal()));
     this.store.variable('running', [2], () => new Float32Array(2), false);
   }
+  apply(x: tf.Tensor): tf.Tensor {
+    return tf.matMul(x as tf.Tensor2D, this.weight as tf.Tensor2D);
+  }
   clone(): Tiny {
     return new Tiny(0);
   }
@@ -25,12 +28,12 @@ function trainer(seed: number) {
   const net = new Tiny(seed);
   const optimizer = tf.train.momentum(0.1, 0.9);
   const rng = createRng(seed);
-  const step = () =>
-    tf.dispose(
-      optimizer.minimize(() => tf.sum(tf.square(tf.matMul(tf.ones([1, 3]), net.weight))) as tf.Scalar, true, [
-        net.weight,
-      ]),
-    );
+  const step = () => {
+    const loss = optimizer.minimize(() => tf.sum(tf.square(net.apply(tf.ones([1, 3])))) as tf.Scalar, true, [
+      net.weight,
+    ]);
+    if (loss) loss.dispose();
+  };
   return { parts: { modules: { net }, optimizer, rng }, net, step };
 }
 
