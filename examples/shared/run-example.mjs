@@ -69,7 +69,7 @@ export function parseSettings(argv = process.argv.slice(2), extraOptions = {}) {
     imageSize: positiveInteger('image-size', values['image-size']),
     widths: values.widths.split(',').map((w) => positiveInteger('widths', w)),
     batchSize: positiveInteger('batch-size', values['batch-size']),
-    seed: Number(values.seed),
+    seed: positiveInteger('seed', values.seed, 0),
     checkpointEvery: values['checkpoint-every'] && positiveInteger('checkpoint-every', values['checkpoint-every']),
     stopAfter: values['stop-after'] && positiveInteger('stop-after', values['stop-after']),
   };
@@ -81,7 +81,7 @@ export function cropFlip(size) {
 }
 
 /**
- * Run a method example. `build({ encoder, imageSize, steps: Math.max(1, steps), batchSize, seed })` returns
+ * Run a method example. `build({ encoder, imageSize, steps, batchSize, seed })` returns
  * { modules: { encoder, ...heads }, optimizer, schedule?, augment: [view1, view2], loss(x1, x2) }.
  */
 export async function runExample(name, build) {
