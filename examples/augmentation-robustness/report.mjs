@@ -66,11 +66,11 @@ for (const method of ['random init', 'byol', 'simclr', 'simsiam', 'barlow-twins'
 
 // Grouped bars: linear probe and kNN per setting, mean over seeds, a line from min to max.
 const W = 640;
-const H = 300;
+const H = 310;
 const left = 50;
 const bottom = 250;
 const top = 30;
-const scale = (v) => bottom - ((v - 0.2) / 0.3) * (bottom - top); // axis 20%..50%
+const scale = (v) => bottom - ((Math.min(Math.max(v, 0.2), 0.5) - 0.2) / 0.3) * (bottom - top); // axis 20%..50%
 const slot = (W - left - 10) / bars.length;
 const svg = [
   `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="11">`,
@@ -96,15 +96,17 @@ bars.forEach((b, i) => {
       `<line x1="${(x + w / 2).toFixed(1)}" x2="${(x + w / 2).toFixed(1)}" y1="${scale(s.min).toFixed(1)}" y2="${scale(s.max).toFixed(1)}" stroke="#000"/>`,
     );
   });
-  svg.push(
-    `<text x="${(left + (i + 0.5) * slot).toFixed(1)}" y="${bottom + 16}" text-anchor="middle">${b.label}</text>`,
-  );
+  // Two lines (method, views) so that the labels fit their slot.
+  const cx = (left + (i + 0.5) * slot).toFixed(1);
+  b.label.split(', ').forEach((line, j) => {
+    svg.push(`<text x="${cx}" y="${bottom + 16 + 13 * j}" text-anchor="middle">${line}</text>`);
+  });
 });
 svg.push(
-  `<rect x="${left + 10}" y="${H - 22}" width="10" height="10" fill="#4477aa"/><text x="${left + 24}" y="${H - 13}">linear probe</text>`,
+  `<rect x="${left + 10}" y="${H - 16}" width="10" height="10" fill="#4477aa"/><text x="${left + 24}" y="${H - 7}">linear probe</text>`,
 );
 svg.push(
-  `<rect x="${left + 110}" y="${H - 22}" width="10" height="10" fill="#ee9944"/><text x="${left + 124}" y="${H - 13}">kNN (k = 20)</text>`,
+  `<rect x="${left + 110}" y="${H - 16}" width="10" height="10" fill="#ee9944"/><text x="${left + 124}" y="${H - 7}">kNN (k = 20)</text>`,
 );
 svg.push('</svg>');
 await writeFileAtomic(join(here, 'chart.svg'), `${svg.join('\n')}\n`);
