@@ -21,7 +21,7 @@ import { mlpHead } from '@selfsup/heads';
 import { initBackend } from '@selfsup/runtime';
 import { imagesToTensor } from '@selfsup/datasets';
 import { loadExperimentData } from './data.mjs';
-import { evaluate } from './evaluate.mjs';
+import { evaluate } from '../shared/evaluate.mjs';
 import { trainSupervised } from './supervised.mjs';
 
 const { values: args } = parseArgs({

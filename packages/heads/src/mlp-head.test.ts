@@ -156,6 +156,62 @@ describe('mlpHead', () => {
     head.dispose();
   });
 
+  it('with layers: 3 and outputBatchNorm stacks hidden blocks as torch would name them (SimSiam, Barlow Twins, VICReg)', () => {
+    const head = mlpHead({ inputDim: 3, hiddenDim: 4, outputDim: 2, layers: 3, outputBatchNorm: true, seed: 2 });
+    expect([...head.state()].map(([n, v]) => [n, v.shape])).toEqual([
+      ['0.weight', [3, 4]],
+      ['0.bias', [4]],
+      ['1.weight', [4]],
+      ['1.bias', [4]],
+      ['1.running_mean', [4]],
+      ['1.running_var', [4]],
+      ['3.weight', [4, 4]],
+      ['3.bias', [4]],
+      ['4.weight', [4]],
+      ['4.bias', [4]],
+      ['4.running_mean', [4]],
+      ['4.running_var', [4]],
+      ['6.weight', [4, 2]],
+      ['6.bias', [2]],
+      ['7.weight', [2]],
+      ['7.bias', [2]],
+      ['7.running_mean', [2]],
+      ['7.running_var', [2]],
+    ]);
+    // Eval mode with fresh running statistics (mean 0, var 1), checked by hand in float64.
+    const v = (name: string) => Float64Array.from(head.state().get(name)!.dataSync());
+    const bn = (x: number) => x / Math.sqrt(1 + 1e-5);
+    const linear = (row: number[], name: string, out: number) =>
+      Array.from({ length: out }, (_, k) =>
+        row.reduce((s, a, j) => s + a * v(`${name}.weight`)[j * out + k], v(`${name}.bias`)[k]),
+      );
+    const rows = [
+      [0.5, -1, 2],
+      [1.5, 0.25, -0.5],
+    ];
+    const ref = rows.flatMap((row) => {
+      const h1 = linear(row, '0', 4).map((a) => Math.max(0, bn(a)));
+      const h2 = linear(h1, '3', 4).map((a) => Math.max(0, bn(a)));
+      return linear(h2, '6', 2).map(bn);
+    });
+    const x = tf.tensor2d(rows);
+    const y = head.apply(x);
+    y.dataSync().forEach((value, i) => expect(value).toBeCloseTo(ref[i], 5));
+    // The first layer is drawn first whatever the depth (same seed, same weights).
+    const two = mlpHead({ inputDim: 3, hiddenDim: 4, outputDim: 2, seed: 2 });
+    expect(two.state().get('0.weight')!.dataSync()).toEqual(head.state().get('0.weight')!.dataSync());
+    expect([...mlpHead({ inputDim: 3, hiddenDim: 4, layers: 3, batchNorm: false }).state().keys()]).toEqual([
+      '0.weight',
+      '0.bias',
+      '2.weight',
+      '2.bias',
+      '4.weight',
+      '4.bias',
+    ]);
+    tf.dispose([x, y]);
+    [head, two].forEach((m) => m.dispose());
+  });
+
   it('explains bad options and inputs', () => {
     expect(() => mlpHead({ inputDim: 0 })).toThrow(/mlpHead: options.inputDim must be a positive integer, got 0/);
     expect(() => mlpHead({ inputDim: 4, hiddenDim: 2.5 })).toThrow(
@@ -165,6 +221,10 @@ describe('mlpHead', () => {
       /options.batchNorm must be a boolean, got yes/,
     );
     expect(() => mlpHead(undefined as never)).toThrow(/options must be an object/);
+    expect(() => mlpHead({ inputDim: 4, layers: 1 })).toThrow(/options.layers must be at least 2/);
+    expect(() => mlpHead({ inputDim: 4, outputBatchNorm: 1 as never })).toThrow(
+      /options.outputBatchNorm must be a boolean, got 1/,
+    );
     const head = mlpHead({ inputDim: 4, hiddenDim: 8, outputDim: 2 });
     tf.tidy(() => {
       expect(() => head.apply(tf.zeros([2, 5]) as tf.Tensor2D)).toThrow(

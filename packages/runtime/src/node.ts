@@ -8,3 +8,5 @@ export { outputFolderProblem } from './writable-folder';
 export { inlineNegativeValues, parseCliNumber } from './cli-values';
 export { readSafetensors, writeSafetensors, readSafetensorsHeader } from './safetensors-file';
 export type { SafetensorsContents, TensorsToWrite } from './safetensors-file';
+export { readCheckpoint, writeCheckpoint } from './checkpoint';
+export type { LoadsState, SavesState } from './checkpoint';

@@ -1,8 +1,8 @@
-// Frozen-feature evaluation of an encoder: the linear probe of Ericsson et al. (2021)
-// and a weighted kNN, both trained on the pretraining images' labels and scored on the test split.
+// Frozen-feature scores of an encoder: the linear probe of Ericsson et al. (2021) and a
+// weighted kNN, fitted on the training images' labels and scored on the test split.
 import { extractFeatures, knnClassify, linearProbe, paperCGrid, top1 } from '@selfsup/eval-transfer';
 
-// Every 4th C of the paper's 45-value grid (1e6 .. 1e-5): 12 fits instead of 45 on this 2-core machine.
+// Every 4th C of the paper's 45-value grid (1e6 .. 1e-5): 12 fits instead of 45 on a 2-core machine.
 const C_GRID = paperCGrid().filter((_, i) => i % 4 === 0);
 
 export async function evaluate(encoder, { train, test }) {
