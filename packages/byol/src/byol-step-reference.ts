@@ -5,9 +5,10 @@
  * make_byol_step_reference.py; its expected.json states the semantics, the error
  * measure and the tolerance, which are read from there, not written here).
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect } from 'vitest';
+import { fileURLToPath } from 'node:url';
+import { expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { resnet18, toTorchLayout } from '@selfsup/backbones';
 import { loadTorchvisionWeights } from '@selfsup/backbones/node';
@@ -15,10 +16,16 @@ import { byolPredictor, byolProjector } from '@selfsup/heads';
 import { LARS } from '@selfsup/optim';
 import type { Module } from '@selfsup/runtime';
 import { readSafetensors } from '@selfsup/runtime/node';
-import { REFERENCE_DIR } from '@selfsup/testing';
+import { describeWithReference, REFERENCE_DIR } from '@selfsup/testing';
 import { createByol } from './byol';
 
+/** The shared reference: init weights, views, and the expected state after its steps. */
 const DIR = join(REFERENCE_DIR, 'byol_step');
+/**
+ * The same generator's run stopped after one step (`make_byol_step_reference.py --family A
+ * --steps 1`, see test/fixtures/byol-step-1/README.md): same init and views, online modules only.
+ */
+export const ONE_STEP_DIR = fileURLToPath(new URL('../test/fixtures/byol-step-1', import.meta.url));
 
 interface ByolStepExpectation {
   config: {
@@ -63,13 +70,13 @@ function relativeToUpdate(ours: Float32Array, ref: Float32Array, init: Float32Ar
 }
 
 async function tensorsOf(file: string): Promise<Map<string, Float32Array>> {
-  const { tensors } = await readSafetensors(join(DIR, file));
+  const { tensors } = await readSafetensors(file);
   return new Map([...tensors].map(([name, t]) => [name, new Float32Array(t.data as Float32Array)]));
 }
 
 /** Run the reference's BYOL steps with createByol on the current backend and measure every difference. */
-export async function runByolStepReference(): Promise<ByolStepComparison> {
-  const expected = JSON.parse(readFileSync(join(DIR, 'expected.json'), 'utf8')) as ByolStepExpectation;
+export async function runByolStepReference(expectedDir = DIR): Promise<ByolStepComparison> {
+  const expected = JSON.parse(readFileSync(join(expectedDir, 'expected.json'), 'utf8')) as ByolStepExpectation;
   const c = expected.config;
   const encoder = resnet18({ stem: c.stem, widthMultiplier: c.width });
   const projector = byolProjector(encoder.outputDim, { hiddenDim: c.proj_hidden, outputDim: c.proj_out });
@@ -114,8 +121,10 @@ export async function runByolStepReference(): Promise<ByolStepComparison> {
   };
   const tensorErrors = new Map<string, number>();
   for (const [name, module] of Object.entries(modules)) {
-    const init = await tensorsOf(join('init', `${name.replace('target.', 'online.')}.safetensors`));
-    const ref = await tensorsOf(join('expected', `${name}.safetensors`));
+    const expectedFile = join(expectedDir, 'expected', `${name}.safetensors`);
+    if (!existsSync(expectedFile)) continue;
+    const init = await tensorsOf(join(DIR, 'init', `${name.replace('target.', 'online.')}.safetensors`));
+    const ref = await tensorsOf(expectedFile);
     for (const [key, variable] of module.state()) {
       const torch = toTorchLayout(variable);
       const ours = torch.dataSync() as Float32Array;
@@ -130,22 +139,57 @@ export async function runByolStepReference(): Promise<ByolStepComparison> {
   return { tolerance: expected.tolerance, lossErrors, tensorErrors };
 }
 
-/**
- * What holds today (issue #14 is open): the first two losses within the reference's
- * tolerance and every tensor within 0.25 of its update (the reference asks 0.05;
- * before BatchNorm's sums were made accurate, wasm was at 0.42). Each run prints
- * its worst tensors so the gap stays visible.
- */
-export function expectCloseToReference(result: ByolStepComparison, label: string): void {
+function describeWorst(result: ByolStepComparison, label: string): Array<[string, number]> {
   const worst = [...result.tensorErrors].sort((a, b) => b[1] - a[1]);
   console.log(
     `byol_step on ${label}: loss errors ${result.lossErrors.map((e) => e.toExponential(2)).join(' ')}; worst tensors ` +
       worst
         .slice(0, 3)
-        .map(([n, e]) => `${n} ${e.toFixed(3)}`)
+        .map(([n, e]) => `${n} ${e.toFixed(4)}`)
         .join(', '),
   );
+  return worst;
+}
+
+/** Every loss and every tensor within the reference's own tolerance. */
+export function expectWithinTolerance(result: ByolStepComparison, label: string): void {
+  const worst = describeWorst(result, label);
+  result.lossErrors.forEach((e) => expect(e).toBeLessThan(result.tolerance.loss_relative));
+  expect(worst[0][1]).toBeLessThan(result.tolerance.tensors);
+}
+
+/**
+ * The three-step family: the first two losses within the reference's tolerance and every
+ * tensor within 0.25 of its update. Not the reference's 0.05: at our float32 state after the
+ * first step one ReLU input lies within rounding of 0 (float32 and float64 disagree on its
+ * sign, for PyTorch's float32 too), and the third step amplifies the resulting gradient jump
+ * ~20× (test/fixtures/byol-step-1/README.md). Before BatchNorm's sums were made accurate,
+ * wasm was at 0.42.
+ */
+export function expectCloseToReference(result: ByolStepComparison, label: string): void {
+  const worst = describeWorst(result, label);
   result.lossErrors.slice(0, 2).forEach((e) => expect(e).toBeLessThan(result.tolerance.loss_relative));
   result.lossErrors.forEach((e) => expect(e).toBeLessThan(1e-3));
   expect(worst[0][1]).toBeLessThan(0.25);
+}
+
+/** The reference tests on one backend (each backend in its own test file: one tfjs engine per process). */
+export function describeByolStepReference(
+  label: string,
+  init: () => Promise<unknown>,
+  { threeSteps = true } = {},
+): void {
+  describeWithReference(`BYOL steps against PyTorch (byol_step reference) on ${label}`, () => {
+    it('one step: loss, online weights and BN statistics within the reference tolerance', {
+      timeout: 900_000,
+    }, async () => {
+      await init();
+      expectWithinTolerance(await runByolStepReference(ONE_STEP_DIR), `${label}, one step`);
+    });
+    if (threeSteps) {
+      it('three steps: losses, online and target weights and BN statistics', { timeout: 900_000 }, async () => {
+        expectCloseToReference(await runByolStepReference(), `${label}, three steps`);
+      });
+    }
+  });
 }

@@ -1,0 +1,124 @@
+// Issue #14's small-data check: `selfsup-byol train` with NO recipe flags (the auto recipe) on
+// 2,000 training images of a 28x28 grayscale dataset (ConvNet, 40 epochs, batch 128), scored
+// against the identical random init with byol_reference.py's evaluation; `--reference` also
+// runs byol_reference.py on the same budget (2,000 images, 40 epochs, batch 128).
+//   node small-data.mjs --dataset mnist|fashion-mnist [--epochs 40] [--batch-size 128] [--limit 2000] [--reference] [--out results/small-data]
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { createBackbone } from '@selfsup/backbones';
+import { loadDataset } from '@selfsup/datasets/node';
+import { loadWeights } from '@selfsup/backbones/node';
+import { initBackend } from '@selfsup/runtime';
+import { DATA_DIR } from './data.mjs';
+import { referenceEvaluation } from './reference-eval.mjs';
+
+const { values: args } = parseArgs({
+  options: {
+    dataset: { type: 'string', default: 'mnist' },
+    epochs: { type: 'string', default: '40' },
+    'batch-size': { type: 'string', default: '128' },
+    limit: { type: 'string', default: '2000' },
+    reference: { type: 'boolean', default: false },
+    out: { type: 'string', default: 'results/small-data' },
+  },
+});
+const FORMATS = { mnist: 'imagefolder', 'fashion-mnist': 'idx' };
+const format = FORMATS[args.dataset];
+if (!format) throw new Error(`--dataset must be one of ${Object.keys(FORMATS).join(', ')}, got '${args.dataset}'`);
+const path = join(DATA_DIR, args.dataset);
+const runDir = join(args.out, `${args.dataset}-run`);
+mkdirSync(args.out, { recursive: true });
+
+// 1. The CLI, as a user runs it: no recipe flags.
+const cli = new URL('../../packages/byol/bin/selfsup-byol.js', import.meta.url).pathname;
+const trainArgs = [
+  'train',
+  '--data',
+  path,
+  '--format',
+  format,
+  '--limit',
+  args.limit,
+  '--backbone',
+  'convnet',
+  '--epochs',
+  args.epochs,
+  '--batch-size',
+  args['batch-size'],
+  '--out',
+  runDir,
+];
+console.error(`selfsup-byol ${trainArgs.join(' ')}`);
+const start = performance.now();
+execFileSync(process.execPath, [cli, ...trainArgs], { stdio: 'inherit' });
+const seconds = (performance.now() - start) / 1000;
+const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
+
+// 2. The same images with their labels, and the test split; the run's encoder and its exact init.
+await initBackend('auto');
+const train = await loadDataset({ format, path, split: 'train', limit: Number(args.limit), seed: config.seed });
+const test = await loadDataset({ format, path, split: 'test' });
+const make = () =>
+  createBackbone({ arch: config.backbone, stem: config.stem, widthMultiplier: config.width, seed: config.seed });
+const trained = make();
+await loadWeights(trained, join(runDir, 'encoder.safetensors'));
+const rows = [];
+for (const [encoder, name] of [
+  [trained, 'byol'],
+  [make(), 'random init'],
+]) {
+  const row = {
+    impl: 'selfsup',
+    dataset: args.dataset,
+    encoder: name,
+    ...(await referenceEvaluation(encoder, { train, test })),
+  };
+  console.log(JSON.stringify(row));
+  rows.push(row);
+}
+const result = { dataset: args.dataset, trainImages: train.shape[0], testImages: test.shape[0], seconds, config, rows };
+
+// 3. The PyTorch reference at the same budget.
+if (args.reference) {
+  const out = execFileSync(
+    '/usr/bin/python3',
+    [
+      new URL('../../../shared/reference/byol_reference.py', import.meta.url).pathname,
+      '--data',
+      path,
+      '--backbone',
+      'convnet',
+      '--limit',
+      args.limit,
+      '--epochs',
+      args.epochs,
+      '--batch-size',
+      args['batch-size'],
+      '--no-blur',
+      '--log-every',
+      '100',
+    ],
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 },
+  );
+  const last = JSON.parse(out.trim().split('\n').at(-1));
+  result.reference = last;
+  for (const [name, p] of [
+    ['byol', ''],
+    ['random init', 'random_'],
+  ]) {
+    const row = {
+      impl: 'pytorch',
+      dataset: args.dataset,
+      encoder: name,
+      knn20: last[`${p}knn20`],
+      knn200: last[`${p}knn200`],
+      linear: last[`${p}linear`],
+    };
+    console.log(JSON.stringify(row));
+    rows.push(row);
+  }
+}
+writeFileSync(join(args.out, `${args.dataset}.json`), `${JSON.stringify(result, null, 2)}\n`);
+process.exit(0);
