@@ -3,6 +3,7 @@
 // features standardised with the training set's column mean and std, then multinomial
 // logistic regression with C from logspace(-4, 4, 9) picked on a seeded 20% validation split,
 // refit on all of train, top-1 on test.
+import { execFileSync } from 'node:child_process';
 import * as tf from '@tensorflow/tfjs-core';
 import { extractFeatures, knnClassify, linearProbe, logspace, top1 } from '@selfsup/eval-transfer';
 
@@ -41,4 +42,31 @@ export async function referenceEvaluation(encoder, { train, test }, { transform,
     seed,
   });
   return { knn20: knn(20), knn200: knn(200), linear: probe.testScore, linearC: probe.C };
+}
+
+/**
+ * Run ../shared/reference/byol_reference.py (Debian's python3-torch) with `flags` after
+ * `--backbone convnet --no-blur`; returns its final JSON line and one row per encoder
+ * (BYOL, random init) in this folder's row format.
+ */
+export function runPytorchReference(flags, extra = {}) {
+  const script = new URL('../../../shared/reference/byol_reference.py', import.meta.url).pathname;
+  const out = execFileSync('/usr/bin/python3', [script, '--backbone', 'convnet', '--no-blur', ...flags], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 1 << 28,
+  });
+  const summary = JSON.parse(out.trim().split('\n').at(-1));
+  const rows = [
+    ['byol', ''],
+    ['random init', 'random_'],
+  ].map(([encoder, p]) => ({
+    impl: 'pytorch',
+    ...extra,
+    encoder,
+    knn20: summary[`${p}knn20`],
+    knn200: summary[`${p}knn200`],
+    linear: summary[`${p}linear`],
+  }));
+  return { summary, rows };
 }

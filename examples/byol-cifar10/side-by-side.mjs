@@ -5,7 +5,6 @@
 // validation split, refit on all of train), next to the same encoder at random init.
 //   node side-by-side.mjs [--dataset cifar10] [--epochs 32] [--batch-size 256] [--seed 0] [--reference] [--out results/side-by-side]
 // Prints one JSON line per encoder and writes <out>/<dataset>.json.
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
@@ -16,7 +15,7 @@ import { convnet } from '@selfsup/backbones';
 import { trainByol } from '@selfsup/byol/node';
 import { initBackend } from '@selfsup/runtime';
 import { DATA_DIR, loadExperimentData } from './data.mjs';
-import { referenceEvaluation } from './reference-eval.mjs';
+import { referenceEvaluation, runPytorchReference } from './reference-eval.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -89,40 +88,21 @@ const result = {
   rows,
 };
 if (args.reference) {
-  // The PyTorch anchor on the same images, same budget (Debian's python3-torch).
-  const ref = execFileSync(
-    '/usr/bin/python3',
-    [
-      new URL('../../../shared/reference/byol_reference.py', import.meta.url).pathname,
-      '--data',
-      join(DATA_DIR, args.dataset),
-      '--backbone',
-      'convnet',
-      '--epochs',
-      String(epochs),
-      '--batch-size',
-      String(batchSize),
-      '--seed',
-      String(seed),
-      '--no-blur',
-      '--log-every',
-      '50',
-    ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 },
-  );
-  const last = JSON.parse(ref.trim().split('\n').at(-1));
-  result.reference = last;
-  for (const [encoderName, prefix] of [
-    ['byol', ''],
-    ['random init', 'random_'],
-  ]) {
-    const row = {
-      impl: 'pytorch',
-      encoder: encoderName,
-      knn20: last[`${prefix}knn20`],
-      knn200: last[`${prefix}knn200`],
-      linear: last[`${prefix}linear`],
-    };
+  // The PyTorch anchor on the same images, same budget.
+  const reference = runPytorchReference([
+    '--data',
+    join(DATA_DIR, args.dataset),
+    '--epochs',
+    String(epochs),
+    '--batch-size',
+    String(batchSize),
+    '--seed',
+    String(seed),
+    '--log-every',
+    '50',
+  ]);
+  result.reference = reference.summary;
+  for (const row of reference.rows) {
     console.log(JSON.stringify(row));
     rows.push(row);
   }

@@ -3,7 +3,6 @@
 // against the identical random init with byol_reference.py's evaluation; `--reference` also
 // runs byol_reference.py on the same budget (2,000 images, 40 epochs, batch 128).
 //   node small-data.mjs --dataset mnist|fashion-mnist [--epochs 40] [--batch-size 128] [--limit 2000] [--reference] [--out results/small-data]
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -12,7 +11,7 @@ import { loadDataset } from '@selfsup/datasets/node';
 import { loadWeights } from '@selfsup/backbones/node';
 import { initBackend } from '@selfsup/runtime';
 import { DATA_DIR } from './data.mjs';
-import { referenceEvaluation } from './reference-eval.mjs';
+import { referenceEvaluation, runPytorchReference } from './reference-eval.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -82,40 +81,24 @@ const result = { dataset: args.dataset, trainImages: train.shape[0], testImages:
 
 // 3. The PyTorch reference at the same budget.
 if (args.reference) {
-  const out = execFileSync(
-    '/usr/bin/python3',
+  // The PyTorch anchor on the same images, same budget.
+  const reference = runPytorchReference(
     [
-      new URL('../../../shared/reference/byol_reference.py', import.meta.url).pathname,
       '--data',
       path,
-      '--backbone',
-      'convnet',
       '--limit',
       args.limit,
       '--epochs',
       args.epochs,
       '--batch-size',
       args['batch-size'],
-      '--no-blur',
       '--log-every',
       '100',
     ],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 28 },
+    { dataset: args.dataset },
   );
-  const last = JSON.parse(out.trim().split('\n').at(-1));
-  result.reference = last;
-  for (const [name, p] of [
-    ['byol', ''],
-    ['random init', 'random_'],
-  ]) {
-    const row = {
-      impl: 'pytorch',
-      dataset: args.dataset,
-      encoder: name,
-      knn20: last[`${p}knn20`],
-      knn200: last[`${p}knn200`],
-      linear: last[`${p}linear`],
-    };
+  result.reference = reference.summary;
+  for (const row of reference.rows) {
     console.log(JSON.stringify(row));
     rows.push(row);
   }
