@@ -21,7 +21,7 @@ import type { ReferenceSource } from './report/correlation';
 import { ResultsStore, type CellResult } from './results-store';
 import { specHash } from './spec-hash';
 import { formatCell } from './report/table';
-import { buildContext, type ReportContext } from './report/context';
+import { buildContext, datasetSizes, type ReportContext } from './report/context';
 
 const scoreText = (c: CellResult | undefined) => (c ? `${formatCell(c)}%` : undefined);
 
@@ -194,12 +194,7 @@ export async function runBenchmark(options: RunOptions): Promise<RunSummary> {
       loaded.set(
         name,
         load.then((d) => {
-          sizes[name] = {
-            train: d.train.shape[0],
-            ...(d.val ? { val: d.val.shape[0] } : {}),
-            test: d.test.shape[0],
-            classes: d.train.classes.length,
-          };
+          sizes[name] = datasetSizes(d);
           return d;
         }),
       );

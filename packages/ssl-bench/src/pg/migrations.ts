@@ -89,6 +89,11 @@ export const MIGRATIONS: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    description: "a run's report context: dataset sizes and backend, recorded by the workers that load them",
+    sql: `ALTER TABLE ${SCHEMA}.runs ADD COLUMN context jsonb NOT NULL DEFAULT '{}'::jsonb;`,
+  },
 ];
 
 export const LATEST_VERSION = MIGRATIONS[MIGRATIONS.length - 1].version;

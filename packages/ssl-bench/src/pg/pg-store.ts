@@ -1,7 +1,8 @@
 import pg from 'pg';
 import type { CellStore, OpenStoreOptions } from '../cell-store';
 import { redactUrl, StoreError } from '../cell-store';
-import type { ReportContext } from '../report/context';
+import type { BenchConfig } from '../config-schema';
+import { buildContext, type ReportContext } from '../report/context';
 import type { ReferenceSource } from '../report/correlation';
 import type { CellResult } from '../results-store';
 import { LATEST_VERSION, migrate, SCHEMA, schemaVersion } from './migrations';
@@ -96,6 +97,15 @@ export async function connect(url: string, applicationName = 'ssl-bench'): Promi
   return pool;
 }
 
+/** A submitted run as the store reads it back. */
+interface StoredRun {
+  id: string;
+  reference: ReferenceSource;
+  config: BenchConfig;
+  context: { datasets?: ReportContext['datasets']; backend?: string };
+}
+const RUN_COLUMNS = 'id, reference, config, context';
+
 /**
  * The PostgreSQL results store: cells keyed by spec hash (a cell is never stored twice), the
  * submitted runs with their configs, and the workers' heartbeats and claims (see migrations.ts).
@@ -140,13 +150,8 @@ export class PgStore implements CellStore {
         );
       }
       const { rows } = options.run
-        ? await pool.query<{ id: string; reference: ReferenceSource }>(
-            `SELECT id, reference FROM ${SCHEMA}.runs WHERE id = $1`,
-            [options.run],
-          )
-        : await pool.query<{ id: string; reference: ReferenceSource }>(
-            `SELECT id, reference FROM ${SCHEMA}.runs ORDER BY submitted_at DESC LIMIT 1`,
-          );
+        ? await pool.query<StoredRun>(`SELECT ${RUN_COLUMNS} FROM ${SCHEMA}.runs WHERE id = $1`, [options.run])
+        : await pool.query<StoredRun>(`SELECT ${RUN_COLUMNS} FROM ${SCHEMA}.runs ORDER BY submitted_at DESC LIMIT 1`);
       if (rows.length === 0) {
         throw new StoreError(
           options.run
@@ -154,7 +159,7 @@ export class PgStore implements CellStore {
             : `results store ${redactUrl(url)} has no submitted run`,
         );
       }
-      return new PgStore(pool, url, rows[0]);
+      return new PgStore(pool, url, { id: rows[0].id, reference: rows[0].reference });
     } catch (err) {
       await pool.end().catch(() => {});
       throw err;
@@ -188,9 +193,16 @@ export class PgStore implements CellStore {
     return this.run?.reference;
   }
 
-  // Dataset sizes and the backend are measured by each worker; a shared run does not record them (yet).
+  // Dataset sizes and the backend are recorded by the workers that load the datasets (worker.ts).
   async context(): Promise<ReportContext | undefined> {
-    return undefined;
+    if (!this.run) return undefined;
+    const { rows } = await this.pool.query<Pick<StoredRun, 'config' | 'context'>>(
+      `SELECT config, context FROM ${SCHEMA}.runs WHERE id = $1`,
+      [this.run.id],
+    );
+    const stored = rows[0];
+    if (!stored?.context.backend) return undefined;
+    return buildContext(stored.config, stored.context.datasets ?? {}, stored.context.backend);
   }
 
   async close(): Promise<void> {

@@ -7,6 +7,7 @@ import type { BenchConfig } from '../config-schema';
 import { type DataRoot, mapDataPaths } from '../data-root';
 import { buildEncoder } from '../encoders';
 import { type BenchDataset, loadBenchDataset } from '../load-datasets';
+import { datasetSizes, type ReportContext } from '../report/context';
 import type { SplitFeatures } from '../protocols';
 import type { CellResult } from '../results-store';
 import { type Cell, computeCell, planCells } from '../runner';
@@ -61,6 +62,23 @@ interface KnownRun {
   config: BenchConfig;
   local: BenchConfig;
   cells: Map<string, Cell>;
+}
+
+/** What the report says of a run besides its numbers: each dataset's sizes and the backend, as workers meet them. */
+async function recordContext(
+  db: Queryable,
+  runId: string,
+  dataset: string,
+  sizes: ReportContext['datasets'][string],
+  backend: string,
+): Promise<void> {
+  await db.query(
+    `UPDATE ${SCHEMA}.runs SET context = context
+       || jsonb_build_object('datasets', coalesce(context->'datasets', '{}'::jsonb) || jsonb_build_object($2::text, $3::jsonb))
+       || jsonb_build_object('backend', $4::text)
+     WHERE id = $1`,
+    [runId, dataset, JSON.stringify(sizes), backend],
+  );
 }
 
 /** Encoders, datasets and features this process keeps between cells; a few encoders at most. */
@@ -228,7 +246,8 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
   // The queues (encoders) of the last cells, most recent first: tried first, their encoders are built.
   let recent: string[] = [];
   const runs = new Map<string, Promise<KnownRun>>();
-  let backendReady: Promise<unknown> | undefined;
+  let backendReady: ReturnType<typeof initBackend> | undefined;
+  const contextRecorded = new Set<string>();
   try {
     boss = await startQueue(pool, { supervise: true });
     await pool.query(
@@ -279,7 +298,7 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
           continue;
         }
         backendReady ??= initBackend(options.backend ?? run.config.backend, { wasmThreads: options.wasmThreads });
-        await backendReady;
+        const backend = await backendReady;
         const encoder = await cache.encoder(run, cell.encoder.name, {
           db: pool,
           workDir,
@@ -287,6 +306,10 @@ export async function runWorker(options: WorkerOptions): Promise<WorkerSummary> 
           log: (l) => log(`[${name}] ${l}`),
         });
         const data = await cache.dataset(run, cell.dataset);
+        if (!contextRecorded.has(`${run.id}|${cell.dataset}`)) {
+          await recordContext(pool, run.id, cell.dataset, datasetSizes(data), backend.name);
+          contextRecorded.add(`${run.id}|${cell.dataset}`);
+        }
         log(`[${name}] ${label} …`);
         const began = performance.now();
         const outcome = await computeCell(

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { BenchConfig, EncoderSpec } from '../config-schema';
+import type { BenchDataset } from '../load-datasets';
 
 /** What a reader needs besides the numbers: where they come from. Stored with the results (meta `context`). */
 export interface ReportContext {
@@ -54,6 +55,16 @@ export function packageVersion(): string {
     }
   }
   return 'unknown';
+}
+
+/** A loaded dataset's sizes as the report lists them. */
+export function datasetSizes(d: BenchDataset): ReportContext['datasets'][string] {
+  return {
+    train: d.train.shape[0],
+    ...(d.val ? { val: d.val.shape[0] } : {}),
+    test: d.test.shape[0],
+    classes: d.train.classes.length,
+  };
 }
 
 export function buildContext(
