@@ -97,14 +97,17 @@ export async function connect(url: string, applicationName = 'ssl-bench'): Promi
   return pool;
 }
 
-/** A submitted run as the store reads it back. */
-interface StoredRun {
+/** The run a store reads: its id and reference source. */
+interface RunRef {
   id: string;
   reference: ReferenceSource;
+}
+
+/** What the workers recorded of a run for its report (worker.ts), with the submitted config. */
+interface StoredContext {
   config: BenchConfig;
   context: { datasets?: ReportContext['datasets']; backend?: string };
 }
-const RUN_COLUMNS = 'id, reference, config, context';
 
 /**
  * The PostgreSQL results store: cells keyed by spec hash (a cell is never stored twice), the
@@ -117,7 +120,7 @@ export class PgStore implements CellStore {
     readonly pool: pg.Pool,
     url: string,
     /** The run `cells()` and `reference()` read. */
-    readonly run: { id: string; reference: ReferenceSource } | undefined,
+    readonly run: RunRef | undefined,
   ) {
     this.location = redactUrl(url);
   }
@@ -150,8 +153,8 @@ export class PgStore implements CellStore {
         );
       }
       const { rows } = options.run
-        ? await pool.query<StoredRun>(`SELECT ${RUN_COLUMNS} FROM ${SCHEMA}.runs WHERE id = $1`, [options.run])
-        : await pool.query<StoredRun>(`SELECT ${RUN_COLUMNS} FROM ${SCHEMA}.runs ORDER BY submitted_at DESC LIMIT 1`);
+        ? await pool.query<RunRef>(`SELECT id, reference FROM ${SCHEMA}.runs WHERE id = $1`, [options.run])
+        : await pool.query<RunRef>(`SELECT id, reference FROM ${SCHEMA}.runs ORDER BY submitted_at DESC LIMIT 1`);
       if (rows.length === 0) {
         throw new StoreError(
           options.run
@@ -159,7 +162,7 @@ export class PgStore implements CellStore {
             : `results store ${redactUrl(url)} has no submitted run`,
         );
       }
-      return new PgStore(pool, url, { id: rows[0].id, reference: rows[0].reference });
+      return new PgStore(pool, url, rows[0]);
     } catch (err) {
       await pool.end().catch(() => {});
       throw err;
@@ -196,10 +199,9 @@ export class PgStore implements CellStore {
   // Dataset sizes and the backend are recorded by the workers that load the datasets (worker.ts).
   async context(): Promise<ReportContext | undefined> {
     if (!this.run) return undefined;
-    const { rows } = await this.pool.query<Pick<StoredRun, 'config' | 'context'>>(
-      `SELECT config, context FROM ${SCHEMA}.runs WHERE id = $1`,
-      [this.run.id],
-    );
+    const { rows } = await this.pool.query<StoredContext>(`SELECT config, context FROM ${SCHEMA}.runs WHERE id = $1`, [
+      this.run.id,
+    ]);
     const stored = rows[0];
     if (!stored?.context.backend) return undefined;
     return buildContext(stored.config, stored.context.datasets ?? {}, stored.context.backend);
