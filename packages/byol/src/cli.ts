@@ -1,12 +1,12 @@
 import { existsSync } from 'node:fs';
 import { createBackbone } from '@selfsup/backbones';
 import { initBackend } from '@selfsup/runtime';
+import { stopOnSignals } from '@selfsup/runtime/node';
 import { exportCommand } from './export-command';
 import { helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
-import { abortOnSignals } from './signals';
 import { trainByol } from './train';
 import { embedCommand } from './embed-command';
 import { resumeCommand } from './resume-command';
@@ -77,7 +77,7 @@ export async function runTraining(
     seed: config.seed,
   });
   // Signals are the CLI's business: the first stops the run cleanly, a second exits.
-  const stop = abortOnSignals();
+  const stop = stopOnSignals();
   const result = await trainByol({
     data,
     encoder,
@@ -109,7 +109,7 @@ export async function runTraining(
   }
   if (result.status === 'diverged') return 1;
   log(`checkpoint at step ${result.steps}; continue with: selfsup-byol resume ${config.out}`);
-  return stop.received === 'SIGTERM' ? 143 : 130;
+  return stop.exitCode;
 }
 
 /** `selfsup-byol <command> [flags]`; resolves to the process exit code. */

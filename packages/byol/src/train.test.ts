@@ -4,11 +4,10 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { loadImageFolder, subset, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend } from '@selfsup/runtime';
-import { readSafetensorsHeader } from '@selfsup/runtime/node';
+import { readSafetensorsHeader, stopOnSignals } from '@selfsup/runtime/node';
 import { beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '@selfsup/testing';
 import { snapshot, tinyNetworks } from './test-fixtures';
-import { abortOnSignals } from './signals';
 import { trainByol, type TrainByolOptions } from './train';
 
 const SIZE = 8;
@@ -92,12 +91,12 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
   it("checkpoints and stops on the CLI's SIGINT abort, and stops on a non-finite loss keeping the last good checkpoint", async () => {
     const out = join(root, 'signal');
     const listeners = process.listenerCount('SIGINT');
-    const stop = abortOnSignals();
+    const stop = stopOnSignals();
     const interrupted = await trainByol(
       options(out, {
         signal: stop.signal,
         onStep: (r) => {
-          // The library itself installs no handler: only abortOnSignals' one is there.
+          // The library itself installs no handler: only stopOnSignals' one is there.
           expect(process.listenerCount('SIGINT')).toBe(listeners + 1);
           if (r.step === 2) process.emit('SIGINT', 'SIGINT');
         },

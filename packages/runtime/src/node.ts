@@ -4,6 +4,8 @@
  */
 export { writeFileAtomic, atomicWriteStream, removeStaleTempFiles } from './atomic-write';
 export { processAlive } from './process-alive';
+export { stopOnSignals } from './stop-on-signals';
+export type { SignalStop } from './stop-on-signals';
 export { outputFolderProblem } from './writable-folder';
 export { inlineNegativeValues, parseCliNumber } from './cli-values';
 export { readSafetensors, writeSafetensors, readSafetensorsHeader } from './safetensors-file';

@@ -6,6 +6,7 @@ import type { WorkerOptions } from './pg/worker';
 import { writeReport } from './report/write-report';
 import type { BenchConfig } from './config-schema';
 import { parseDataRoot } from './data-root';
+import { stopOnSignals } from '@selfsup/runtime/node';
 
 /** Help of the commands that spread a benchmark over machines through PostgreSQL. */
 export const SCALE_OUT_HELP: Record<string, string> = {
@@ -136,21 +137,16 @@ export async function workerCommand(values: Values, log: (l: string) => void) {
 
 /** Run a worker in this process; Ctrl-C stops it after the cell in progress. Resolves to the exit code. */
 async function workHere(options: WorkerOptions, log: (l: string) => void): Promise<number> {
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`\n${signal}: stopping after the current cell (finished cells are stored)`);
-    controller.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = stopOnSignals({
+    onFirst: (signal) => log(`\n${signal}: stopping after the current cell (finished cells are stored)`),
+  });
   try {
     const { runWorker } = await import('./pg/worker');
-    const s = await runWorker({ ...options, signal: controller.signal });
+    const s = await runWorker({ ...options, signal: stop.signal });
     log(`[${s.name}] ${s.computed} cells computed, ${s.skipped} already stored, ${s.failed} failed`);
-    return s.interrupted ? 130 : 0;
+    return s.interrupted ? stop.exitCode : 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
 }
 

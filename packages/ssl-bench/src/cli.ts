@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
-import { inlineNegativeValues, outputFolderProblem } from '@selfsup/runtime/node';
+import { inlineNegativeValues, outputFolderProblem, stopOnSignals } from '@selfsup/runtime/node';
 import { isPostgresUrl, openResultsStore, StoreError } from './cell-store';
 import { runOnPostgres, SCALE_OUT_HELP, statusCommand, submitCommand, workerCommand } from './cli-scale-out';
 import { ConfigError, loadConfig } from './config';
@@ -247,22 +247,18 @@ async function runLocked(
     const code = await runShards(command, out, concurrency, threads, log);
     if (code !== 0) return code;
   }
-  const controller = new AbortController();
-  const onSignal = (signal: NodeJS.Signals) => {
-    log(`\n${signal}: stopping after the current cell (finished cells are saved)`);
-    controller.abort();
-  };
-  process.once('SIGINT', onSignal);
-  process.once('SIGTERM', onSignal);
+  const stop = stopOnSignals({
+    onFirst: (signal) => log(`\n${signal}: stopping after the current cell (finished cells are saved)`),
+  });
   try {
     // After shard processes, this pass only collects their stored cells (nothing left to compute).
-    const summary = await runBenchmark({ config, out, signal: controller.signal, shard, wasmThreads: threads });
+    const summary = await runBenchmark({ config, out, signal: stop.signal, shard, wasmThreads: threads });
     log(`${summary.computed} cells computed, ${summary.reused} reused; results in ${summary.storePath}`);
     if (!shard) {
       const accuracies = summary.cells.filter((c) => !isAnalysisProtocol(c.protocol));
       process.stdout.write(`${terminalSummary(accuracies, config.reference.dataset)}\n`);
     }
-    if (summary.interrupted) return 130;
+    if (summary.interrupted) return stop.exitCode;
     if (values['no-report'] || shard) return 0;
     const report = await writeReport({
       cells: summary.cells,
@@ -274,8 +270,7 @@ async function runLocked(
     log(`report: ${report.index}`);
     return 0;
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    stop.dispose();
   }
 }
 

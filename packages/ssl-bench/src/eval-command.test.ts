@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackbone } from '@selfsup/backbones';
@@ -93,6 +93,35 @@ describe('ssl-bench eval on the bundled MNIST subset', () => {
     const table = stdout.trim().split('\n');
     expect(table[0]).toBe('accuracy (%) on test');
     expect(table[1].split(/\s{2,}/)).toEqual(['encoder', 'linear', 'knn', 'fewshot-5way-5shot']);
+  });
+
+  it('Ctrl-C stops after the cell in progress and leaves no temporary folder behind', async () => {
+    const temporaries = () =>
+      readdirSync(tmpdir())
+        .filter((n) => n.startsWith('ssl-bench-eval-'))
+        .sort();
+    const before = temporaries();
+    // The first progress line means a cell is under way: press Ctrl-C then.
+    let pressed = false;
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => {
+      if (!pressed) {
+        pressed = true;
+        process.emit('SIGINT', 'SIGINT');
+      }
+      return true;
+    });
+    try {
+      const { code, lines } = await run([
+        ...['eval', '--encoder', runDir, '--data', join(DEMO_DATA_DIR, 'mnist', 'test'), '--backend', 'wasm'],
+      ]);
+      expect(pressed).toBe(true);
+      expect(code).toBe(130);
+      expect(lines).toContain('\nSIGINT: stopping after the current cell');
+    } finally {
+      stderr.mockRestore();
+    }
+    expect(process.listenerCount('SIGINT')).toBe(0);
+    expect(temporaries()).toEqual(before);
   });
 
   it('user mistakes: one line, exit 2', async () => {

@@ -9,6 +9,7 @@ import { validateConfig } from './config';
 import { holdoutFolder } from './holdout-folder';
 import { terminalSummary } from './report/terminal-table';
 import { runBenchmark } from './runner';
+import { stopOnSignals } from '@selfsup/runtime/node';
 import { positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
 
 export const EVAL_HELP = `Usage: ssl-bench eval --encoder <run folder | weights.safetensors> --data <labelled folder> [options]
@@ -217,11 +218,14 @@ async function evaluate(
     'ssl-bench eval',
   );
   const out = values.out ? resolve(String(values.out)) : mkdtempSync(join(tmpdir(), 'ssl-bench-eval-'));
+  // Ctrl-C stops after the cell in progress, so the temporary results folder is still removed.
+  const stop = stopOnSignals({ onFirst: (signal) => log(`\n${signal}: stopping after the current cell`) });
   try {
-    const summary = await runBenchmark({ config, out, wasmThreads: threads });
+    const summary = await runBenchmark({ config, out, wasmThreads: threads, signal: stop.signal });
     process.stdout.write(`${terminalSummary(summary.cells, dataset)}\n`);
-    return summary.interrupted ? 130 : 0;
+    return summary.interrupted ? stop.exitCode : 0;
   } finally {
+    stop.dispose();
     if (!values.out) rmSync(out, { recursive: true, force: true });
   }
 }
