@@ -19,7 +19,10 @@ export interface PretrainSpec {
   dataset: string;
   epochs: number;
   batchSize: number;
-  /** Base learning rate before the batch/256 scaling (BYOL: 0.2 with LARS; supervised: 0.1 with SGD). */
+  /**
+   * Peak learning rate, used as given. Default: the base rate × batchSize / 256 (BYOL: its recipe's
+   * base with LARS, e.g. 2.0 for `small`; supervised: 0.1 with SGD).
+   */
   lr?: number;
   /** Pretrain on a class-balanced subset of this many images. */
   limit?: number;
