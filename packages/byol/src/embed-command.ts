@@ -1,10 +1,10 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
-import { parseArgs } from 'node:util';
 import { loadImages } from '@selfsup/datasets/node';
 import { extractFeatures } from '@selfsup/eval-transfer';
 import { initBackend } from '@selfsup/runtime';
 import { BACKENDS, UsageError } from './cli-args';
+import { parseCommandFlags } from './command-flags';
 import { createCountProgress } from './count-progress';
 import { positiveIntegerFlag } from './positive-integer-flag';
 import { EMBEDDING_FORMATS, writeEmbeddings } from './embeddings-file';
@@ -31,26 +31,19 @@ Options:
 
 /** `selfsup-byol embed`: features of every image of a folder from a run's encoder, to .csv/.npy/.safetensors. */
 export async function embedCommand(argv: string[], log: (line: string) => void): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        run: { type: 'string' },
-        data: { type: 'string' },
-        out: { type: 'string' },
-        'batch-size': { type: 'string' },
-        'skip-bad-images': { type: 'boolean' },
-        backend: { type: 'string' },
-        threads: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError(`${(err as Error).message.split('\n')[0]} (see selfsup-byol embed --help)`);
-  }
+  const { values } = parseCommandFlags(
+    argv,
+    {
+      run: { type: 'string' },
+      data: { type: 'string' },
+      out: { type: 'string' },
+      'batch-size': { type: 'string' },
+      'skip-bad-images': { type: 'boolean' },
+      backend: { type: 'string' },
+      threads: { type: 'string' },
+    },
+    'selfsup-byol embed --help',
+  );
   if (values.help) {
     process.stdout.write(`${EMBED_HELP}\n`);
     return 0;

@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { inlineNegativeValues, parseCliNumber } from '@selfsup/runtime/node';
+import { parseCliNumber } from '@selfsup/runtime/node';
 import { saveOnnx, saveTfjsModel } from '@selfsup/backbones/node';
 import { initBackend } from '@selfsup/runtime';
 import { UsageError } from './cli-args';
+import { parseCommandFlags } from './command-flags';
 import { loadRunEncoder } from './run-encoder';
 
 export const EXPORT_HELP = [
@@ -20,23 +20,17 @@ export async function exportCommand(argv: string[], log: (line: string) => void)
     process.stdout.write(`${EXPORT_HELP}\n`);
     return 0;
   }
-  let values: Record<string, string | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: inlineNegativeValues(argv, ['run', 'format', 'out', 'image-size', 'layout']),
-      options: {
-        run: { type: 'string' },
-        format: { type: 'string' },
-        out: { type: 'string' },
-        'image-size': { type: 'string' },
-        layout: { type: 'string' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseCommandFlags(
+    argv,
+    {
+      run: { type: 'string' },
+      format: { type: 'string' },
+      out: { type: 'string' },
+      'image-size': { type: 'string' },
+      layout: { type: 'string' },
+    },
+    'selfsup-byol export --help',
+  ).values as Record<string, string | undefined>;
   for (const flag of ['run', 'format', 'out'] as const) {
     if (!values[flag]) throw new UsageError(`export needs --${flag}\n${EXPORT_HELP}`);
   }

@@ -14,6 +14,8 @@ export { main } from './cli';
 export { helpText, parseTrainArgs, UsageError } from './cli-args';
 export type { TrainCliConfig } from './cli-args';
 export { positiveIntegerFlag } from './positive-integer-flag';
+export { parseCommandFlags } from './command-flags';
+export type { CommandFlags, ParsedCommandFlags } from './command-flags';
 export { loadRunEncoder, readRunConfig } from './run-encoder';
 export type { StoredRunConfig } from './run-encoder';
 export { writeEmbeddings, EMBEDDING_FORMATS } from './embeddings-file';

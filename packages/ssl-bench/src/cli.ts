@@ -3,9 +3,8 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { correlateWithReference, type MetricTransform } from '@selfsup/metrics-correlation';
-import { inlineNegativeValues, outputFolderProblem, stopOnSignals } from '@selfsup/runtime/node';
+import { outputFolderProblem, stopOnSignals } from '@selfsup/runtime/node';
 import { isPostgresUrl, openResultsStore, StoreError } from './cell-store';
 import { runOnPostgres, SCALE_OUT_HELP, statusCommand, submitCommand, workerCommand } from './cli-scale-out';
 import { ConfigError, loadConfig } from './config';
@@ -19,7 +18,7 @@ import type { BenchConfig } from './config-schema';
 import { parseCsvTable } from './csv-table';
 
 // One UsageError for both CLIs (a problem with what the user typed or pointed at: one line, exit code 2).
-import { positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
+import { type CommandFlags, parseCommandFlags, positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
 import { evalCommand, EVAL_HELP } from './eval-command';
 import { terminalSummary } from './report/terminal-table';
 import { isAnalysisProtocol } from './config-analysis';
@@ -99,9 +98,7 @@ Options:
   ...SCALE_OUT_HELP,
 };
 
-type Flags = Record<string, { type: 'string' | 'boolean'; multiple?: boolean }>;
-
-const RUN_FLAGS: Flags = {
+const RUN_FLAGS: CommandFlags = {
   out: { type: 'string' },
   report: { type: 'string' },
   'no-report': { type: 'boolean' },
@@ -111,7 +108,7 @@ const RUN_FLAGS: Flags = {
   store: { type: 'string' },
 };
 
-const WORKER_FLAGS: Flags = {
+const WORKER_FLAGS: CommandFlags = {
   store: { type: 'string' },
   once: { type: 'boolean' },
   run: { type: 'string' },
@@ -124,24 +121,9 @@ const WORKER_FLAGS: Flags = {
   'visibility-timeout': { type: 'string' },
 };
 
-function parse(
-  argv: string[],
-  options: Flags,
-): { values: Record<string, string | boolean | string[] | undefined>; positionals: string[] } {
-  try {
-    const { values, positionals } = parseArgs({
-      args: inlineNegativeValues(
-        argv,
-        Object.keys(options).filter((f) => options[f].type === 'string'),
-      ),
-      options: { ...options, help: { type: 'boolean', short: 'h' } },
-      allowPositionals: true,
-      strict: true,
-    });
-    return { values: values as Record<string, string | boolean | string[] | undefined>, positionals };
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+/** The flags of one ssl-bench command (positionals allowed: the config, the store). */
+function parse(argv: string[], options: CommandFlags) {
+  return parseCommandFlags(argv, options, 'ssl-bench --help', { positionals: true });
 }
 
 export const BIN = fileURLToPath(new URL('../bin/ssl-bench.js', import.meta.url));

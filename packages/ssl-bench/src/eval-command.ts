@@ -1,7 +1,6 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readRunConfig } from '@selfsup/byol/node';
 import { IMAGE_EXTENSIONS } from '@selfsup/datasets/node';
 import type { BackboneSpec, EncoderSpec, ProtocolSpec } from './config-schema';
@@ -10,7 +9,7 @@ import { holdoutFolder } from './holdout-folder';
 import { terminalSummary } from './report/terminal-table';
 import { runBenchmark } from './runner';
 import { stopOnSignals } from '@selfsup/runtime/node';
-import { positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
+import { parseCommandFlags, positiveIntegerFlag, UsageError } from '@selfsup/byol/node';
 
 export const EVAL_HELP = `Usage: ssl-bench eval --encoder <run folder | weights.safetensors> --data <labelled folder> [options]
 
@@ -131,30 +130,23 @@ function encoderSpecs(values: Record<string, unknown>, log: (l: string) => void,
 
 /** `ssl-bench eval`: one encoder's linear, kNN and few-shot accuracy on a labelled folder, as a terminal table. */
 export async function evalCommand(argv: string[], log: (l: string) => void): Promise<number> {
-  let values: Record<string, string | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        encoder: { type: 'string' },
-        data: { type: 'string' },
-        backbone: { type: 'string' },
-        stem: { type: 'string' },
-        width: { type: 'string' },
-        'image-size': { type: 'string' },
-        'per-class': { type: 'string' },
-        'no-baseline': { type: 'boolean' },
-        out: { type: 'string' },
-        backend: { type: 'string' },
-        threads: { type: 'string' },
-        help: { type: 'boolean', short: 'h' },
-      },
-      strict: true,
-      allowPositionals: false,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseCommandFlags(
+    argv,
+    {
+      encoder: { type: 'string' },
+      data: { type: 'string' },
+      backbone: { type: 'string' },
+      stem: { type: 'string' },
+      width: { type: 'string' },
+      'image-size': { type: 'string' },
+      'per-class': { type: 'string' },
+      'no-baseline': { type: 'boolean' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      threads: { type: 'string' },
+    },
+    'ssl-bench eval --help',
+  ).values as Record<string, string | boolean | undefined>;
   if (values.help) {
     process.stdout.write(`${EVAL_HELP}\n`);
     return 0;
