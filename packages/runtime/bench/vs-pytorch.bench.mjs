@@ -13,11 +13,9 @@ import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
-import { byolView1, byolView2, normalize } from '@selfsup/augment';
-import { convnet } from '@selfsup/backbones';
-import { createByol } from '@selfsup/byol';
-import { enableWasmThreads, initBackend } from '@selfsup/runtime';
+import { enableWasmThreads, initBackend, wasmKernelsUseFma } from '@selfsup/runtime';
 import { report, timeIt } from '../../../tooling/bench.mjs';
+import { createByolConvnetStep } from './byol-convnet-step.mjs';
 import { createResNet18, trainingStep } from './resnet18-fixture.mjs';
 
 const THREADS = 2;
@@ -79,6 +77,7 @@ async function resnet18Row() {
     imagesPerSecond: selfsup,
     loadavg: loadBefore,
     wasmHeapMiB: Math.round(tf.backend().wasm.HEAPU8.length / 2 ** 20),
+    fma: wasmKernelsUseFma(),
   });
   let pytorch;
   if (!skipTorch) {
@@ -104,34 +103,14 @@ async function resnet18Row() {
   ratioLine('resnet18-step', selfsup, pytorch);
 }
 
-// byol_reference.py's CIFAR-10 statistics are those of its training set; any fixed values
-// cost the same, so the standardisation uses CIFAR-10's well-known ones.
-const CIFAR_MEAN = [0.4914, 0.4822, 0.4465];
-const CIFAR_STD = [0.247, 0.2435, 0.2616];
-
 async function byolRow() {
   const batch = 256;
   const steps = 20;
-  const viewOptions = { size: 32, blur: false, scale: [0.2, 1] };
-  const [view1, view2] = [byolView1(viewOptions), byolView2(viewOptions)];
-  const byol = createByol({
-    encoder: convnet({ widths: [32, 64, 128, 256], seed: 0 }),
-    recipe: 'small',
-    imageSize: 32,
-    batchSize: batch,
-    totalSteps: steps,
-    seed: 0,
-    augment: [
-      (x, rng) => normalize(view1(x, rng), CIFAR_MEAN, CIFAR_STD),
-      (x, rng) => normalize(view2(x, rng), CIFAR_MEAN, CIFAR_STD),
-    ],
-  });
-  const images = tf.randomUniform([batch, 32, 32, 3], 0, 1, 'float32', 6);
+  const byol = createByolConvnetStep(steps);
   const loadBefore = load();
   // As the reference: the mean over steps after the first (which builds kernels and buffers).
-  const seconds = await timeIt(() => byol.step(images), { warmup: 1, iterations: steps - 1 });
-  images.dispose();
-  byol.dispose({ all: true });
+  const seconds = await timeIt(byol.step, { warmup: 1, iterations: steps - 1 });
+  byol.dispose();
   const selfsup = round(batch / seconds);
   report({
     bench: 'vs-pytorch-side',

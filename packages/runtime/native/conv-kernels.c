@@ -21,7 +21,13 @@ typedef v128_t f4;
 #define ADD wasm_f32x4_add
 #define SUB wasm_f32x4_sub
 #define MUL wasm_f32x4_mul
+/* With relaxed SIMD (built as a second variant, used where the engine validates it), one
+   fused multiply-add where the CPU has one; the choice is per machine, never per thread. */
+#ifdef __wasm_relaxed_simd__
+#define FMA(acc, a, b) acc = (f4)__builtin_wasm_relaxed_madd_f32x4((__f32x4)(a), (__f32x4)(b), (__f32x4)(acc))
+#else
 #define FMA(acc, a, b) acc = ADD(acc, MUL(a, b))
+#endif
 
 /* Bᵀ z for the four values z0..z3 of one column (or row). */
 #define BT(z0, z1, z2, z3, o0, o1, o2, o3) \

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { enableWasmThreads, registerWasmTrainingKernels } from './wasm-kernels';
-import { startConvKernelWorkers } from './wasm-kernels/conv-kernels';
+import { allowRelaxedSimd, startConvKernelWorkers } from './wasm-kernels/conv-kernels';
 import type { WasmBackend } from './wasm-kernels/wasm-ops';
 
 /** What `initBackend` accepts: the one list of backend names (CLIs and configs offer it too). */
@@ -96,6 +96,7 @@ async function startWasm(wasmThreads = 1): Promise<BackendInfo | string> {
   const res = await tryImport('@tensorflow/tfjs-backend-wasm');
   if (!res.ok) return `@tensorflow/tfjs-backend-wasm: ${res.error}`;
   if (wasmThreads > 1 && tf.engine().registry.wasm === undefined) await enableWasmThreads(wasmThreads);
+  await allowRelaxedSimd();
   await activate('wasm');
   registerWasmTrainingKernels();
   const threads = typeof res.mod.getThreadsCount === 'function' ? res.mod.getThreadsCount() : 1;

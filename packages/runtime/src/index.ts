@@ -12,6 +12,6 @@ export { VariableStore, uniqueScope } from './variable-store';
 export { StoreModule } from './store-module';
 export { checkNumber, checkPositiveInteger, checkSeed, describeValue } from './check';
 export type { NumberBounds } from './check';
-export { enableWasmThreads, registerWasmTrainingKernels, wasmTrainingKernels } from './wasm-kernels';
+export { enableWasmThreads, registerWasmTrainingKernels, wasmKernelsUseFma, wasmTrainingKernels } from './wasm-kernels';
 export { captureState, restoreState, TRAINER_STATE_FORMAT } from './trainer-state';
 export type { StatefulParts, TrainerState } from './trainer-state';

@@ -1,2 +1,3 @@
 export { registerWasmTrainingKernels, wasmTrainingKernels } from './register';
 export { enableWasmThreads } from './threads';
+export { wasmKernelsUseFma } from './conv-kernels';
