@@ -428,3 +428,71 @@ void conv_filter_gradient(const float* x, int n, int h, int w, int k, const floa
     }
   }
 }
+
+/*
+ * MaxPool's gradient: dx [n, h, w, c] gets, at each pixel, the sum of dy over the windows
+ * whose maximum is there: the first maximum in row-major window order (a later value
+ * replaces it only when strictly greater), as tfjs's cpu backend picks it; windows with
+ * no value above −∞ pass nothing. x [n, h, w, c], dy [n, oh, ow, c]: four channels at a
+ * time, the last c mod 4 one by one; dx must hold zeros (a loop zeroing it would compile to a memset this module lacks).
+ * The range is of images (a window never leaves its image, so every dx value is one
+ * call's work).
+ */
+__attribute__((export_name("max_pool_gradient")))
+void max_pool_gradient(const float* x, const float* dy, int h, int w, int c, int oh, int ow, int fh, int fw, int sh, int sw, int dh, int dw_, int pad_top, int pad_left, float* dx, int img_begin, int img_end) {
+  const f4 lowest = wasm_f32x4_splat(-__builtin_inff());
+  const v128_t none = wasm_i32x4_splat(-1);
+  const long image = (long)h * w * c;
+  for (int img = img_begin; img < img_end; img++) {
+    const float* xi = x + img * image;
+    float* dxi = dx + img * image;
+    const float* dyi = dy + (long)img * oh * ow * c;
+    for (int oy = 0; oy < oh; oy++) {
+      for (int ox = 0; ox < ow; ox++) {
+        const float* g = dyi + ((long)oy * ow + ox) * c;
+        int ch = 0;
+        for (; ch + 4 <= c; ch += 4) {
+          f4 best = lowest;
+          v128_t at = none;
+          for (int fy = 0; fy < fh; fy++) {
+            const int iy = oy * sh - pad_top + fy * dh;
+            if (iy < 0 || iy >= h) continue;
+            for (int fx = 0; fx < fw; fx++) {
+              const int ix = ox * sw - pad_left + fx * dw_;
+              if (ix < 0 || ix >= w) continue;
+              const long p = ((long)iy * w + ix) * c + ch;
+              const f4 v = wasm_v128_load(xi + p);
+              const v128_t greater = wasm_f32x4_gt(v, best);
+              best = wasm_v128_bitselect(v, best, greater);
+              at = wasm_v128_bitselect(wasm_i32x4_splat((int)p), at, greater);
+            }
+          }
+          const f4 gv = wasm_v128_load(g + ch);
+          int p;
+          if ((p = wasm_i32x4_extract_lane(at, 0)) >= 0) dxi[p] += wasm_f32x4_extract_lane(gv, 0);
+          if ((p = wasm_i32x4_extract_lane(at, 1)) >= 0) dxi[p + 1] += wasm_f32x4_extract_lane(gv, 1);
+          if ((p = wasm_i32x4_extract_lane(at, 2)) >= 0) dxi[p + 2] += wasm_f32x4_extract_lane(gv, 2);
+          if ((p = wasm_i32x4_extract_lane(at, 3)) >= 0) dxi[p + 3] += wasm_f32x4_extract_lane(gv, 3);
+        }
+        for (; ch < c; ch++) {
+          float best = -__builtin_inff();
+          long at = -1;
+          for (int fy = 0; fy < fh; fy++) {
+            const int iy = oy * sh - pad_top + fy * dh;
+            if (iy < 0 || iy >= h) continue;
+            for (int fx = 0; fx < fw; fx++) {
+              const int ix = ox * sw - pad_left + fx * dw_;
+              if (ix < 0 || ix >= w) continue;
+              const long p = ((long)iy * w + ix) * c + ch;
+              if (xi[p] > best) {
+                best = xi[p];
+                at = p;
+              }
+            }
+          }
+          if (at >= 0) dxi[at] += g[ch];
+        }
+      }
+    }
+  }
+}

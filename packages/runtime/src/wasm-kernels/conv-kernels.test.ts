@@ -113,4 +113,21 @@ describe('the conv kernels module', () => {
     );
     expect(dw.stray).toBe(-1);
   });
+
+  it('max-pool gradient: adds only into dx', () => {
+    // x [1, 4, 4, 4] at 4096 (all 1: every window's first pixel wins), dy [1, 2, 2, 4] at 8192 → dx at 16384 (zeros).
+    const dx = run(
+      16384,
+      64 * 4,
+      (h) => {
+        h.fill(1, 1024, 1024 + 64);
+        h.fill(2, 2048, 2048 + 16);
+        h.fill(0, 4096, 4096 + 64);
+      },
+      (wasm) => wasm.max_pool_gradient(4096, 8192, 4, 4, 4, 2, 2, 2, 2, 2, 2, 1, 1, 0, 0, 16384, 0, 1),
+    );
+    expect(dx.stray).toBe(-1);
+    expect(dx.heap[4096]).toBe(2); // pixel (0, 0), channel 0: its window's first maximum
+    expect(dx.heap[4096 + 4]).toBe(0); // pixel (0, 1): a tie, not the first
+  });
 });

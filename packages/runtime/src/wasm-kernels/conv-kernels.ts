@@ -36,6 +36,7 @@ export interface ConvKernels {
   winograd_filter_products(...args: number[]): void;
   winograd_filter_gradient(du: number, k: number, m: number, dw: number): void;
   conv_filter_gradient(...args: number[]): void;
+  max_pool_gradient(...args: number[]): void;
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */
@@ -45,7 +46,8 @@ export type SplitKernel =
   | 'winograd_output'
   | 'winograd_output_gradient'
   | 'winograd_filter_products'
-  | 'conv_filter_gradient';
+  | 'conv_filter_gradient'
+  | 'max_pool_gradient';
 
 interface Instance {
   module: WebAssembly.Module;

@@ -13,6 +13,7 @@ import { depthwiseBackpropInputConfig } from './depthwise-backprop-input';
 import { castConfig } from './cast';
 import { identityConfig } from './identity';
 import { meanConfig, sumConfig } from './leading-axes-reduce';
+import { maxPoolGradConfig } from './max-pool-grad';
 import { oneHotConfig } from './one-hot';
 import { tileConfig } from './tile';
 import { unsortedSegmentSumConfig } from './unsorted-segment-sum';
@@ -28,6 +29,7 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   unsortedSegmentSumConfig,
   batchMatMulConfig,
   tileConfig,
+  maxPoolGradConfig,
   sumConfig,
   meanConfig,
   oneHotConfig,

@@ -86,6 +86,8 @@ export type Pad = 'same' | 'valid' | [[number, number], [number, number], [numbe
 /** [input NHWC, kernel, outC, stride, pad]: the conv layers of a ResNet (both stems), a small ConvNet, odd sizes. */
 export const CONV_CASES: Array<[[number, number, number, number], number, number, number, Pad]> = [
   [[2, 8, 8, 3], 3, 4, 1, 'same'],
+  // A 3-channel stem with enough tiles for Winograd (its filter gradient pads x to 4 channels).
+  [[2, 16, 16, 3], 3, 8, 1, 'same'],
   [[3, 9, 9, 4], 3, 5, 2, 'same'],
   [
     [2, 8, 8, 4],
