@@ -15,11 +15,13 @@ const source = join(root, 'packages/runtime/native/conv-kernels.c');
 const target = join(root, 'packages/runtime/src/wasm-kernels/conv-kernels-wasm.generated.ts');
 
 // The module runs on the tfjs backend's memory (imported) and must own nothing in it: no
-// stack (stack-size=0; the code must not need one), no data, no heap.
+// stack (stack-size=0; the code must not need one), no data, no heap; and no library
+// (-fno-builtin: loops that clear or copy memory stay loops, not calls to a memset it lacks).
 const FLAGS = [
   '--target=wasm32',
   '-O3',
   '-msimd128',
+  '-fno-builtin',
   '-nostdlib',
   '-Wl,--no-entry',
   '-Wl,--import-memory',

@@ -496,3 +496,129 @@ void max_pool_gradient(const float* x, const float* dy, int h, int w, int c, int
     }
   }
 }
+
+/*
+ * Column sums of x [rows][c]: out[j] = Σ_r x[r][j] for j in [c_begin, c_end), each column
+ * summed in row order in blocks of SUM_BLOCK rows (a block's sum then added to the total:
+ * error grows with rows / SUM_BLOCK + SUM_BLOCK, not rows; up to SUM_BLOCK rows it is the
+ * plain in-order sum). Eight vectors (32 columns) per pass over the rows keep eight
+ * additions in flight.
+ */
+#define SUM_BLOCK 256
+static inline void sum_columns(const float* x, long rows, int c, float* out, int c_begin, int c_end) {
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  int j = c_begin;
+  for (; j + 32 <= c_end; j += 32) {
+    f4 t0 = zero, t1 = zero, t2 = zero, t3 = zero, t4 = zero, t5 = zero, t6 = zero, t7 = zero;
+    for (long r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+      const long r1 = r0 + SUM_BLOCK < rows ? r0 + SUM_BLOCK : rows;
+      f4 s0 = zero, s1 = zero, s2 = zero, s3 = zero, s4 = zero, s5 = zero, s6 = zero, s7 = zero;
+      for (long r = r0; r < r1; r++) {
+        const float* p = x + r * c + j;
+        s0 = ADD(s0, wasm_v128_load(p)); s1 = ADD(s1, wasm_v128_load(p + 4));
+        s2 = ADD(s2, wasm_v128_load(p + 8)); s3 = ADD(s3, wasm_v128_load(p + 12));
+        s4 = ADD(s4, wasm_v128_load(p + 16)); s5 = ADD(s5, wasm_v128_load(p + 20));
+        s6 = ADD(s6, wasm_v128_load(p + 24)); s7 = ADD(s7, wasm_v128_load(p + 28));
+      }
+      if (r0 == 0) {
+        t0 = s0; t1 = s1; t2 = s2; t3 = s3; t4 = s4; t5 = s5; t6 = s6; t7 = s7;
+      } else {
+        t0 = ADD(t0, s0); t1 = ADD(t1, s1); t2 = ADD(t2, s2); t3 = ADD(t3, s3);
+        t4 = ADD(t4, s4); t5 = ADD(t5, s5); t6 = ADD(t6, s6); t7 = ADD(t7, s7);
+      }
+    }
+    wasm_v128_store(out + j, t0); wasm_v128_store(out + j + 4, t1);
+    wasm_v128_store(out + j + 8, t2); wasm_v128_store(out + j + 12, t3);
+    wasm_v128_store(out + j + 16, t4); wasm_v128_store(out + j + 20, t5);
+    wasm_v128_store(out + j + 24, t6); wasm_v128_store(out + j + 28, t7);
+  }
+  for (; j + 4 <= c_end; j += 4) {
+    f4 t = zero;
+    for (long r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+      const long r1 = r0 + SUM_BLOCK < rows ? r0 + SUM_BLOCK : rows;
+      f4 s = zero;
+      for (long r = r0; r < r1; r++) s = ADD(s, wasm_v128_load(x + r * c + j));
+      t = r0 == 0 ? s : ADD(t, s);
+    }
+    wasm_v128_store(out + j, t);
+  }
+  for (; j < c_end; j++) {
+    float t = 0.0f;
+    for (long r0 = 0; r0 < rows; r0 += SUM_BLOCK) {
+      const long r1 = r0 + SUM_BLOCK < rows ? r0 + SUM_BLOCK : rows;
+      float s = 0.0f;
+      for (long r = r0; r < r1; r++) s += x[r * c + j];
+      t = r0 == 0 ? s : t + s;
+    }
+    out[j] = t;
+  }
+}
+
+/* Sum over the leading axis of x [rows][c] (see sum_columns). The range is of columns. */
+__attribute__((export_name("column_sums")))
+void column_sums(const float* x, long rows, int c, float* out, int c_begin, int c_end) {
+  sum_columns(x, rows, c, out, c_begin, c_end);
+}
+
+/* Sum over the middle axis of x [groups][rows][c]: out [groups][c]. The range is of groups. */
+__attribute__((export_name("group_sums")))
+void group_sums(const float* x, long rows, int c, float* out, int g_begin, int g_end) {
+  for (int g = g_begin; g < g_end; g++) sum_columns(x + g * rows * c, rows, c, out + (long)g * c, 0, c);
+}
+
+/*
+ * Batched products out[b] = a[b] · w[b], a [m][k], w [k][n] (row-major, n a multiple of 4),
+ * a_stride / w_stride floats between batches (0: one matrix for every batch). Register tile
+ * 4 rows x 8 columns (4 for a last narrow block): per k one splat from each of 4 rows of a
+ * and one or two loads of w's row; each value sums its k in order. For many small products
+ * (an augmentation's per-image resampling), where a GEMM library packs w for every batch.
+ * The range is of batches.
+ */
+__attribute__((export_name("batch_matmul")))
+void batch_matmul(const float* a, const float* w, int m, int k, int n, long a_stride, long w_stride, float* out, int b_begin, int b_end) {
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  for (int bi = b_begin; bi < b_end; bi++) {
+    const float* ab = a + bi * a_stride;
+    const float* wb = w + bi * w_stride;
+    float* ob = out + (long)bi * m * n;
+    for (int i0 = 0; i0 < m; i0 += 4) {
+      const int rows = m - i0 < 4 ? m - i0 : 4;
+      const float* a0 = ab + (long)i0 * k;
+      const float* a1 = rows > 1 ? a0 + k : a0;
+      const float* a2 = rows > 2 ? a0 + 2 * k : a0;
+      const float* a3 = rows > 3 ? a0 + 3 * k : a0;
+      for (int j0 = 0; j0 < n; j0 += 8) {
+        const int wide = n - j0 >= 8;
+        f4 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        const float* r = wb + j0;
+        if (wide) {
+          for (int kk = 0; kk < k; kk++, r += n) {
+            const f4 b0 = wasm_v128_load(r), b1 = wasm_v128_load(r + 4);
+            f4 s = SPLAT(a0 + kk);
+            FMA(c00, s, b0); FMA(c01, s, b1);
+            s = SPLAT(a1 + kk);
+            FMA(c10, s, b0); FMA(c11, s, b1);
+            s = SPLAT(a2 + kk);
+            FMA(c20, s, b0); FMA(c21, s, b1);
+            s = SPLAT(a3 + kk);
+            FMA(c30, s, b0); FMA(c31, s, b1);
+          }
+        } else {
+          for (int kk = 0; kk < k; kk++, r += n) {
+            const f4 b0 = wasm_v128_load(r);
+            FMA(c00, SPLAT(a0 + kk), b0);
+            FMA(c10, SPLAT(a1 + kk), b0);
+            FMA(c20, SPLAT(a2 + kk), b0);
+            FMA(c30, SPLAT(a3 + kk), b0);
+          }
+        }
+        float* o = ob + (long)i0 * n + j0;
+        wasm_v128_store(o, c00);
+        if (wide) wasm_v128_store(o + 4, c01);
+        if (rows > 1) { wasm_v128_store(o + n, c10); if (wide) wasm_v128_store(o + n + 4, c11); }
+        if (rows > 2) { wasm_v128_store(o + 2 * n, c20); if (wide) wasm_v128_store(o + 2 * n + 4, c21); }
+        if (rows > 3) { wasm_v128_store(o + 3 * n, c30); if (wide) wasm_v128_store(o + 3 * n + 4, c31); }
+      }
+    }
+  }
+}

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { initBackend } from '../backend';
 import { expectSameOnBothBackends, finiteDifferenceError, onCpuAndWasm, seeded } from './test-helpers';
 
-describe('BatchMatMul with transposed operands on wasm', () => {
+describe('BatchMatMul with transposed operands and batches on wasm', () => {
   it.each([
     [[7, 5], [5, 3], false, false],
     [[5, 7], [5, 3], true, false],
@@ -11,6 +11,10 @@ describe('BatchMatMul with transposed operands on wasm', () => {
     [[5, 7], [3, 5], true, true],
     [[4, 6, 5], [4, 3, 6], true, true],
     [[2, 6, 5], [1, 6, 3], true, false],
+    // Batches of products with n in fours: the module's batch_matmul (m, n not multiples of its 4x8 tile).
+    [[5, 7, 6], [5, 6, 12], false, false],
+    [[3, 6, 5], [3, 6, 8], true, false],
+    [[4, 3, 9], [4, 4, 9], false, true],
   ] as Array<[number[], number[], boolean, boolean]>)(
     'a %j, b %j, transposeA %s, transposeB %s: equals the cpu backend',
     async (aShape, bShape, ta, tb) => {

@@ -130,4 +130,25 @@ describe('the conv kernels module', () => {
     expect(dx.heap[4096]).toBe(2); // pixel (0, 0), channel 0: its window's first maximum
     expect(dx.heap[4096 + 4]).toBe(0); // pixel (0, 1): a tie, not the first
   });
+
+  it('column sums and batched products: write only their outputs', () => {
+    // x [300 rows][37] of ones at 4096 → sums [37] at 65536.
+    const sums = run(
+      65536,
+      37 * 4,
+      (h) => h.fill(1, 1024, 1024 + 300 * 37),
+      (wasm) => wasm.column_sums(4096, 300, 37, 65536, 0, 37),
+    );
+    expect(sums.stray).toBe(-1);
+    expect([sums.heap[16384], sums.heap[16384 + 36]]).toEqual([300, 300]);
+    // a [2][5][3] at 4096, w [2][3][12] at 8192 (ones) → out [2][5][12] at 16384.
+    const products = run(
+      16384,
+      2 * 5 * 12 * 4,
+      (h) => h.fill(1, 1024, 2048 + 72),
+      (wasm) => wasm.batch_matmul(4096, 8192, 5, 3, 12, 15, 36, 16384, 0, 2),
+    );
+    expect(products.stray).toBe(-1);
+    expect(products.heap[4096 + 119]).toBe(3); // Σ over k = 3 of 1 · 1
+  });
 });

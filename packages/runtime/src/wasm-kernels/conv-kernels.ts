@@ -37,6 +37,9 @@ export interface ConvKernels {
   winograd_filter_gradient(du: number, k: number, m: number, dw: number): void;
   conv_filter_gradient(...args: number[]): void;
   max_pool_gradient(...args: number[]): void;
+  column_sums(...args: number[]): void;
+  group_sums(...args: number[]): void;
+  batch_matmul(...args: number[]): void;
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */
@@ -47,7 +50,10 @@ export type SplitKernel =
   | 'winograd_output_gradient'
   | 'winograd_filter_products'
   | 'conv_filter_gradient'
-  | 'max_pool_gradient';
+  | 'max_pool_gradient'
+  | 'column_sums'
+  | 'group_sums'
+  | 'batch_matmul';
 
 interface Instance {
   module: WebAssembly.Module;

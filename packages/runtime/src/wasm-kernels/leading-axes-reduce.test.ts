@@ -12,6 +12,11 @@ describe('Sum and Mean on wasm', () => {
     [[4, 5, 6, 3], [1, 2], false],
     [[4, 5, 6, 3], -1, false],
     [[4, 5], [0, 1], false],
+    // More rows than one summation block, 37 columns: a 32-wide pass, a 4-wide one and a single column.
+    [[600, 7, 37], [0, 1], false],
+    // A middle run (channelSum's tree): group_sums.
+    [[5, 32, 6], 1, false],
+    [[3, 4, 5, 8], [1, 2], true],
   ] as Array<[number[], number | number[], boolean]>)(
     'x %j over axes %j (keepDims %s): equal the cpu backend',
     async (shape, axis, keepDims) => {

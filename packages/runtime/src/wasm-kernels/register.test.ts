@@ -18,6 +18,7 @@ describe('registerWasmTrainingKernels', () => {
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
       'Identity',
+      'MaxPoolGrad',
       'Mean',
       'OneHot',
       'Sum',
