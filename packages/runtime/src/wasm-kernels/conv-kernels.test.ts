@@ -1,5 +1,5 @@
-import { describe, expect, it } from 'vitest';
-import { convKernelsOn, type ConvKernels } from './conv-kernels';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { allowRelaxedSimd, convKernelsOn, type ConvKernels } from './conv-kernels';
 
 /**
  * The kernels run on the tfjs backend's own memory, so they must write their
@@ -7,7 +7,12 @@ import { convKernelsOn, type ConvKernels } from './conv-kernels';
  * filled with a sentinel around its inputs and check that every byte outside the
  * output is as it was.
  */
-describe('the conv kernels module', () => {
+// Both builds: with relaxed SIMD (where the engine takes it, as initBackend arranges) and without.
+describe.each([
+  ['relaxed SIMD', false],
+  ['plain SIMD', true],
+])('the conv kernels module (%s build)', (_, plain) => {
+  beforeAll(allowRelaxedSimd);
   const run = (
     outputStart: number,
     outputBytes: number,
@@ -19,7 +24,7 @@ describe('the conv kernels module', () => {
     new Uint8Array(memory.buffer).fill(0x5a);
     setUp(heap);
     const before = new Uint8Array(memory.buffer).slice();
-    call(convKernelsOn(memory));
+    call(convKernelsOn(memory, { plain }));
     const stray = new Uint8Array(memory.buffer).findIndex(
       (b, i) => b !== before[i] && (i < outputStart || i >= outputStart + outputBytes),
     );
@@ -150,5 +155,32 @@ describe('the conv kernels module', () => {
     );
     expect(products.stray).toBe(-1);
     expect(products.heap[4096 + 119]).toBe(3); // Σ over k = 3 of 1 · 1
+  });
+
+  it('F(4x4, 3x3) functions: write only their outputs', () => {
+    // g [3][3][1][4] at 4096 → u [36][1][4] at 8192.
+    const u = run(
+      8192,
+      36 * 4 * 4,
+      (h) => h.fill(1, 1024, 1024 + 36),
+      (wasm) => wasm.winograd4_filter(4096, 1, 4, 8192, 0, 1),
+    );
+    expect(u.stray).toBe(-1);
+    // x [1, 5, 5, 4] at 4096 (pad 1: 2x2 tiles) → v [36][4][4] at 16384.
+    const v = run(
+      16384,
+      36 * 4 * 4 * 4,
+      (h) => h.fill(1, 1024, 1124),
+      (wasm) => wasm.winograd4_input(4096, 1, 5, 5, 4, 1, 1, 2, 2, 16384, 0, 1),
+    );
+    expect(v.stray).toBe(-1);
+    // m [36][4][4] at 8192 → y [1, 5, 5, 4] at 32768.
+    const y = run(
+      32768,
+      5 * 5 * 4 * 4,
+      (h) => h.fill(1, 2048, 2048 + 36 * 16),
+      (wasm) => wasm.winograd4_output(8192, 1, 5, 5, 4, 2, 2, 32768, 0, 1),
+    );
+    expect(y.stray).toBe(-1);
   });
 });

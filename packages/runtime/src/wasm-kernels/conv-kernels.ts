@@ -40,6 +40,9 @@ export interface ConvKernels {
   column_sums(...args: number[]): void;
   group_sums(...args: number[]): void;
   batch_matmul(...args: number[]): void;
+  winograd4_filter(...args: number[]): void;
+  winograd4_input(...args: number[]): void;
+  winograd4_output(...args: number[]): void;
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */
@@ -53,7 +56,10 @@ export type SplitKernel =
   | 'max_pool_gradient'
   | 'column_sums'
   | 'group_sums'
-  | 'batch_matmul';
+  | 'batch_matmul'
+  | 'winograd4_filter'
+  | 'winograd4_input'
+  | 'winograd4_output';
 
 interface Instance {
   module: WebAssembly.Module;
@@ -77,9 +83,9 @@ const ERROR_BYTES = 2048;
 const MIN_SPLIT_WORK = 1 << 20;
 
 /** The build for this memory: relaxed SIMD where the engine accepts it. */
-function moduleBytes(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } {
+function moduleBytes(shared: boolean, plain = false): { bytes: Uint8Array<ArrayBuffer>; relaxed: boolean } {
   const relaxed = decode(shared ? CONV_KERNELS_WASM_RELAXED_SHARED_BASE64 : CONV_KERNELS_WASM_RELAXED_BASE64);
-  if (WebAssembly.validate(relaxed)) return { bytes: relaxed, relaxed: true };
+  if (!plain && WebAssembly.validate(relaxed)) return { bytes: relaxed, relaxed: true };
   return { bytes: decode(shared ? CONV_KERNELS_WASM_SHARED_BASE64 : CONV_KERNELS_WASM_BASE64), relaxed: false };
 }
 
@@ -94,11 +100,11 @@ export async function allowRelaxedSimd(): Promise<void> {
   v8.setFlagsFromString('--experimental-wasm-relaxed-simd');
 }
 
-function instanceOn(memory: WebAssembly.Memory): Instance {
+function instanceOn(memory: WebAssembly.Memory, plain = false): Instance {
   let instance = instances.get(memory);
   if (instance === undefined) {
     const shared = typeof SharedArrayBuffer !== 'undefined' && memory.buffer instanceof SharedArrayBuffer;
-    const { bytes, relaxed } = moduleBytes(shared);
+    const { bytes, relaxed } = moduleBytes(shared, plain);
     const module = new WebAssembly.Module(bytes);
     const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as ConvKernels;
     instance = { module, relaxed, kernels, workers: [], control: new Int32Array(0), errors: new Uint8Array(0) };
@@ -107,8 +113,9 @@ function instanceOn(memory: WebAssembly.Memory): Instance {
   return instance;
 }
 
-/** The kernels instantiated on `memory`, once per memory. */
-export const convKernelsOn = (memory: WebAssembly.Memory): ConvKernels => instanceOn(memory).kernels;
+/** The kernels instantiated on `memory`, once per memory (`plain`: the build without relaxed SIMD, for tests). */
+export const convKernelsOn = (memory: WebAssembly.Memory, { plain = false } = {}): ConvKernels =>
+  instanceOn(memory, plain).kernels;
 
 function backendMemory(backend: WasmBackend): WebAssembly.Memory {
   const memory = backend.wasm.wasmMemory ?? backend.wasm.asm?.memory;

@@ -1,12 +1,13 @@
 /**
- * 3x3 stride-1 convolutions by Winograd's F(2x2, 3x3) minimal filtering
- * (Lavin & Gray, "Fast Algorithms for Convolutional Neural Networks", 2016):
- * 16 multiplies per 2x2 output tile and channel pair instead of 36, 2.25x
- * fewer. The transforms and the 16 products [tiles, inC] · [inC, outC] are
- * native/conv-kernels.c (wasm SIMD128, run on the backend's own memory, split
- * across its threads). Results agree with direct convolution to ~1e-6 relative;
- * its speed against the backend's own (XNNPACK) convolution is measured by
- * bench/wasm-training.bench.mjs (the runtime README's table).
+ * 3x3 stride-1 convolutions by Winograd's minimal filtering (Lavin & Gray, "Fast
+ * Algorithms for Convolutional Neural Networks", 2016). The forward convolution (and so
+ * the input gradient, conv2d-backprop-input.ts) uses F(4x4, 3x3): 36 multiplies per 4x4
+ * output tile and channel pair instead of 144, 4x fewer; the filter gradient F(2x2, 3x3):
+ * 16 per 2x2 tile, 2.25x fewer. The transforms and the products [tiles, inC] · [inC, outC]
+ * (one per tile element) are native/conv-kernels.c (wasm SIMD128, run on the backend's
+ * own memory, split across its threads). Against direct convolution in float64, F(2x2)
+ * errs by ~1e-6 relative and F(4x4) by ~1e-5 (conv2d.test.ts measures both); speed is
+ * measured by bench/wasm-training.bench.mjs (the runtime README's table).
  */
 import type { TensorInfo } from '@tensorflow/tfjs-core';
 import type { ConvGeometry } from './conv-geometry';
@@ -45,8 +46,67 @@ function tiling(g: ConvGeometry): { tilesH: number; tilesW: number; tiles: numbe
   return { tilesH, tilesW, tiles: g.batch * tilesH * tilesW };
 }
 
+/** F(4x4, 3x3)'s tile elements (6x6). */
+const TILE4 = 36;
+
+function tiling4(g: ConvGeometry): { tilesH: number; tilesW: number; tiles: number } {
+  const tilesH = Math.ceil(g.outHeight / 4);
+  const tilesW = Math.ceil(g.outWidth / 4);
+  return { tilesH, tilesW, tiles: g.batch * tilesH * tilesW };
+}
+
+/** F(4x4, 3x3) where its tiles are worth a filter transform 36/9 the filter's size. */
+const useF4 = (g: ConvGeometry): boolean => tiling4(g).tiles >= MIN_TILES;
+
 /** The convolution of x with a 3x3 filter at stride 1 (see `winogradApplies`), as [N, outH, outW, outC]. */
 export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  return useF4(g) ? winograd4Conv(backend, x, filter, g) : winograd2Conv(backend, x, filter, g);
+}
+
+/** By F(4x4, 3x3): Bᵀ d B of 6x6 input tiles, 36 products, Aᵀ m A. */
+function winograd4Conv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const [n, h, w, inC] = x.shape;
+  const outC = filter.shape[3];
+  const { tilesH, tilesW, tiles } = tiling4(g);
+  const u = backend.makeOutput([TILE4, inC, outC], 'float32');
+  const v = backend.makeOutput([TILE4, tiles, inC], 'float32');
+  const m = backend.makeOutput([TILE4, tiles, outC], 'float32');
+  const y = backend.makeOutput([n, g.outHeight, g.outWidth, outC], 'float32');
+  runSplit(
+    backend,
+    'winograd4_filter',
+    [addressOf(backend, filter), inC, outC, addressOf(backend, u)],
+    inC,
+    TILE4 * inC * outC * 4,
+  );
+  runSplit(
+    backend,
+    'winograd4_input',
+    [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)],
+    n,
+    TILE4 * tiles * inC * 4,
+  );
+  // Split by tile element: each product value is one thread's sum over the input channels, in order.
+  runSplit(
+    backend,
+    'winograd_products',
+    [addressOf(backend, v), addressOf(backend, u), tiles, inC, outC, addressOf(backend, m)],
+    TILE4,
+    TILE4 * tiles * inC * outC,
+  );
+  runSplit(
+    backend,
+    'winograd4_output',
+    [addressOf(backend, m), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y)],
+    n,
+    TILE4 * tiles * outC * 4,
+  );
+  release(backend, [u, v, m]);
+  return y;
+}
+
+/** By F(2x2, 3x3). */
+function winograd2Conv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
   const wasm = convKernels(backend);
   const [n, h, w, inC] = x.shape;
   const outC = filter.shape[3];
