@@ -786,3 +786,94 @@ void winograd4_filter(const float* g, int k, int m, float* u, int k_begin, int k
     }
   }
 }
+
+/*
+ * Any convolution directly (the ones Winograd does not take: strided, 1x1, the input
+ * gradient's per-phase sub-filters, the 3-channel stem): y[p][m] = Σ over taps (i, j), in
+ * order, of Σ_kk x[p·s + (i, j)·d − pad][kk] · f[i][j][kk][m], zero outside x. Register tile
+ * 4 output pixels of a row x 8 output channels (4 for the last when m is not a multiple of
+ * 8): per input channel one splat from each pixel and one or two loads of f's row; a tap
+ * that puts some of the 4 pixels outside x (or past the row's end) uses a zero mask for
+ * them. x [n, h, w, k], f [kh, kw, k, m], y [n, oh, ow, m]; m a multiple of 4. The range
+ * is of output rows (n · oh).
+ */
+__attribute__((export_name("conv_direct")))
+void conv_direct(const float* x, int h, int w, int k, const float* f, int kh, int kw, int m, int sh, int sw, int dh, int dw_, int pad_top, int pad_left, float* y, int oh, int ow, int row_begin, int row_end) {
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  const v128_t all = wasm_i32x4_splat(-1);
+  for (int row = row_begin; row < row_end; row++) {
+    const int img = row / oh, oy = row % oh;
+    const float* xi = x + (long)img * h * w * k;
+    float* yr = y + (long)row * ow * m;
+    for (int m0 = 0; m0 < m; m0 += 8) {
+      const int wide = m - m0 >= 8;
+      for (int ox0 = 0; ox0 < ow; ox0 += 4) {
+        f4 c00 = zero, c01 = zero, c10 = zero, c11 = zero, c20 = zero, c21 = zero, c30 = zero, c31 = zero;
+        for (int i = 0; i < kh; i++) {
+          const int iy = oy * sh - pad_top + i * dh;
+          if (iy < 0 || iy >= h) continue;
+          const float* xrow = xi + (long)iy * w * k;
+          for (int j = 0; j < kw; j++) {
+            /* The four pixels' input columns; those outside x (or past ow) read column ix0 masked to zero. */
+            const int ix0 = ox0 * sw - pad_left + j * dw_;
+            const int ix1 = ix0 + sw, ix2 = ix0 + 2 * sw, ix3 = ix0 + 3 * sw;
+            const int ok0 = ix0 >= 0 && ix0 < w;
+            const int ok1 = ox0 + 1 < ow && ix1 >= 0 && ix1 < w;
+            const int ok2 = ox0 + 2 < ow && ix2 >= 0 && ix2 < w;
+            const int ok3 = ox0 + 3 < ow && ix3 >= 0 && ix3 < w;
+            if (!(ok0 | ok1 | ok2 | ok3)) continue;
+            const int any = ok0 ? ix0 : ok1 ? ix1 : ok2 ? ix2 : ix3;
+            const float* a0 = xrow + (long)(ok0 ? ix0 : any) * k;
+            const float* a1 = xrow + (long)(ok1 ? ix1 : any) * k;
+            const float* a2 = xrow + (long)(ok2 ? ix2 : any) * k;
+            const float* a3 = xrow + (long)(ok3 ? ix3 : any) * k;
+            const float* b = f + ((long)(i * kw + j) * k) * m + m0;
+            if (ok0 & ok1 & ok2 & ok3) {
+              if (wide) {
+                for (int kk = 0; kk < k; kk++, b += m) {
+                  const f4 b0 = wasm_v128_load(b), b1 = wasm_v128_load(b + 4);
+                  f4 s = SPLAT(a0 + kk);
+                  FMA(c00, s, b0); FMA(c01, s, b1);
+                  s = SPLAT(a1 + kk);
+                  FMA(c10, s, b0); FMA(c11, s, b1);
+                  s = SPLAT(a2 + kk);
+                  FMA(c20, s, b0); FMA(c21, s, b1);
+                  s = SPLAT(a3 + kk);
+                  FMA(c30, s, b0); FMA(c31, s, b1);
+                }
+              } else {
+                for (int kk = 0; kk < k; kk++, b += m) {
+                  const f4 b0 = wasm_v128_load(b);
+                  FMA(c00, SPLAT(a0 + kk), b0);
+                  FMA(c10, SPLAT(a1 + kk), b0);
+                  FMA(c20, SPLAT(a2 + kk), b0);
+                  FMA(c30, SPLAT(a3 + kk), b0);
+                }
+              }
+            } else {
+              const v128_t k0 = ok0 ? all : zero, k1 = ok1 ? all : zero, k2 = ok2 ? all : zero, k3 = ok3 ? all : zero;
+              for (int kk = 0; kk < k; kk++, b += m) {
+                const f4 b0 = wasm_v128_load(b), b1 = wide ? wasm_v128_load(b + 4) : zero;
+                f4 s = wasm_v128_and(SPLAT(a0 + kk), k0);
+                FMA(c00, s, b0); FMA(c01, s, b1);
+                s = wasm_v128_and(SPLAT(a1 + kk), k1);
+                FMA(c10, s, b0); FMA(c11, s, b1);
+                s = wasm_v128_and(SPLAT(a2 + kk), k2);
+                FMA(c20, s, b0); FMA(c21, s, b1);
+                s = wasm_v128_and(SPLAT(a3 + kk), k3);
+                FMA(c30, s, b0); FMA(c31, s, b1);
+              }
+            }
+          }
+        }
+        const int px = ow - ox0 < 4 ? ow - ox0 : 4;
+        float* o = yr + (long)ox0 * m + m0;
+        wasm_v128_store(o, c00);
+        if (wide) wasm_v128_store(o + 4, c01);
+        if (px > 1) { wasm_v128_store(o + m, c10); if (wide) wasm_v128_store(o + m + 4, c11); }
+        if (px > 2) { wasm_v128_store(o + 2 * m, c20); if (wide) wasm_v128_store(o + 2 * m + 4, c21); }
+        if (px > 3) { wasm_v128_store(o + 3 * m, c30); if (wide) wasm_v128_store(o + 3 * m + 4, c31); }
+      }
+    }
+  }
+}

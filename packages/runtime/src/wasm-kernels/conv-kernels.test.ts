@@ -183,4 +183,16 @@ describe.each([
     );
     expect(y.stray).toBe(-1);
   });
+
+  it('direct convolution: writes only y', () => {
+    // x [1, 5, 5, 3] at 4096, f [3][3][3][12] at 8192 (3x3, stride 2, pad 1) → y [1, 3, 3, 12] at 16384.
+    const y = run(
+      16384,
+      9 * 12 * 4,
+      (h) => h.fill(1, 1024, 2048 + 9 * 3 * 12),
+      (wasm) => wasm.conv_direct(4096, 5, 5, 3, 8192, 3, 3, 12, 2, 2, 1, 1, 1, 1, 16384, 3, 3, 0, 3),
+    );
+    expect(y.stray).toBe(-1);
+    expect(y.heap[4096]).toBe(12); // corner pixel: 4 taps inside x, 3 channels of 1 · 1
+  });
 });

@@ -43,6 +43,7 @@ export interface ConvKernels {
   winograd4_filter(...args: number[]): void;
   winograd4_input(...args: number[]): void;
   winograd4_output(...args: number[]): void;
+  conv_direct(...args: number[]): void;
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */
@@ -59,7 +60,8 @@ export type SplitKernel =
   | 'batch_matmul'
   | 'winograd4_filter'
   | 'winograd4_input'
-  | 'winograd4_output';
+  | 'winograd4_output'
+  | 'conv_direct';
 
 interface Instance {
   module: WebAssembly.Module;

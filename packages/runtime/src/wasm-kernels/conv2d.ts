@@ -1,13 +1,46 @@
 /**
  * Conv2D for wasm: 3x3 stride-1 convolutions (most of a ResNet's arithmetic)
- * by Winograd F(2x2, 3x3) (winograd.ts), every other one by the backend's own
- * XNNPACK kernel. The input gradient (conv2d-backprop-input.ts) runs its
- * forward convolutions through here too.
+ * by Winograd (winograd.ts); every other one with output channels in fours by
+ * native/conv-kernels.c's direct kernel (`conv_direct`: 4 pixels x 8 channels
+ * per register tile, fused multiply-adds where the engine has them; ~2-3x
+ * XNNPACK's convolution, which repacks the filter on every call), split by
+ * output row across the threads; the rest by the backend's own XNNPACK kernel.
+ * The input gradient (conv2d-backprop-input.ts) runs its forward convolutions
+ * through here too.
  */
 import type { Conv2DAttrs, KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
-import { assertChannelsLast, convGeometry } from './conv-geometry';
-import { runWasm, type WasmBackend } from './wasm-ops';
+import { assertChannelsLast, convGeometry, type ConvGeometry } from './conv-geometry';
+import { runSplit } from './conv-kernels';
+import { addressOf, runWasm, type WasmBackend } from './wasm-ops';
 import { winogradApplies, winogradConv } from './winograd';
+
+function directConv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
+  const [n, h, w, inC] = x.shape;
+  const outC = filter.shape[3];
+  const y = backend.makeOutput([n, g.outHeight, g.outWidth, outC], 'float32');
+  const args = [
+    addressOf(backend, x),
+    h,
+    w,
+    inC,
+    addressOf(backend, filter),
+    g.filterHeight,
+    g.filterWidth,
+    outC,
+    g.strides[0],
+    g.strides[1],
+    g.dilations[0],
+    g.dilations[1],
+    g.padTop,
+    g.padLeft,
+    addressOf(backend, y),
+    g.outHeight,
+    g.outWidth,
+  ];
+  const rows = n * g.outHeight;
+  runSplit(backend, 'conv_direct', args, rows, rows * g.outWidth * g.filterHeight * g.filterWidth * inC * outC);
+  return y;
+}
 
 export function conv2d(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs): TensorInfo {
   assertChannelsLast('Conv2D', attrs.dataFormat);
@@ -20,9 +53,11 @@ export function conv2d(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, 
     attrs.dimRoundingMode,
     false,
   );
-  return winogradApplies(g, filter.shape[2], filter.shape[3])
-    ? winogradConv(backend, x, filter, g)
-    : runWasm(backend, 'Conv2D', { x, filter }, attrs);
+  if (winogradApplies(g, filter.shape[2], filter.shape[3])) return winogradConv(backend, x, filter, g);
+  if (filter.shape[3] % 4 === 0 && x.dtype === 'float32' && g.outHeight * g.outWidth > 0) {
+    return directConv(backend, x, filter, g);
+  }
+  return runWasm(backend, 'Conv2D', { x, filter }, attrs);
 }
 
 function conv2DKernel(args: {
