@@ -877,3 +877,31 @@ void conv_direct(const float* x, int h, int w, int k, const float* f, int kh, in
     }
   }
 }
+
+/*
+ * dst [cols][rows] = srcᵀ for src [rows][cols] (one tap of a filter, for the input
+ * gradient's flipped filters): 4x4 blocks by shuffles where both sizes are multiples of 4,
+ * else one value at a time.
+ */
+__attribute__((export_name("transpose_matrix")))
+void transpose_matrix(const float* src, int rows, int cols, float* dst) {
+  if (rows % 4 == 0 && cols % 4 == 0) {
+    for (int r = 0; r < rows; r += 4) {
+      for (int c = 0; c < cols; c += 4) {
+        const float* s = src + (long)r * cols + c;
+        const f4 a = wasm_v128_load(s), b = wasm_v128_load(s + cols);
+        const f4 e = wasm_v128_load(s + 2 * cols), g = wasm_v128_load(s + 3 * cols);
+        const f4 ab0 = wasm_i32x4_shuffle(a, b, 0, 4, 1, 5), ab1 = wasm_i32x4_shuffle(a, b, 2, 6, 3, 7);
+        const f4 eg0 = wasm_i32x4_shuffle(e, g, 0, 4, 1, 5), eg1 = wasm_i32x4_shuffle(e, g, 2, 6, 3, 7);
+        float* d = dst + (long)c * rows + r;
+        wasm_v128_store(d, wasm_i32x4_shuffle(ab0, eg0, 0, 1, 4, 5));
+        wasm_v128_store(d + rows, wasm_i32x4_shuffle(ab0, eg0, 2, 3, 6, 7));
+        wasm_v128_store(d + 2 * rows, wasm_i32x4_shuffle(ab1, eg1, 0, 1, 4, 5));
+        wasm_v128_store(d + 3 * rows, wasm_i32x4_shuffle(ab1, eg1, 2, 3, 6, 7));
+      }
+    }
+    return;
+  }
+  for (int r = 0; r < rows; r++)
+    for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
+}

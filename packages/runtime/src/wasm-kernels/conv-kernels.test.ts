@@ -195,4 +195,23 @@ describe.each([
     expect(y.stray).toBe(-1);
     expect(y.heap[4096]).toBe(12); // corner pixel: 4 taps inside x, 3 channels of 1 · 1
   });
+
+  it('transpose: writes only dst, transposed', () => {
+    for (const [rows, cols] of [
+      [8, 12],
+      [3, 5],
+    ]) {
+      const t = run(
+        8192,
+        rows * cols * 4,
+        (h) => {
+          for (let i = 0; i < rows * cols; i++) h[1024 + i] = i;
+        },
+        (wasm) => wasm.transpose_matrix(4096, rows, cols, 8192),
+      );
+      expect(t.stray).toBe(-1);
+      expect(t.heap[2048 + rows]).toBe(1); // dst[1][0] = src[0][1]
+      expect(t.heap[2048 + 1]).toBe(cols); // dst[0][1] = src[1][0]
+    }
+  });
 });

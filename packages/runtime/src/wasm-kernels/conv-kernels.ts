@@ -44,6 +44,7 @@ export interface ConvKernels {
   winograd4_input(...args: number[]): void;
   winograd4_output(...args: number[]): void;
   conv_direct(...args: number[]): void;
+  transpose_matrix(src: number, rows: number, cols: number, dst: number): void;
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */

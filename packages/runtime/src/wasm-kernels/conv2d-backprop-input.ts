@@ -8,17 +8,18 @@ import type { Conv2DBackpropInputAttrs, KernelConfig, TensorInfo } from '@tensor
 import { assertChannelsLast, convGeometry } from './conv-geometry';
 import { inputGradientByPhases, phasePadding, type AxisPhase } from './input-gradient';
 import { conv2d } from './conv2d';
-import { fromValues, heapF32, release, type WasmBackend } from './wasm-ops';
+import { convKernels } from './conv-kernels';
+import { addressOf, release, type WasmBackend } from './wasm-ops';
 
-/** The flipped sub-filter of one phase with in/out channels exchanged: [Jh, Jw, outC, inC]. */
-function phaseFilter(w: Float32Array, shape: number[], rows: AxisPhase, cols: AxisPhase): Float32Array {
-  const [, kw, ci, co] = shape;
-  const out = new Float32Array(rows.taps.length * cols.taps.length * co * ci);
-  let o = 0;
+/** The flipped sub-filter of one phase with in/out channels exchanged: [Jh, Jw, outC, inC], each tap transposed natively. */
+function phaseFilter(backend: WasmBackend, filter: TensorInfo, rows: AxisPhase, cols: AxisPhase): TensorInfo {
+  const [, kw, ci, co] = filter.shape;
+  const out = backend.makeOutput([rows.taps.length, cols.taps.length, co, ci], 'float32');
+  const [src, dst] = [addressOf(backend, filter), addressOf(backend, out)];
+  let tap = 0;
   for (const th of rows.taps) {
     for (const tw of cols.taps) {
-      const base = (th * kw + tw) * ci * co;
-      for (let oc = 0; oc < co; oc++) for (let ic = 0; ic < ci; ic++) out[o++] = w[base + ic * co + oc];
+      convKernels(backend).transpose_matrix(src + 4 * (th * kw + tw) * ci * co, ci, co, dst + 4 * tap++ * ci * co);
     }
   }
   return out;
@@ -46,8 +47,7 @@ function conv2DBackpropInput(args: {
     false,
   );
   return inputGradientByPhases(backend, dy, dxShape, g, (dyPart, rows, cols) => {
-    const w = phaseFilter(heapF32(backend, filter), filter.shape, rows, cols);
-    const phaseW = fromValues(backend, [rows.taps.length, cols.taps.length, filter.shape[3], filter.shape[2]], w);
+    const phaseW = phaseFilter(backend, filter, rows, cols);
     const out = conv2d(backend, dyPart, phaseW, {
       strides: [1, 1],
       dilations: [rows.dilation, cols.dilation],
