@@ -299,23 +299,23 @@ void winograd_output_gradient(const float* dy, int n, int oh, int ow, int c, int
     const float* b_ = (b_start);                                                                              \
     if (wide) {                                                                                               \
       for (int q_ = 0; q_ < (count); q_++, a_ += (astep), b_ += (bstep)) {                                    \
-        const f4 av = wasm_v128_load(a_), b0 = wasm_v128_load(b_), b1 = wasm_v128_load(b_ + 4);               \
-        f4 s = wasm_i32x4_shuffle(av, av, 0, 0, 0, 0);                                                        \
+        const f4 b0 = wasm_v128_load(b_), b1 = wasm_v128_load(b_ + 4);                                        \
+        f4 s = SPLAT(a_);                                                                                     \
         FMA(c00, s, b0); FMA(c01, s, b1);                                                                     \
-        s = wasm_i32x4_shuffle(av, av, 1, 1, 1, 1);                                                           \
+        s = SPLAT(a_ + 1);                                                                                    \
         FMA(c10, s, b0); FMA(c11, s, b1);                                                                     \
-        s = wasm_i32x4_shuffle(av, av, 2, 2, 2, 2);                                                           \
+        s = SPLAT(a_ + 2);                                                                                    \
         FMA(c20, s, b0); FMA(c21, s, b1);                                                                     \
-        s = wasm_i32x4_shuffle(av, av, 3, 3, 3, 3);                                                           \
+        s = SPLAT(a_ + 3);                                                                                    \
         FMA(c30, s, b0); FMA(c31, s, b1);                                                                     \
       }                                                                                                       \
     } else {                                                                                                  \
       for (int q_ = 0; q_ < (count); q_++, a_ += (astep), b_ += (bstep)) {                                    \
-        const f4 av = wasm_v128_load(a_), b0 = wasm_v128_load(b_);                                            \
-        FMA(c00, wasm_i32x4_shuffle(av, av, 0, 0, 0, 0), b0);                                                 \
-        FMA(c10, wasm_i32x4_shuffle(av, av, 1, 1, 1, 1), b0);                                                 \
-        FMA(c20, wasm_i32x4_shuffle(av, av, 2, 2, 2, 2), b0);                                                 \
-        FMA(c30, wasm_i32x4_shuffle(av, av, 3, 3, 3, 3), b0);                                                 \
+        const f4 b0 = wasm_v128_load(b_);                                                                     \
+        FMA(c00, SPLAT(a_), b0);                                                                              \
+        FMA(c10, SPLAT(a_ + 1), b0);                                                                          \
+        FMA(c20, SPLAT(a_ + 2), b0);                                                                          \
+        FMA(c30, SPLAT(a_ + 3), b0);                                                                          \
       }                                                                                                       \
     }                                                                                                         \
   } while (0)
