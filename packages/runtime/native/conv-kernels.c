@@ -905,3 +905,92 @@ void transpose_matrix(const float* src, int rows, int cols, float* dst) {
   for (int r = 0; r < rows; r++)
     for (int c = 0; c < cols; c++) dst[(long)c * rows + r] = src[(long)r * cols + c];
 }
+
+/* A z for four values z0..z3 (A = (Aᵀ)ᵀ of F(4x4, 3x3)): six outputs. */
+#define A6(z0, z1, z2, z3, o0, o1, o2, o3, o4, o5)                        \
+  do {                                                                    \
+    const f4 p_ = ADD(z0, z2), q_ = ADD(z1, z3);                          \
+    const f4 p4_ = ADD(z0, MUL(four, z2)), q4_ = ADD(MUL(two, z1), MUL(eight, z3)); \
+    o0 = z0; o1 = ADD(p_, q_); o2 = SUB(p_, q_);                          \
+    o3 = ADD(p4_, q4_); o4 = SUB(p4_, q4_); o5 = z3;                      \
+  } while (0)
+
+/*
+ * For the F(4x4, 3x3) filter gradient. dy [n, oh, ow, c] → dm [36][tiles][c] = A dY Aᵀ per
+ * 4x4 tile (zeros past oh/ow). The range is of images.
+ */
+__attribute__((export_name("winograd4_output_gradient")))
+void winograd4_output_gradient(const float* dy, int n, int oh, int ow, int c, int tiles_h, int tiles_w, float* dm, int img_begin, int img_end) {
+  const int tiles = n * tiles_h * tiles_w;
+  const long plane = (long)tiles * c;
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  const f4 two = wasm_f32x4_splat(2.0f), four = wasm_f32x4_splat(4.0f), eight = wasm_f32x4_splat(8.0f);
+  int t = img_begin * tiles_h * tiles_w;
+  for (int img = img_begin; img < img_end; img++) {
+    for (int ty = 0; ty < tiles_h; ty++) {
+      for (int tx = 0; tx < tiles_w; tx++, t++) {
+        const int rows = oh - 4 * ty < 4 ? oh - 4 * ty : 4;
+        const int cols = ow - 4 * tx < 4 ? ow - 4 * tx : 4;
+        const float* in = dy + (((long)img * oh + 4 * ty) * ow + 4 * tx) * c;
+        float* out = dm + (long)t * c;
+        for (int ch = 0; ch < c; ch += 4) {
+          /* A dY over rows, per column j: a[i][j], i = 0..5. */
+          f4 a[6][4];
+#pragma clang loop unroll(full)
+          for (int j = 0; j < 4; j++) {
+            f4 z[4];
+#pragma clang loop unroll(full)
+            for (int r = 0; r < 4; r++) z[r] = r < rows && j < cols ? wasm_v128_load(in + ((long)r * ow + j) * c + ch) : zero;
+            A6(z[0], z[1], z[2], z[3], a[0][j], a[1][j], a[2][j], a[3][j], a[4][j], a[5][j]);
+          }
+#pragma clang loop unroll(full)
+          for (int i = 0; i < 6; i++) {
+            f4 o0, o1, o2, o3, o4, o5;
+            A6(a[i][0], a[i][1], a[i][2], a[i][3], o0, o1, o2, o3, o4, o5);
+            float* p = out + (long)(6 * i) * plane + ch;
+            wasm_v128_store(p, o0);
+            wasm_v128_store(p + plane, o1);
+            wasm_v128_store(p + 2 * plane, o2);
+            wasm_v128_store(p + 3 * plane, o3);
+            wasm_v128_store(p + 4 * plane, o4);
+            wasm_v128_store(p + 5 * plane, o5);
+          }
+        }
+      }
+    }
+  }
+}
+
+/* Gᵀ v for six values: three outputs. */
+#define GT6(v0, v1, v2, v3, v4, v5, o0, o1, o2)                                       \
+  do {                                                                                \
+    const f4 s12_ = ADD(v1, v2), d12_ = SUB(v2, v1), s34_ = ADD(v3, v4), d34_ = SUB(v3, v4); \
+    o0 = ADD(SUB(MUL(v0, quarter), MUL(s12_, sixth)), MUL(s34_, twentyfourth));      \
+    o1 = ADD(MUL(d12_, sixth), MUL(d34_, twelfth));                                   \
+    o2 = ADD(MUL(SUB(s34_, s12_), sixth), v5);                                        \
+  } while (0)
+
+/* For the F(4x4, 3x3) filter gradient. du [36][k][m] → dw [3][3][k][m] = Gᵀ dU G. k · m is a multiple of 4. */
+__attribute__((export_name("winograd4_filter_gradient")))
+void winograd4_filter_gradient(const float* du, int k, int m, float* dw) {
+  const long plane = (long)k * m;
+  const f4 quarter = wasm_f32x4_splat(0.25f), sixth = wasm_f32x4_splat(1.0f / 6.0f);
+  const f4 twelfth = wasm_f32x4_splat(1.0f / 12.0f), twentyfourth = wasm_f32x4_splat(1.0f / 24.0f);
+  for (long at = 0; at < plane; at += 4) {
+    f4 r[3][6];
+#pragma clang loop unroll(full)
+    for (int j = 0; j < 6; j++) {
+      const float* p = du + (long)j * plane + at;
+      GT6(wasm_v128_load(p), wasm_v128_load(p + 6 * plane), wasm_v128_load(p + 12 * plane), wasm_v128_load(p + 18 * plane),
+          wasm_v128_load(p + 24 * plane), wasm_v128_load(p + 30 * plane), r[0][j], r[1][j], r[2][j]);
+    }
+#pragma clang loop unroll(full)
+    for (int i = 0; i < 3; i++) {
+      f4 o0, o1, o2;
+      GT6(r[i][0], r[i][1], r[i][2], r[i][3], r[i][4], r[i][5], o0, o1, o2);
+      wasm_v128_store(dw + (3 * i) * plane + at, o0);
+      wasm_v128_store(dw + (3 * i + 1) * plane + at, o1);
+      wasm_v128_store(dw + (3 * i + 2) * plane + at, o2);
+    }
+  }
+}

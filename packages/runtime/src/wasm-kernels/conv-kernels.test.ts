@@ -214,4 +214,23 @@ describe.each([
       expect(t.heap[2048 + 1]).toBe(cols); // dst[0][1] = src[1][0]
     }
   });
+
+  it('F(4x4, 3x3) filter-gradient transforms: write only their outputs', () => {
+    // dy [1, 5, 5, 4] at 4096 (2x2 tiles of 4x4) → dm [36][4][4] at 16384.
+    const dm = run(
+      16384,
+      36 * 4 * 4 * 4,
+      (h) => h.fill(1, 1024, 1124),
+      (wasm) => wasm.winograd4_output_gradient(4096, 1, 5, 5, 4, 2, 2, 16384, 0, 1),
+    );
+    expect(dm.stray).toBe(-1);
+    // du [36][1][4] at 8192 → dw [3][3][1][4] at 32768.
+    const dw = run(
+      32768,
+      9 * 4 * 4,
+      (h) => h.fill(1, 2048, 2048 + 36 * 4),
+      (wasm) => wasm.winograd4_filter_gradient(8192, 1, 4, 32768),
+    );
+    expect(dw.stray).toBe(-1);
+  });
 });

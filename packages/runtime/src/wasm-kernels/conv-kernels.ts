@@ -45,6 +45,8 @@ export interface ConvKernels {
   winograd4_output(...args: number[]): void;
   conv_direct(...args: number[]): void;
   transpose_matrix(src: number, rows: number, cols: number, dst: number): void;
+  winograd4_output_gradient(...args: number[]): void;
+  winograd4_filter_gradient(du: number, k: number, m: number, dw: number): void;
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */
@@ -62,7 +64,8 @@ export type SplitKernel =
   | 'winograd4_filter'
   | 'winograd4_input'
   | 'winograd4_output'
-  | 'conv_direct';
+  | 'conv_direct'
+  | 'winograd4_output_gradient';
 
 interface Instance {
   module: WebAssembly.Module;

@@ -1,9 +1,9 @@
 /**
  * 3x3 stride-1 convolutions by Winograd's minimal filtering (Lavin & Gray, "Fast
  * Algorithms for Convolutional Neural Networks", 2016). The forward convolution (and so
- * the input gradient, conv2d-backprop-input.ts) uses F(4x4, 3x3): 36 multiplies per 4x4
- * output tile and channel pair instead of 144, 4x fewer; the filter gradient F(2x2, 3x3):
- * 16 per 2x2 tile, 2.25x fewer. The transforms and the products [tiles, inC] · [inC, outC]
+ * the input gradient, conv2d-backprop-input.ts) and the filter gradient use F(4x4, 3x3)
+ * where there are ≥ 64 4x4 tiles: 36 multiplies per 4x4 output tile and channel pair
+ * instead of 144, 4x fewer; smaller ones F(2x2, 3x3): 16 per 2x2 tile, 2.25x fewer. The transforms and the products [tiles, inC] · [inC, outC]
  * (one per tile element) are native/conv-kernels.c (wasm SIMD128, run on the backend's
  * own memory, split across its threads). Against direct convolution in float64, F(2x2)
  * errs by ~1e-6 relative and F(4x4) by ~1e-5 (conv2d.test.ts measures both); speed is
@@ -157,6 +157,47 @@ export function winogradFilterGradient(
   dy: TensorInfo,
   g: ConvGeometry,
 ): TensorInfo {
+  return useF4(g) ? winograd4FilterGradient(backend, x, dy, g) : winograd2FilterGradient(backend, x, dy, g);
+}
+
+/** By F(4x4, 3x3): V of 6x6 input tiles, dM = A dY Aᵀ of 4x4 dy tiles, 36 products, dW = Gᵀ dU G. */
+function winograd4FilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
+  const [n, h, w, inC] = x.shape;
+  const outC = dy.shape[3];
+  const { tilesH, tilesW, tiles } = tiling4(g);
+  const v = backend.makeOutput([TILE4, tiles, inC], 'float32');
+  const dm = backend.makeOutput([TILE4, tiles, outC], 'float32');
+  const du = backend.makeOutput([TILE4, inC, outC], 'float32');
+  const dW = backend.makeOutput([3, 3, inC, outC], 'float32');
+  runSplit(
+    backend,
+    'winograd4_input',
+    [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)],
+    n,
+    TILE4 * tiles * inC * 4,
+  );
+  runSplit(
+    backend,
+    'winograd4_output_gradient',
+    [addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm)],
+    n,
+    TILE4 * tiles * outC * 4,
+  );
+  // Split by tile element: each dU value is one thread's sum over every tile, in order.
+  runSplit(
+    backend,
+    'winograd_filter_products',
+    [addressOf(backend, v), addressOf(backend, dm), tiles, inC, outC, addressOf(backend, du)],
+    TILE4,
+    TILE4 * tiles * inC * outC,
+  );
+  convKernels(backend).winograd4_filter_gradient(addressOf(backend, du), inC, outC, addressOf(backend, dW));
+  release(backend, [v, dm, du]);
+  return dW;
+}
+
+/** By F(2x2, 3x3). */
+function winograd2FilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
   const wasm = convKernels(backend);
   const [n, h, w, inC] = x.shape;
   const outC = dy.shape[3];
