@@ -48,12 +48,18 @@ function conv2DBackpropInput(args: {
   );
   return inputGradientByPhases(backend, dy, dxShape, g, (dyPart, rows, cols) => {
     const phaseW = phaseFilter(backend, filter, rows, cols);
-    const out = conv2d(backend, dyPart, phaseW, {
-      strides: [1, 1],
-      dilations: [rows.dilation, cols.dilation],
-      pad: phasePadding(rows, cols),
-      dataFormat: 'NHWC',
-    });
+    const out = conv2d(
+      backend,
+      dyPart,
+      phaseW,
+      {
+        strides: [1, 1],
+        dilations: [rows.dilation, cols.dilation],
+        pad: phasePadding(rows, cols),
+        dataFormat: 'NHWC',
+      },
+      { f4: true },
+    );
     release(backend, [phaseW]);
     return out;
   });

@@ -46,7 +46,7 @@ const CASES: Array<[[number, number, number, number], number, number, Pad, boole
     ],
     true,
   ],
-  // F(4x4, 3x3) (≥ 64 tiles of 4x4): partial tiles at the bottom and right, asymmetric pads, 1024 channels.
+  // Enough tiles for F(4x4, 3x3), which the forward leaves to the gradients (winograd.ts): F(2x2) here.
   [[8, 15, 17, 8], 4, 1, 'valid', true],
   [
     [8, 12, 10, 4],
@@ -90,39 +90,6 @@ describe('Conv2D on wasm', () => {
       expectSameOnBothBackends(result);
     },
   );
-
-  it('F(4x4, 3x3) on a ResNet-18 layer errs from float64 direct convolution by < 2e-5 relative', async () => {
-    await initBackend('wasm');
-    const [n, size, c] = [64, 8, 64];
-    const x = seeded([n, size, size, c], 1) as tf.Tensor4D;
-    const w = seeded([3, 3, c, c], 2) as tf.Tensor4D;
-    const y = tf.conv2d(x, w, 1, 'same');
-    const [xs, ws, ys] = [x.dataSync(), w.dataSync(), y.dataSync()];
-    let [diff, scale] = [0, 0];
-    const exact = new Float64Array(c);
-    for (let p = 0; p < n * size * size; p++) {
-      const [img, r, col] = [Math.floor(p / (size * size)), Math.floor(p / size) % size, p % size];
-      exact.fill(0);
-      for (let i = 0; i < 3; i++) {
-        for (let j = 0; j < 3; j++) {
-          const [rr, cc] = [r + i - 1, col + j - 1];
-          if (rr < 0 || rr >= size || cc < 0 || cc >= size) continue;
-          const xAt = ((img * size + rr) * size + cc) * c;
-          for (let k = 0; k < c; k++) {
-            const wAt = ((i * 3 + j) * c + k) * c;
-            for (let m = 0; m < c; m++) exact[m] += xs[xAt + k] * ws[wAt + m];
-          }
-        }
-      }
-      for (let m = 0; m < c; m++) {
-        diff = Math.max(diff, Math.abs(ys[p * c + m] - exact[m]));
-        scale = Math.max(scale, Math.abs(exact[m]));
-      }
-    }
-    console.log(`F(4x4, 3x3) error vs float64 direct: ${(diff / scale).toExponential(2)} relative`);
-    expect(diff / scale).toBeLessThan(2e-5);
-    tf.dispose([x, w, y]);
-  });
 
   it('leaves no tensor or heap buffer behind', async () => {
     await initBackend('wasm');

@@ -1,6 +1,6 @@
 /**
  * Conv2D for wasm: 3x3 stride-1 convolutions (most of a ResNet's arithmetic)
- * by Winograd (winograd.ts); every other one with output channels in fours by
+ * by Winograd (winograd.ts: F(2x2, 3x3) forward, F(4x4, 3x3) for the input gradient); every other one with output channels in fours by
  * native/conv-kernels.c's direct kernel (`conv_direct`: 4 pixels x 8 channels
  * per register tile, fused multiply-adds where the engine has them; ~2-3x
  * XNNPACK's convolution, which repacks the filter on every call), split by
@@ -42,7 +42,14 @@ function directConv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: 
   return y;
 }
 
-export function conv2d(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, attrs: Conv2DAttrs): TensorInfo {
+/** `f4`: Winograd may use F(4x4, 3x3) (gradients; see `winogradConv`). */
+export function conv2d(
+  backend: WasmBackend,
+  x: TensorInfo,
+  filter: TensorInfo,
+  attrs: Conv2DAttrs,
+  { f4 = false } = {},
+): TensorInfo {
   assertChannelsLast('Conv2D', attrs.dataFormat);
   const g = convGeometry(
     x.shape as [number, number, number, number],
@@ -53,7 +60,7 @@ export function conv2d(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, 
     attrs.dimRoundingMode,
     false,
   );
-  if (winogradApplies(g, filter.shape[2], filter.shape[3])) return winogradConv(backend, x, filter, g);
+  if (winogradApplies(g, filter.shape[2], filter.shape[3])) return winogradConv(backend, x, filter, g, { f4 });
   if (filter.shape[3] % 4 === 0 && x.dtype === 'float32' && g.outHeight * g.outWidth > 0) {
     return directConv(backend, x, filter, g);
   }

@@ -1,9 +1,10 @@
 /**
  * 3x3 stride-1 convolutions by Winograd's minimal filtering (Lavin & Gray, "Fast
- * Algorithms for Convolutional Neural Networks", 2016). The forward convolution (and so
- * the input gradient, conv2d-backprop-input.ts) and the filter gradient use F(4x4, 3x3)
- * where there are ≥ 64 4x4 tiles: 36 multiplies per 4x4 output tile and channel pair
- * instead of 144, 4x fewer; smaller ones F(2x2, 3x3): 16 per 2x2 tile, 2.25x fewer. The transforms and the products [tiles, inC] · [inC, outC]
+ * Algorithms for Convolutional Neural Networks", 2016). The input gradient (through
+ * conv2d.ts, conv2d-backprop-input.ts) and the filter gradient use F(4x4, 3x3) where there
+ * are ≥ 64 4x4 tiles: 36 multiplies per 4x4 output tile and channel pair instead of 144, 4x
+ * fewer; the forward convolution (see `winogradConv`) and smaller ones F(2x2, 3x3): 16 per
+ * 2x2 tile, 2.25x fewer. The transforms and the products [tiles, inC] · [inC, outC]
  * (one per tile element) are native/conv-kernels.c (wasm SIMD128, run on the backend's
  * own memory, split across its threads). Against direct convolution in float64, F(2x2)
  * errs by ~1e-6 relative and F(4x4) by ~1e-5 (conv2d.test.ts measures both); speed is
@@ -58,9 +59,21 @@ function tiling4(g: ConvGeometry): { tilesH: number; tilesW: number; tiles: numb
 /** F(4x4, 3x3) where its tiles are worth a filter transform 36/9 the filter's size. */
 const useF4 = (g: ConvGeometry): boolean => tiling4(g).tiles >= MIN_TILES;
 
-/** The convolution of x with a 3x3 filter at stride 1 (see `winogradApplies`), as [N, outH, outW, outC]. */
-export function winogradConv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
-  return useF4(g) ? winograd4Conv(backend, x, filter, g) : winograd2Conv(backend, x, filter, g);
+/**
+ * The convolution of x with a 3x3 filter at stride 1 (see `winogradApplies`), as [N, outH,
+ * outW, outC]. `f4`: F(4x4, 3x3) where it applies (gradients); forward activations stay on
+ * F(2x2): they decide ReLU masks, and F(4x4)'s ~7x larger rounding flips values near 0 away
+ * from the cpu backend's (and PyTorch's) side often enough to move whole gradients by 1e-3
+ * (the two-views gradient test of @selfsup/backbones, 24 px, measured).
+ */
+export function winogradConv(
+  backend: WasmBackend,
+  x: TensorInfo,
+  filter: TensorInfo,
+  g: ConvGeometry,
+  { f4 = false } = {},
+): TensorInfo {
+  return f4 && useF4(g) ? winograd4Conv(backend, x, filter, g) : winograd2Conv(backend, x, filter, g);
 }
 
 /** By F(4x4, 3x3): Bᵀ d B of 6x6 input tiles, 36 products, Aᵀ m A. */
