@@ -1,49 +1,72 @@
-// Does a ResNet-50 (ImageNet stem) SGD step at 224x224, batch 32, fit in the wasm backend's
-// 4 GiB heap? One step (forward with batch statistics, linear head, softmax cross-entropy,
-// backward, SGD update) on two wasm threads; prints the heap size after it (the heap only
-// grows, so that is the step's peak) or the error. `node resnet50-wasm-memory.bench.mjs [--batch 32]`
+// Does a ResNet-50 (ImageNet stem) SGD step at 224x224 fit in the wasm backend's 4 GiB heap?
+// One step (forward with batch statistics, linear head, softmax cross-entropy, backward, SGD
+// update) on two wasm threads per batch size, each in its own process (a heap only grows):
+// prints the heap size after it (the step's peak) and tfjs's peak of live tensor bytes, or
+// that it did not finish. Measured 2026-12-04: batch 8 fits (3.9 GiB); from batch 12 on, the
+// step never returns once the heap is full (no error is thrown), hence the time limit.
+// `node resnet50-wasm-memory.bench.mjs [--batches 8,32] [--limit-seconds 90]`
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { resnet50 } from '@selfsup/backbones';
 import { enableWasmThreads, initBackend } from '@selfsup/runtime';
 import { report } from '../../../tooling/bench.mjs';
 
-const batch = process.argv.includes('--batch') ? Number(process.argv[process.argv.indexOf('--batch') + 1]) : 32;
+const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const SIZE = 224;
-await enableWasmThreads(2);
-await initBackend('wasm');
-const heapMiB = () => Math.round(tf.backend().wasm.HEAPU8.length / 2 ** 20);
-const encoder = resnet50({ seed: 0 });
-const fc = tf.variable(tf.randomNormal([encoder.outputDim, 1000], 0, 0.01, 'float32', 1));
-const optimizer = tf.train.sgd(0.01);
-const images = tf.randomUniform([batch, SIZE, SIZE, 3], 0, 1, 'float32', 2);
-const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([batch], 0, 1000, 'int32', 3), 1000), 'float32'));
-const variables = [...encoder.parameters().values(), fc];
-const start = performance.now();
-try {
-  const cost = optimizer.minimize(
-    () => tf.losses.softmaxCrossEntropy(labels, tf.matMul(encoder.apply(images, { training: true }), fc)),
-    true,
-    variables,
-  );
-  const loss = cost.dataSync()[0];
-  cost.dispose();
-  report({
-    bench: 'resnet50-wasm-step',
-    batch,
-    imageSize: SIZE,
-    threads: 2,
-    loss: +loss.toFixed(4),
-    seconds: +((performance.now() - start) / 1000).toFixed(1),
-    wasmHeapMiB: heapMiB(),
+
+async function step(batch) {
+  await enableWasmThreads(2);
+  await initBackend('wasm');
+  const encoder = resnet50({ seed: 0 });
+  const fc = tf.variable(tf.randomNormal([encoder.outputDim, 1000], 0, 0.01, 'float32', 1));
+  const optimizer = tf.train.sgd(0.01);
+  const images = tf.randomUniform([batch, SIZE, SIZE, 3], 0, 1, 'float32', 2);
+  const labels = tf.tidy(() => tf.cast(tf.oneHot(tf.randomUniform([batch], 0, 1000, 'int32', 3), 1000), 'float32'));
+  const variables = [...encoder.parameters().values(), fc];
+  const start = performance.now();
+  const info = await tf.profile(() => {
+    const cost = optimizer.minimize(
+      () => tf.losses.softmaxCrossEntropy(labels, tf.matMul(encoder.apply(images, { training: true }), fc)),
+      true,
+      variables,
+    );
+    cost.dataSync();
+    cost.dispose();
   });
-} catch (err) {
+  console.log(
+    JSON.stringify({
+      seconds: +((performance.now() - start) / 1000).toFixed(1),
+      wasmHeapMiB: Math.round(tf.backend().wasm.HEAPU8.length / 2 ** 20),
+      peakTensorMiB: Math.round(info.peakBytes / 2 ** 20),
+    }),
+  );
+}
+
+if (process.argv.includes('--child')) {
+  await step(Number(arg('--child')));
+  process.exit(0);
+}
+
+const limit = Number(arg('--limit-seconds', 90));
+for (const batch of arg('--batches', '8,32').split(',').map(Number)) {
+  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', String(batch)], {
+    encoding: 'utf8',
+    timeout: limit * 1000,
+  });
+  const line = child.stdout?.split('\n').find((l) => l.startsWith('{'));
   report({
     bench: 'resnet50-wasm-step',
     batch,
     imageSize: SIZE,
     threads: 2,
-    error: String(err?.message ?? err).split('\n')[0],
-    wasmHeapMiB: heapMiB(),
+    ...(line
+      ? JSON.parse(line)
+      : {
+          error:
+            child.signal === 'SIGTERM'
+              ? `no result within ${limit} s (the 4 GiB wasm heap is full)`
+              : child.stderr.trim().split('\n').at(-1),
+        }),
   });
 }
-process.exit(0);
