@@ -2,18 +2,21 @@
 // 2,000 training images of a 28x28 grayscale dataset (ConvNet, 40 epochs, batch 128), scored
 // against the identical random init with byol_reference.py's evaluation; `--reference` also
 // runs byol_reference.py on the same budget (2,000 images, 40 epochs, batch 128).
-//   node small-data.mjs --dataset mnist|fashion-mnist [--epochs 40] [--batch-size 128] [--limit 2000] [--reference] [--out results/small-data]
+//   node small-data.mjs --dataset mnist|fashion-mnist [--epochs 40] [--batch-size 128] [--limit 2000] [--reference] [--out results/small-data] [-- <more train flags>]
+// Flags after `--` go to `selfsup-byol train` unchanged (e.g. `-- --image-size 32` to compare a setting).
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { createBackbone } from '@selfsup/backbones';
+import { createBackbone, withInputNormalization } from '@selfsup/backbones';
+import { loadRunEncoder } from '@selfsup/byol/node';
 import { loadDataset } from '@selfsup/datasets/node';
-import { loadWeights } from '@selfsup/backbones/node';
 import { initBackend } from '@selfsup/runtime';
 import { DATA_DIR } from './data.mjs';
 import { referenceEvaluation, runPytorchReference } from './reference-eval.mjs';
 
-const { values: args } = parseArgs({
+const { values: args, positionals: extraTrainFlags } = parseArgs({
+  allowPositionals: true,
   options: {
     dataset: { type: 'string', default: 'mnist' },
     epochs: { type: 'string', default: '40' },
@@ -48,6 +51,7 @@ const trainArgs = [
   args['batch-size'],
   '--out',
   runDir,
+  ...extraTrainFlags,
 ];
 console.error(`selfsup-byol ${trainArgs.join(' ')}`);
 const start = performance.now();
@@ -55,18 +59,21 @@ execFileSync(process.execPath, [cli, ...trainArgs], { stdio: 'inherit' });
 const seconds = (performance.now() - start) / 1000;
 const config = JSON.parse(readFileSync(join(runDir, 'config.json'), 'utf8'));
 
-// 2. The same images with their labels, and the test split; the run's encoder and its exact init.
+// 2. The same images with their labels, and the test split, at the size the run trained at;
+// the run's encoder (with its input standardisation) and its exact init, standardised alike.
 await initBackend('auto');
-const train = await loadDataset({ format, path, split: 'train', limit: Number(args.limit), seed: config.seed });
-const test = await loadDataset({ format, path, split: 'test' });
-const make = () =>
-  createBackbone({ arch: config.backbone, stem: config.stem, widthMultiplier: config.width, seed: config.seed });
-const trained = make();
-await loadWeights(trained, join(runDir, 'encoder.safetensors'));
+const size = config.imageSize;
+const train = await loadDataset({ format, path, split: 'train', limit: Number(args.limit), seed: config.seed, size });
+const test = await loadDataset({ format, path, split: 'test', size });
+const { encoder: trained } = await loadRunEncoder(runDir);
+const random = withInputNormalization(
+  createBackbone({ arch: config.backbone, stem: config.stem, widthMultiplier: config.width, seed: config.seed }),
+  trained.inputNormalization,
+);
 const rows = [];
 for (const [encoder, name] of [
   [trained, 'byol'],
-  [make(), 'random init'],
+  [random, 'random init'],
 ]) {
   const row = {
     impl: 'selfsup',

@@ -1,5 +1,6 @@
 import type { Encoder } from '@selfsup/runtime';
 import { ConvNet } from './convnet';
+import { NormalizedEncoder } from './input-normalization';
 import { ResNet } from './resnet';
 
 /**
@@ -7,6 +8,8 @@ import { ResNet } from './resnet';
  * formats (ONNX, TF.js layers): each builds its own node and returns its handle.
  */
 export interface GraphEmitter<T> {
+  /** `(x - mean[c]) / std[c]` per channel (an encoder's input standardisation); one value per channel. */
+  normalize(x: T, mean: number[], std: number[]): T;
   /** torch's Conv2d(bias=False, padding=k // 2) on the weight `<conv>.weight`, then BatchNorm `<bn>.*` in eval mode. */
   convBn(x: T, conv: string, bn: string, stride: number): T;
   relu(x: T): T;
@@ -57,6 +60,7 @@ function convnet<T>(net: ConvNet, e: GraphEmitter<T>, x: T, [h, w]: [number, num
 
 /** Input channels of an exportable encoder; throws for any other encoder. */
 export function exportableChannels(encoder: Encoder, caller: string): number {
+  if (encoder instanceof NormalizedEncoder) return exportableChannels(encoder.inner, caller);
   if (encoder instanceof ResNet) return encoder.config.inputChannels;
   if (encoder instanceof ConvNet) return encoder.options.inputChannels;
   throw new Error(
@@ -66,6 +70,12 @@ export function exportableChannels(encoder: Encoder, caller: string): number {
 
 /** Emit `encoder`'s eval-mode forward pass for input `x` of spatial size `[h, w]`; returns the `[N, D]` features. */
 export function emitEncoder<T>(encoder: Encoder, emitter: GraphEmitter<T>, x: T, size: [number, number]): T {
+  if (encoder instanceof NormalizedEncoder) {
+    const channels = exportableChannels(encoder.inner, 'emitEncoder');
+    const { mean, std } = encoder.inputNormalization;
+    const all = (v: number[]) => (v.length === 1 ? new Array<number>(channels).fill(v[0]) : v);
+    return emitEncoder(encoder.inner, emitter, emitter.normalize(x, all(mean), all(std)), size);
+  }
   if (encoder instanceof ResNet) return resnet(encoder, emitter, x);
   if (encoder instanceof ConvNet) return convnet(encoder, emitter, x, size);
   throw new Error(`emitEncoder: cannot export ${encoder?.constructor?.name}`);

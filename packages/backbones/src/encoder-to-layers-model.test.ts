@@ -8,6 +8,7 @@ import { createRng, type Encoder, initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '@selfsup/testing';
 import { convnet } from './convnet';
+import { withInputNormalization } from './input-normalization';
 import { saveTfjsModel } from './node';
 import { resnet18, resnet50 } from './resnet';
 import sharp from 'sharp';
@@ -49,6 +50,16 @@ const CASES: Array<[string, () => Encoder, number]> = [
   ['resnet18 cifar stem', () => resnet18({ stem: 'cifar', widthMultiplier: 1 / 8, seed: 1 }), 32],
   ['resnet50 imagenet stem', () => resnet50({ stem: 'imagenet', widthMultiplier: 1 / 16, seed: 2 }), 48],
   ['convnet', () => convnet({ widths: [8, 16, 24], seed: 3 }), 28],
+  // The input standardisation is part of the exported graph: the model takes [0, 1] images too.
+  [
+    'convnet with input standardisation',
+    () =>
+      withInputNormalization(convnet({ widths: [8, 16, 24], seed: 4 }), {
+        mean: [0.49, 0.48, 0.45],
+        std: [0.25, 0.24, 0.26],
+      }),
+    28,
+  ],
 ];
 
 describeWithData('saveTfjsModel: a model.json that tf.loadLayersModel reads back', () => {

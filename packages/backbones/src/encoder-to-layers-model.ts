@@ -1,4 +1,4 @@
-import type * as tf from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import type { Encoder } from '@selfsup/runtime';
 import { BN_EPS } from './batch-norm';
@@ -40,6 +40,23 @@ class LayersEmitter implements GraphEmitter<Sym> {
     const z = bnLayer.apply(y) as Sym;
     bnLayer.setWeights(['weight', 'bias', 'running_mean', 'running_var'].map((s) => this.weight(`${bn}.${s}`)));
     return z;
+  }
+
+  // A 1x1 depthwise conv with bias: x * (1 / std) + (-mean / std), per channel.
+  normalize(x: Sym, mean: number[], std: number[]): Sym {
+    const c = mean.length;
+    const layer = tfl.layers.depthwiseConv2d({ name: 'input_normalization', kernelSize: 1, useBias: true });
+    const y = layer.apply(x) as Sym;
+    const [kernel, bias] = [
+      tf.tensor4d(
+        std.map((s) => 1 / s),
+        [1, 1, c, 1],
+      ),
+      tf.tensor1d(mean.map((m, i) => -m / std[i])),
+    ];
+    layer.setWeights([kernel, bias]);
+    tf.dispose([kernel, bias]);
+    return y;
   }
 
   relu(x: Sym): Sym {

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '@selfsup/testing';
 import { convnet } from './convnet';
+import { withInputNormalization } from './input-normalization';
 import { encoderToOnnx } from './encoder-to-onnx';
 import { saveOnnx } from './node';
 import { resnet18, resnet50 } from './resnet';
@@ -62,6 +63,16 @@ const CASES: Array<[string, () => Encoder, number]> = [
   ['resnet50 cifar stem', () => resnet50({ stem: 'cifar', widthMultiplier: 1 / 16, seed: 3 }), 32],
   ['resnet50 imagenet stem', () => resnet50({ stem: 'imagenet', widthMultiplier: 1 / 16, seed: 4 }), 64],
   ['convnet', () => convnet({ widths: [8, 16, 24, 32, 40, 48], seed: 5 }), 20],
+  // The input standardisation is part of the exported graph: the model takes [0, 1] images too.
+  [
+    'convnet with input standardisation',
+    () =>
+      withInputNormalization(convnet({ widths: [8, 16, 24], seed: 6 }), {
+        mean: [0.49, 0.48, 0.45],
+        std: [0.25, 0.24, 0.26],
+      }),
+    20,
+  ],
 ];
 
 describeWithData('encoderToOnnx in onnxruntime-node', () => {

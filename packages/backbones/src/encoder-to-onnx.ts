@@ -48,6 +48,13 @@ class OnnxEmitter implements GraphEmitter<string> {
     return this.g.op('BatchNormalization', [y, ...params], { epsilon: { float: BN_EPS } });
   }
 
+  normalize(x: string, mean: number[], std: number[]): string {
+    const c = mean.length;
+    const m = this.g.constant('input_mean', [1, c, 1, 1], Float32Array.from(mean));
+    const s = this.g.constant('input_std', [1, c, 1, 1], Float32Array.from(std));
+    return this.g.op('Div', [this.g.op('Sub', [x, m]), s]);
+  }
+
   relu(x: string): string {
     return this.g.op('Relu', [x]);
   }
@@ -72,7 +79,8 @@ class OnnxEmitter implements GraphEmitter<string> {
 /**
  * An ONNX model (opset 13) of a ResNet or ConvNet encoder in eval mode: input
  * `images` float32 `[N, 3, H, W]` in [0, 1] (or `[N, H, W, 3]` with `layout: 'NHWC'`),
- * output `features` `[N, outputDim]`, the same features as `encoder.apply`.
+ * output `features` `[N, outputDim]`, the same features as `encoder.apply` (an encoder's
+ * input standardisation, `withInputNormalization`, is part of the graph).
  */
 export function encoderToOnnx(encoder: Encoder, options: EncoderToOnnxOptions): Uint8Array {
   const [h, w] = imageSides(options.imageSize, 'encoderToOnnx');

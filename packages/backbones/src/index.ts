@@ -18,3 +18,9 @@ export type { LoadReport, WeightLayout } from './state-dict';
 export { torchShape, toTorchLayout, fromTorchLayout } from './torchvision-layout';
 export { createBackbone, BACKBONE_ARCHS } from './create-backbone';
 export type { BackboneArch, BackboneOptions } from './create-backbone';
+export {
+  NormalizedEncoder,
+  withInputNormalization,
+  checkInputNormalization,
+} from './input-normalization';
+export type { InputNormalization } from './input-normalization';

@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { checkPositiveInteger, createRng, type Encoder, type Head, type RawTensor, type Rng } from '@selfsup/runtime';
 import { byolView1, byolView2, type Transform } from '@selfsup/augment';
 import { byolPredictor, byolProjector } from '@selfsup/heads';
+import { type InputNormalization, withInputNormalization } from '@selfsup/backbones';
 import { symmetricByolLoss } from '@selfsup/losses';
 import { cosineTau, emaUpdate } from '@selfsup/ema';
 import { LARS, scaleLearningRate, warmupCosineSchedule } from '@selfsup/optim';
@@ -12,6 +13,12 @@ import { captureState, restoreState, type StatefulParts, type TrainerState } fro
 export interface CreateByolOptions extends Partial<ByolRecipe> {
   /** The online encoder to train (its clone becomes the target encoder). */
   encoder: Encoder;
+  /**
+   * Standardise every view per channel, `(x - mean) / std`, before the encoders see it (as
+   * torchvision pipelines do); `byol.encoder` then applies it too, so features of [0, 1]
+   * images come out as trained. Default none (`trainByol` computes it from its data).
+   */
+  inputNormalization?: InputNormalization;
   /**
    * Named defaults for every recipe field (`paper`, `small`) or `auto` (default): `small` for
    * images ≤ 64 px or runs ≤ 5000 steps, else `paper` (see `resolveByolRecipe`). Fields given
@@ -54,7 +61,7 @@ export interface ByolStepResult {
 export interface Byol {
   /** One BYOL update on a batch `[N, H, W, C]` in [0, 1] (not disposed). */
   step(images: tf.Tensor4D): ByolStepResult;
-  /** The online encoder: the representation to keep. */
+  /** The online encoder (with the input standardisation, if any): the representation to keep. */
   readonly encoder: Encoder;
   readonly online: { encoder: Encoder; projector: Head; predictor: Head };
   readonly target: { encoder: Encoder; projector: Head };
@@ -110,7 +117,9 @@ export function createByol(options: CreateByolOptions): Byol {
   checkPositiveInteger('createByol', 'totalSteps', options.totalSteps);
   if (!Number.isFinite(options.seed))
     throw new Error(`createByol: seed must be a finite number, got ${String(options.seed)}`);
-  const { encoder, totalSteps } = options;
+  const { totalSteps } = options;
+  // The standardisation belongs to the encoder: target, exports and features all get it.
+  const encoder = withInputNormalization(options.encoder, options.inputNormalization);
   const recipe = resolveByolRecipe({
     recipe: options.recipe,
     // Custom views without imageSize: the size is unknown, so auto decides by run length.
@@ -214,7 +223,7 @@ export function createByol(options: CreateByolOptions): Byol {
       if (all || !options.projector) projector.dispose();
       if (all || !options.predictor) predictor.dispose();
       if (all || !options.optimizer) optimizer.dispose();
-      if (all) encoder.dispose();
+      if (all) options.encoder.dispose();
     },
   };
 }

@@ -16,6 +16,9 @@ export const BACKBONES = BACKBONE_ARCHS;
 export const STEMS = ['cifar', 'imagenet'] as const;
 export const BACKENDS = BACKEND_PREFERENCES;
 export const RECIPES = [...RECIPE_NAMES, 'auto'] as const;
+export const NORMALIZE = ['data', 'none'] as const;
+/** The image side used when the training images differ in size and --image-size is not given. */
+export const FALLBACK_IMAGE_SIZE = 32;
 
 /** Everything `selfsup-byol train` was asked to do; written to `<out>/config.json`. */
 export interface TrainCliConfig {
@@ -29,7 +32,13 @@ export interface TrainCliConfig {
   backbone: (typeof BACKBONES)[number];
   stem: (typeof STEMS)[number];
   width: number;
-  imageSize: number;
+  /** null: the images' own size when they all share one square size, else 32 (config.json records the size used). */
+  imageSize: number | null;
+  /** `data`: standardise inputs per channel with the training images' mean and std (config.json records them); `none`: [0, 1] inputs. */
+  normalize: (typeof NORMALIZE)[number];
+  /** Explicit per-channel input mean / std (both or neither; one value = every channel); they replace `normalize`'s. */
+  inputMean: number[] | null;
+  inputStd: number[] | null;
   epochs: number;
   batchSize: number;
   /** Named recipe for every value not given (resolved name and values: config.json's `recipe`). */
@@ -57,7 +66,7 @@ export interface TrainCliConfig {
 
 export interface FlagSpec {
   key: keyof TrainCliConfig;
-  kind: 'string' | 'int' | 'number' | 'bool';
+  kind: 'string' | 'int' | 'number' | 'numbers' | 'bool';
   help: string;
   /** Shown in --help; undefined means the flag is required. */
   defaultText?: string;
@@ -112,8 +121,28 @@ export const FLAGS: Record<string, FlagSpec> = {
     key: 'imageSize',
     kind: 'int',
     min: 8,
-    defaultText: '32',
-    help: 'side of the square augmented views',
+    defaultText: `the images' own size when all share one square size, else ${FALLBACK_IMAGE_SIZE}`,
+    help: 'side of the square augmented views (images are resized to it on load)',
+  },
+  normalize: {
+    key: 'normalize',
+    kind: 'string',
+    choices: NORMALIZE,
+    defaultText: 'data',
+    help: "standardise inputs per channel with the training images' mean and std (stored with the run), or none",
+  },
+  'input-mean': {
+    key: 'inputMean',
+    kind: 'numbers',
+    defaultText: 'from --normalize',
+    help: 'per-channel input mean, e.g. 0.485,0.456,0.406 (with --input-std)',
+  },
+  'input-std': {
+    key: 'inputStd',
+    kind: 'numbers',
+    min: 0,
+    defaultText: 'from --normalize',
+    help: 'per-channel input std, e.g. 0.229,0.224,0.225 (with --input-mean)',
   },
   epochs: { key: 'epochs', kind: 'int', min: 1, help: 'passes over the data' },
   'batch-size': { key: 'batchSize', kind: 'int', min: 2, help: 'images per step (each gives two views)' },
@@ -223,7 +252,10 @@ const DEFAULTS: Partial<TrainCliConfig> = {
   limit: null,
   stem: 'cifar',
   width: 1,
-  imageSize: 32,
+  imageSize: null,
+  normalize: 'data',
+  inputMean: null,
+  inputStd: null,
   recipe: 'auto',
   lr: null,
   weightDecay: null,
@@ -250,7 +282,7 @@ export function helpText(): string {
         ? ''
         : spec.choices
           ? ` ${spec.choices.join('|')}`
-          : ` <${spec.kind === 'string' ? 'value' : spec.kind}>`;
+          : ` <${spec.kind === 'string' ? 'value' : spec.kind === 'numbers' ? 'n,n,n' : spec.kind}>`;
     const dflt = spec.defaultText === undefined ? 'required' : `default: ${spec.defaultText}`;
     return [`  --${flag}${value}`, `${spec.help} (${dflt})`];
   });
@@ -283,6 +315,14 @@ function convert(flag: string, spec: FlagSpec, raw: string | boolean): unknown {
     }
     if (text === '') throw new UsageError(`--${flag} must not be empty`);
     return text;
+  }
+  if (spec.kind === 'numbers') {
+    const values = text.split(',').map((part) => parseCliNumber(part.trim(), 'number'));
+    if (!values.every((v) => v !== undefined && (spec.min === undefined || v > spec.min)))
+      throw new UsageError(
+        `--${flag} must be comma-separated numbers${spec.min !== undefined ? ` > ${spec.min}` : ''}, got '${text}'`,
+      );
+    return values;
   }
   const value = parseCliNumber(text, spec.kind);
   if (value === undefined || (spec.min !== undefined && value < spec.min)) {
@@ -327,5 +367,11 @@ export function parseTrainArgs(argv: string[]): TrainCliConfig {
     if ((checked[key] ?? 0) > 1) throw new UsageError(`--${flag} must be in [0, 1], got ${checked[key]}`);
   }
   if (checked.width <= 0) throw new UsageError(`--width must be > 0, got ${checked.width}`);
+  if ((checked.inputMean === null) !== (checked.inputStd === null))
+    throw new UsageError('--input-mean and --input-std go together: give both or neither');
+  if (checked.inputMean && checked.inputStd && checked.inputMean.length !== checked.inputStd.length)
+    throw new UsageError(
+      `--input-mean has ${checked.inputMean.length} values but --input-std has ${checked.inputStd.length}`,
+    );
   return checked;
 }

@@ -3,7 +3,8 @@ import { createBackbone } from '@selfsup/backbones';
 import { initBackend } from '@selfsup/runtime';
 import { stopOnSignals } from '@selfsup/runtime/node';
 import { exportCommand } from './export-command';
-import { helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
+import { FALLBACK_IMAGE_SIZE, helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
+import { describeTrainingInputs, isMixedSizeError, resolveTrainingInputs } from './training-inputs';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
@@ -49,8 +50,27 @@ export async function runTraining(
     throw new UsageError(`--backend ${config.backend}: ${(err as Error).message.split('\n')[0]}`);
   }
   log(`backend: ${backend.name} on ${backend.threads} thread${backend.threads === 1 ? '' : 's'} (${backend.reason})`);
-  const { data: path, format, split, limit, imageSize, seed, skipBadImages } = config;
-  const data = await loadOrUsageError({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
+  const { data: path, format, split, limit, seed, skipBadImages } = config;
+  const load = (imageSize: number | undefined) =>
+    loadData({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
+  // No --image-size: the images as they are when they share one square size, else resized on load.
+  let mixedSizes = false;
+  let data = await (config.imageSize === null
+    ? load(undefined).catch((err: unknown) => {
+        if (!isMixedSizeError(err)) throw err;
+        mixedSizes = true;
+        return load(FALLBACK_IMAGE_SIZE);
+      })
+    : load(config.imageSize)
+  ).catch((err: Error) => {
+    throw new UsageError(err.message.split('\n')[0]);
+  });
+  if (config.imageSize === null && !mixedSizes && data.shape[1] !== data.shape[2])
+    data = await load(FALLBACK_IMAGE_SIZE).catch((err: Error) => {
+      throw new UsageError(err.message.split('\n')[0]);
+    });
+  const inputs = resolveTrainingInputs(config, data, { mixedSizes });
+  const { imageSize } = inputs;
   const monitorData = config.monitorSplit
     ? await loadOrUsageError({
         data: path,
@@ -70,6 +90,7 @@ export async function runTraining(
     );
   }
   log(`data: ${data.shape[0]} images of ${data.shape.slice(1).join('x')} from ${path}${split ? ` (${split})` : ''}`);
+  log(describeTrainingInputs(inputs));
   const encoder = createBackbone({
     arch: config.backbone,
     stem: config.stem,
@@ -92,12 +113,23 @@ export async function runTraining(
     projectorOutputDim: config.projOut ?? undefined,
     predictorHiddenDim: config.predHidden ?? undefined,
     imageSize,
+    inputNormalization: inputs.inputNormalization ?? undefined,
     seed,
     out: config.out,
     resume: config.resume,
     checkpointEvery: config.checkpointEvery || undefined,
     monitor: monitorData ? knnMonitor(monitorData, { everyEpochs: config.monitorEvery, seed }) : undefined,
-    config: { ...extra.stored, ...config, backend: backend.name },
+    // The resolved size and standardisation: what embed, export, eval and resume apply.
+    config: {
+      ...extra.stored,
+      ...config,
+      imageSize,
+      imageSizeFrom: inputs.imageSizeFrom,
+      inputMean: inputs.inputNormalization?.mean ?? null,
+      inputStd: inputs.inputNormalization?.std ?? null,
+      inputNormalizationFrom: inputs.inputNormalizationFrom,
+      backend: backend.name,
+    },
     overrides: extra.overrides,
     signal: stop.signal,
   }).finally(() => stop.dispose());

@@ -17,7 +17,7 @@ A run killed before its first checkpoint starts again from step 0.
   other flags    a hyper-parameter that differs from config.json is an error naming it,
                  unless --override is given: then the change is recorded in config.json
                  ("overrides") and metrics.jsonl (event "override")
-  data, format, split, limit, backbone, stem, width, image-size, batch-size, seed,
+  data, format, split, limit, backbone, stem, width, image-size, normalize, input-mean, input-std, batch-size, seed,
   skip-bad-images, recipe, proj-hidden, proj-out, pred-hidden cannot change: that is a new run (selfsup-byol train --out <new folder>)`;
 
 // Changing these makes another run: the checkpoint's weights, data order or shapes would not fit.
@@ -30,6 +30,10 @@ const FIXED: (keyof TrainCliConfig)[] = [
   'stem',
   'width',
   'imageSize',
+  // The standardisation the weights were trained for (config.json has the resolved values).
+  'normalize',
+  'inputMean',
+  'inputStd',
   'batchSize',
   'seed',
   'skipBadImages',
@@ -73,6 +77,8 @@ function storedArgv(stored: Record<string, unknown>): string[] {
     if (spec.key === 'backend' && value === 'webgl') continue;
     argv.push(spec.kind === 'bool' ? `--${flag}` : `--${flag}=${String(value)}`);
   }
+  // Runs from before input standardisation existed trained on [0, 1] inputs.
+  if (stored.normalize === undefined && stored.inputMean === undefined) argv.push('--normalize=none');
   return argv;
 }
 
@@ -109,7 +115,7 @@ export async function resumeCommand(argv: string[], log: (line: string) => void)
     // A recipe value left at its default (null) is the one the run resolved.
     const from = before[key] ?? recipeValue(stored, key);
     const to = after[key] ?? recipeValue(stored, key);
-    if (from === to || FREE.includes(key)) continue;
+    if (JSON.stringify(from) === JSON.stringify(to) || FREE.includes(key)) continue;
     const what = `--${flagOf(key)} ${String(to)} (the run has ${String(from)})`;
     if (FIXED.includes(key)) fixed.push(what);
     else if (key === 'epochs' && (to as number) < (from as number))

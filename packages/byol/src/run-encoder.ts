@@ -1,5 +1,5 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { createBackbone } from '@selfsup/backbones';
+import { createBackbone, type InputNormalization, withInputNormalization } from '@selfsup/backbones';
 import { loadWeights } from '@selfsup/backbones/node';
 import type { Encoder } from '@selfsup/runtime';
 import type { TrainCliConfig } from './cli-args';
@@ -8,6 +8,8 @@ import { runPaths } from './run-dir';
 /** What a run folder's config.json records: the flags and the run identity. */
 export type StoredRunConfig = Partial<TrainCliConfig> & {
   backbone: TrainCliConfig['backbone'];
+  /** The side the run trained at (resolved: runs record it even when --image-size was not given). */
+  imageSize?: number;
   images?: number;
   totalSteps?: number;
 };
@@ -35,9 +37,16 @@ export function readRunConfig(run: string): StoredRunConfig {
   return config;
 }
 
+/** The input standardisation a run trained with (`inputMean`/`inputStd` of config.json), or null. */
+export function runInputNormalization(config: StoredRunConfig): InputNormalization | null {
+  const { inputMean, inputStd } = config;
+  return Array.isArray(inputMean) && Array.isArray(inputStd) ? { mean: inputMean, std: inputStd } : null;
+}
+
 /**
  * The trained encoder of a `selfsup-byol train` run folder: the backbone named in
- * `config.json` with the weights of `encoder.safetensors`. Errors name the missing file.
+ * `config.json` with the weights of `encoder.safetensors` and the run's input standardisation,
+ * so it takes [0, 1] images as training did. Errors name the missing file.
  */
 export async function loadRunEncoder(dir: string): Promise<{ encoder: Encoder; config: StoredRunConfig }> {
   const config = readRunConfig(dir);
@@ -54,5 +63,5 @@ export async function loadRunEncoder(dir: string): Promise<{ encoder: Encoder; c
     encoder.dispose();
     throw err;
   }
-  return { encoder, config };
+  return { encoder: withInputNormalization(encoder, runInputNormalization(config)), config };
 }

@@ -69,6 +69,12 @@ function runIdentity(options: TrainByolOptions, totalSteps: number): RunIdentity
   };
 }
 
+// config.json's record of the input standardisation: what loadRunEncoder applies to the stored encoder.
+function inputRecord(options: TrainByolOptions) {
+  const norm = options.inputNormalization;
+  return norm ? { inputMean: norm.mean, inputStd: norm.std } : { inputMean: null, inputStd: null };
+}
+
 function jsonLines(rows: Record<string, unknown>[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
 }
@@ -132,7 +138,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
       );
     } else if (paths) {
       mkdirSync(paths.dir, { recursive: true });
-      const config = { ...options.config, ...identity, resolvedRecipe: byol.recipe };
+      const config = { ...inputRecord(options), ...options.config, ...identity, resolvedRecipe: byol.recipe };
       await writeFileAtomic(paths.config, `${JSON.stringify(config, null, 2)}\n`);
       await writeFileAtomic(paths.metrics, '');
     }

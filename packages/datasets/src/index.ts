@@ -5,6 +5,8 @@
  */
 export type { ImageDataset } from './image-dataset';
 export { classCounts } from './image-dataset';
+export { channelStatistics } from './channel-statistics';
+export type { ChannelStatistics } from './channel-statistics';
 export { select } from './select';
 export { concat } from './concat';
 export { subset } from './subset';

@@ -30,7 +30,8 @@ export interface ExtractFeaturesOptions {
 /**
  * The cache key: a digest of every state tensor of the encoder (parameters and
  * BN statistics, with names and shapes), of the dataset (shape and pixels)
- * and the transform id. Any change in weights, data or transform changes it.
+ * and the transform id, and the encoder's input standardisation. Any change in weights, data,
+ * transform or standardisation changes it.
  * An ExternalEncoder's `cacheId` stands for its weights.
  */
 export function featureCacheKey(
@@ -45,7 +46,8 @@ export function featureCacheKey(
   for (const [name, variable] of encoder.state()) {
     weights.update(`${name}:${variable.shape.join('x')};`).update(variable.dataSync() as Float32Array);
   }
-  return `encoder=${weights.digest()}/dim=${encoder.outputDim};${rest}`;
+  const input = encoder.inputNormalization ? `/input=${JSON.stringify(encoder.inputNormalization)}` : '';
+  return `encoder=${weights.digest()}/dim=${encoder.outputDim}${input};${rest}`;
 }
 
 /** One batch through a tfjs encoder in eval mode. */

@@ -21,6 +21,11 @@ export interface Module {
 /** A module that maps images `[N, H, W, C]` to features `[N, outputDim]`. */
 export interface Encoder extends Module {
   readonly outputDim: number;
+  /**
+   * Per-channel standardisation `apply` performs on its [0, 1] input before the network, if any
+   * (not a tensor of `state()`; caches and exporters must take it into account).
+   */
+  readonly inputNormalization?: { mean: number[]; std: number[] };
   apply(x: tf.Tensor4D, options?: { training?: boolean }): tf.Tensor2D;
   clone(): Encoder;
 }

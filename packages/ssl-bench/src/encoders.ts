@@ -1,11 +1,11 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
 import { createBackbone, type BackboneOptions } from '@selfsup/backbones';
-import { loadTorchvisionWeights, loadWeights } from '@selfsup/backbones/node';
-import { readRunConfig, runPaths, trainByol } from '@selfsup/byol/node';
+import { loadTorchvisionWeights } from '@selfsup/backbones/node';
+import { loadRunEncoder, runPaths, trainByol } from '@selfsup/byol/node';
 import { type ExternalEncoder, trainSupervised } from '@selfsup/eval-transfer';
 import { onnxEncoder } from '@selfsup/eval-transfer/node';
-import { subset } from '@selfsup/datasets';
+import { channelStatistics, subset } from '@selfsup/datasets';
 import type { Encoder } from '@selfsup/runtime';
 import type { BackboneSpec, BenchConfig, EncoderSpec, PretrainSpec } from './config-schema';
 import type { BenchDataset } from './load-datasets';
@@ -30,9 +30,12 @@ async function pretrainingData(p: PretrainSpec, ctx: EncoderContext) {
 async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx: EncoderContext): Promise<Encoder> {
   const out = join(ctx.pretrainDir, spec.name);
   const encoder = createBackbone(backboneOptions(spec.backbone, ctx.config.seed));
+  const data = await pretrainingData(spec.pretrain, ctx);
   const result = await trainByol({
-    data: await pretrainingData(spec.pretrain, ctx),
+    data,
     encoder,
+    // As `selfsup-byol train` does by default: inputs standardised with the pretraining images' statistics.
+    inputNormalization: channelStatistics(data),
     epochs: spec.pretrain.epochs,
     batchSize: spec.pretrain.batchSize,
     learningRate: spec.pretrain.lr,
@@ -65,12 +68,6 @@ async function supervised(spec: Extract<EncoderSpec, { from: 'supervised' }>, ct
   return encoder;
 }
 
-/** The backbone a selfsup-byol run folder was trained with, from its config.json. */
-function byolRunBackbone(dir: string): BackboneSpec {
-  const cfg = readRunConfig(dir);
-  return { arch: cfg.backbone, stem: cfg.stem, width: cfg.width };
-}
-
 /** Build (and if needed pretrain) one configured encoder; an ONNX model is an ExternalEncoder (frozen). */
 export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Promise<Encoder | ExternalEncoder> {
   const at = (p: string) => (isAbsolute(p) ? p : resolve(ctx.config.baseDir, p));
@@ -78,11 +75,9 @@ export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Prom
   switch (spec.from) {
     case 'random':
       return createBackbone(backboneOptions(spec.backbone, seed));
-    case 'byol-run': {
-      const encoder = createBackbone(backboneOptions(byolRunBackbone(at(spec.path)), seed));
-      await loadWeights(encoder, runPaths(at(spec.path)).encoder);
-      return encoder;
-    }
+    case 'byol-run':
+      // The run's backbone, weights and input standardisation, as `selfsup-byol embed` uses them.
+      return (await loadRunEncoder(at(spec.path))).encoder;
     case 'torchvision': {
       const encoder = createBackbone(backboneOptions(spec.backbone, seed));
       const report = await loadTorchvisionWeights(encoder, at(spec.path));
