@@ -28,7 +28,22 @@ describe('parseTrainArgs', () => {
       backbone: 'convnet',
       stem: 'cifar',
     });
-    expect(c).toMatchObject({ width: 1, imageSize: 32, epochs: 2, batchSize: 8, lr: null, seed: 0, resume: false });
+    expect(c).toMatchObject({ width: 1, epochs: 2, batchSize: 8, lr: null, seed: 0, resume: false });
+    // The images' own size and their per-channel statistics, resolved when the data is loaded.
+    expect(c).toMatchObject({ imageSize: null, normalize: 'data', inputMean: null, inputStd: null });
+    expect(parseTrainArgs([...REQUIRED, '--input-mean', '0.5,0.4,0.3', '--input-std', '0.2'])).toMatchObject({
+      inputMean: [0.5, 0.4, 0.3],
+      inputStd: [0.2],
+    });
+    expect(() => parseTrainArgs([...REQUIRED, '--input-mean', '0.5,x', '--input-std', '1'])).toThrow(
+      "--input-mean must be comma-separated numbers, got '0.5,x'",
+    );
+    expect(() => parseTrainArgs([...REQUIRED, '--input-mean', '0.5', '--input-std', '0'])).toThrow(
+      "--input-std must be comma-separated numbers > 0, got '0'",
+    );
+    expect(() => parseTrainArgs([...REQUIRED, '--input-mean', '0.5,0.5', '--input-std', '1,1,1'])).toThrow(
+      '--input-mean has 2 values but --input-std has 3',
+    );
     // Recipe values default to null: the resolved recipe fills them (config.json's `recipe`).
     expect(c).toMatchObject({
       recipe: 'auto',

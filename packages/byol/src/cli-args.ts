@@ -369,7 +369,9 @@ export function parseTrainArgs(argv: string[]): TrainCliConfig {
   if (checked.width <= 0) throw new UsageError(`--width must be > 0, got ${checked.width}`);
   if ((checked.inputMean === null) !== (checked.inputStd === null))
     throw new UsageError('--input-mean and --input-std go together: give both or neither');
-  if (checked.inputMean && checked.inputStd && checked.inputMean.length !== checked.inputStd.length)
+  const [m, sd] = [checked.inputMean?.length ?? 1, checked.inputStd?.length ?? 1];
+  // One value stands for every channel; otherwise one value per channel in both.
+  if (m !== sd && m !== 1 && sd !== 1)
     throw new UsageError(
       `--input-mean has ${checked.inputMean.length} values but --input-std has ${checked.inputStd.length}`,
     );

@@ -1,4 +1,4 @@
-import { type InputNormalization } from '@selfsup/backbones';
+import type { InputNormalization } from '@selfsup/backbones';
 import { channelStatistics, type ImageDataset } from '@selfsup/datasets';
 import { FALLBACK_IMAGE_SIZE, type TrainCliConfig } from './cli-args';
 
