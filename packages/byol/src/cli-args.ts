@@ -371,9 +371,6 @@ export function parseTrainArgs(argv: string[]): TrainCliConfig {
     throw new UsageError('--input-mean and --input-std go together: give both or neither');
   const [m, sd] = [checked.inputMean?.length ?? 1, checked.inputStd?.length ?? 1];
   // One value stands for every channel; otherwise one value per channel in both.
-  if (m !== sd && m !== 1 && sd !== 1)
-    throw new UsageError(
-      `--input-mean has ${checked.inputMean.length} values but --input-std has ${checked.inputStd.length}`,
-    );
+  if (m !== sd && m !== 1 && sd !== 1) throw new UsageError(`--input-mean has ${m} values but --input-std has ${sd}`);
   return checked;
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { createBackbone } from '@selfsup/backbones';
+import { checkInputNormalization, createBackbone } from '@selfsup/backbones';
 import { initBackend } from '@selfsup/runtime';
 import { stopOnSignals } from '@selfsup/runtime/node';
 import { exportCommand } from './export-command';
@@ -70,6 +70,13 @@ export async function runTraining(
       throw new UsageError(err.message.split('\n')[0]);
     });
   const inputs = resolveTrainingInputs(config, data, { mixedSizes });
+  if (inputs.inputNormalization) {
+    try {
+      checkInputNormalization(inputs.inputNormalization, data.shape[3], '--input-mean / --input-std');
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+  }
   const { imageSize } = inputs;
   const monitorData = config.monitorSplit
     ? await loadOrUsageError({
