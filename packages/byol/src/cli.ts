@@ -52,23 +52,18 @@ export async function runTraining(
   log(`backend: ${backend.name} on ${backend.threads} thread${backend.threads === 1 ? '' : 's'} (${backend.reason})`);
   const { data: path, format, split, limit, seed, skipBadImages } = config;
   const load = (imageSize: number | undefined) =>
-    loadData({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
+    loadOrUsageError({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
   // No --image-size: the images as they are when they share one square size, else resized on load.
   let mixedSizes = false;
-  let data = await (config.imageSize === null
-    ? load(undefined).catch((err: unknown) => {
-        if (!isMixedSizeError(err)) throw err;
-        mixedSizes = true;
-        return load(FALLBACK_IMAGE_SIZE);
-      })
-    : load(config.imageSize)
-  ).catch((err: Error) => {
-    throw new UsageError(err.message.split('\n')[0]);
-  });
-  if (config.imageSize === null && !mixedSizes && data.shape[1] !== data.shape[2])
-    data = await load(FALLBACK_IMAGE_SIZE).catch((err: Error) => {
-      throw new UsageError(err.message.split('\n')[0]);
-    });
+  let data =
+    config.imageSize === null
+      ? await load(undefined).catch((err: unknown) => {
+          if (!isMixedSizeError(err)) throw err;
+          mixedSizes = true;
+          return load(FALLBACK_IMAGE_SIZE);
+        })
+      : await load(config.imageSize);
+  if (config.imageSize === null && data.shape[1] !== data.shape[2]) data = await load(FALLBACK_IMAGE_SIZE);
   const inputs = resolveTrainingInputs(config, data, { mixedSizes });
   if (inputs.inputNormalization) {
     try {

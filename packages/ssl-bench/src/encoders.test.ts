@@ -5,7 +5,7 @@ import { createBackbone } from '@selfsup/backbones';
 import { saveTorchvisionWeights } from '@selfsup/backbones/node';
 import { channelStatistics } from '@selfsup/datasets';
 import { loadImageFolder } from '@selfsup/datasets/node';
-import { initBackend } from '@selfsup/runtime';
+import { type Encoder, initBackend } from '@selfsup/runtime';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '@selfsup/testing';
 import type { BenchConfig } from './config-schema';
@@ -39,7 +39,7 @@ describeWithData('buildEncoder: the input standardisation of BYOL encoders', () 
       join(run, 'config.json'),
       JSON.stringify({ backbone: 'convnet', width: 0.125, imageSize: 8, inputMean: norm.mean, inputStd: norm.std }),
     );
-    const encoder = await buildEncoder({ name: 'mine', from: 'byol-run', path: run }, ctx);
+    const encoder = (await buildEncoder({ name: 'mine', from: 'byol-run', path: run }, ctx)) as Encoder;
     expect(encoder.inputNormalization).toEqual(norm);
     encoder.dispose();
   });
@@ -51,7 +51,7 @@ describeWithData('buildEncoder: the input standardisation of BYOL encoders', () 
       backbone: { arch: 'convnet' as const, width: 0.125 },
       pretrain: { dataset: 'cifar10', epochs: 1, batchSize: 10 },
     };
-    const encoder = await buildEncoder(spec, ctx);
+    const encoder = (await buildEncoder(spec, ctx)) as Encoder;
     const { train } = await ctx.dataset('cifar10');
     expect(encoder.inputNormalization).toEqual(channelStatistics(train));
     encoder.dispose();
