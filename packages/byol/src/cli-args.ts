@@ -32,7 +32,7 @@ export interface TrainCliConfig {
   backbone: (typeof BACKBONES)[number];
   stem: (typeof STEMS)[number];
   width: number;
-  /** null: the images' own size when they all share one square size, else 32 (config.json records the size used). */
+  /** null: the images' own size when they all share one square size ≤ 64 px, else 32 (config.json records the size used and why). */
   imageSize: number | null;
   /** `data`: standardise inputs per channel with the training images' mean and std (config.json records them); `none`: [0, 1] inputs. */
   normalize: (typeof NORMALIZE)[number];
@@ -121,7 +121,7 @@ export const FLAGS: Record<string, FlagSpec> = {
     key: 'imageSize',
     kind: 'int',
     min: 8,
-    defaultText: `the images' own size when all share one square size, else ${FALLBACK_IMAGE_SIZE}`,
+    defaultText: `the images' own size when all share one square size <= 64 px, else ${FALLBACK_IMAGE_SIZE}`,
     help: 'side of the square augmented views (images are resized to it on load)',
   },
   normalize: {

@@ -4,7 +4,8 @@ import { initBackend } from '@selfsup/runtime';
 import { stopOnSignals } from '@selfsup/runtime/node';
 import { exportCommand } from './export-command';
 import { FALLBACK_IMAGE_SIZE, helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
-import { describeTrainingInputs, isMixedSizeError, resolveTrainingInputs } from './training-inputs';
+import { firstImageSize } from './first-image-size';
+import { describeTrainingInputs, isMixedSizeError, nativeSizeProblem, resolveTrainingInputs } from './training-inputs';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
@@ -53,18 +54,25 @@ export async function runTraining(
   const { data: path, format, split, limit, seed, skipBadImages } = config;
   const load = (imageSize: number | undefined) =>
     loadOrUsageError({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
-  // No --image-size: the images as they are when they share one square size, else resized on load.
-  let mixedSizes = false;
+  // No --image-size: the images as they are when they share one small square size, else resized on load.
+  let fallbackReason: string | undefined;
+  if (config.imageSize === null && (format === 'imagefolder' || format === 'images')) {
+    const first = await firstImageSize(path);
+    fallbackReason = first && nativeSizeProblem(first);
+  }
   let data =
-    config.imageSize === null
-      ? await load(undefined).catch((err: unknown) => {
+    config.imageSize !== null || fallbackReason
+      ? await load(config.imageSize ?? FALLBACK_IMAGE_SIZE)
+      : await load(undefined).catch((err: unknown) => {
           if (!isMixedSizeError(err)) throw err;
-          mixedSizes = true;
+          fallbackReason = 'images of different sizes';
           return load(FALLBACK_IMAGE_SIZE);
-        })
-      : await load(config.imageSize);
-  if (config.imageSize === null && data.shape[1] !== data.shape[2]) data = await load(FALLBACK_IMAGE_SIZE);
-  const inputs = resolveTrainingInputs(config, data, { mixedSizes });
+        });
+  if (config.imageSize === null && !fallbackReason) {
+    fallbackReason = nativeSizeProblem([data.shape[1], data.shape[2]]);
+    if (fallbackReason) data = await load(FALLBACK_IMAGE_SIZE);
+  }
+  const inputs = resolveTrainingInputs(config, data, { fallbackReason });
   if (inputs.inputNormalization) {
     try {
       checkInputNormalization(inputs.inputNormalization, data.shape[3], '--input-mean / --input-std');

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 import { loadRunEncoder } from './run-encoder';
+import { nativeSizeProblem } from './training-inputs';
 
 const root = mkdtempSync(join(tmpdir(), 'byol-inputs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -143,4 +144,27 @@ describeWithData('selfsup-byol train: native image size and input standardisatio
       lines: ['selfsup-byol: --input-mean and --input-std go together: give both or neither'],
     });
   }, 120_000);
+
+  it('images of different sizes, non-square or larger than 64 px are resized to 32 by default, and it says why', async () => {
+    expect(nativeSizeProblem([28, 28])).toBeUndefined();
+    expect(nativeSizeProblem([64, 64])).toBeUndefined();
+    expect(nativeSizeProblem([96, 96])).toBe('images larger than 64 px (96x96)');
+    expect(nativeSizeProblem([28, 32])).toBe('images of 28x32 (not square)');
+    // Digits (28 px) and frogs (32 px) in one folder of photos.
+    const mixed = join(root, 'mixed');
+    mkdirSync(mixed);
+    for (const f of readdirSync(photos)) copyFileSync(join(photos, f), join(mixed, f));
+    const frogs = dataPath('cifar10', 'test', 'frog');
+    for (const f of readdirSync(frogs).sort().slice(0, 5)) copyFileSync(join(frogs, f), join(mixed, `frog-${f}`));
+    const out = join(root, 'mixed-run');
+    const trained = await run([
+      ...['train', '--data', mixed, '--format', 'images', '--backbone', 'convnet', '--width', '0.125'],
+      ...['--epochs', '1', '--batch-size', '5', '--out', out, '--backend', 'wasm'],
+    ]);
+    expect(trained.code).toBe(0);
+    expect(trained.lines.find((l) => l.startsWith('inputs: '))).toMatch(
+      /^inputs: 32x32 px \(default for images of different sizes\), standardised per channel with mean \[/,
+    );
+    expect(config(out)).toMatchObject({ imageSize: 32, imageSizeFrom: 'default for images of different sizes' });
+  }, 60_000);
 });

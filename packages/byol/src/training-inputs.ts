@@ -12,11 +12,25 @@ export interface TrainingInputs {
   inputNormalizationFrom: string;
 }
 
+/** The largest side the CLI trains at without --image-size (the `small` recipe's range). */
+export const NATIVE_SIZE_LIMIT = 64;
+
 const round = (values: number[]) => values.map((v) => Number(v.toFixed(4))).join(', ');
 
 /** True when loading failed only because the images differ in size (a resize on load is needed). */
 export function isMixedSizeError(err: unknown): boolean {
   return /pass options\.size/.test((err as Error)?.message ?? '');
+}
+
+/**
+ * Why a folder whose first image is `[h, w]` is not loaded at its own size, or undefined:
+ * large or non-square images are resized on load (training at photo size on a CPU is not
+ * what a default should do, and decoding them whole would cost their full memory).
+ */
+export function nativeSizeProblem([h, w]: [number, number]): string | undefined {
+  if (h !== w) return `images of ${h}x${w} (not square)`;
+  if (h > NATIVE_SIZE_LIMIT) return `images larger than ${NATIVE_SIZE_LIMIT} px (${h}x${w})`;
+  return undefined;
 }
 
 /**
@@ -27,18 +41,15 @@ export function isMixedSizeError(err: unknown): boolean {
 export function resolveTrainingInputs(
   config: Pick<TrainCliConfig, 'imageSize' | 'normalize' | 'inputMean' | 'inputStd'>,
   data: ImageDataset,
-  { mixedSizes = false } = {},
+  /** Why `data` was loaded at the fallback size instead of its own (undefined: it was not). */
+  { fallbackReason }: { fallbackReason?: string } = {},
 ): TrainingInputs {
   const [, h, w] = data.shape;
   let imageSize: number;
   let imageSizeFrom: string;
   if (config.imageSize !== null) [imageSize, imageSizeFrom] = [config.imageSize, '--image-size'];
-  else if (!mixedSizes && h === w) [imageSize, imageSizeFrom] = [h, `the images' own size, all ${h}x${w}`];
-  else
-    [imageSize, imageSizeFrom] = [
-      FALLBACK_IMAGE_SIZE,
-      `default for images of ${mixedSizes ? 'different sizes' : `${h}x${w} (not square)`}`,
-    ];
+  else if (fallbackReason) [imageSize, imageSizeFrom] = [FALLBACK_IMAGE_SIZE, `default for ${fallbackReason}`];
+  else [imageSize, imageSizeFrom] = [h, `the images' own size, all ${h}x${w}`];
   if (config.inputMean && config.inputStd) {
     return {
       imageSize,
