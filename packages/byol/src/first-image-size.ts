@@ -7,12 +7,7 @@ import { decodeImage, IMAGE_EXTENSIONS } from '@selfsup/datasets/node';
  * undefined when there is none: a cheap look before loading a folder at its own size.
  */
 export async function firstImageSize(dir: string): Promise<[number, number] | undefined> {
-  let entries;
-  try {
-    entries = (await readdir(dir, { withFileTypes: true })).filter((e) => !e.name.startsWith('.'));
-  } catch {
-    return undefined;
-  }
+  const entries = (await readdir(dir, { withFileTypes: true }).catch(() => [])).filter((e) => !e.name.startsWith('.'));
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   for (const e of entries) {
     const path = join(dir, e.name);
