@@ -3,7 +3,7 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { evalTransform } from '@selfsup/augment';
-import { resnet18 } from '@selfsup/backbones';
+import { resnet18, withInputNormalization } from '@selfsup/backbones';
 import { loadImageFolder, select, type ImageDataset } from '@selfsup/datasets/node';
 import { initBackend, type Encoder } from '@selfsup/runtime';
 import { writeSafetensors } from '@selfsup/runtime/node';
@@ -87,6 +87,9 @@ describeWithData('extractFeatures on CIFAR-10 with a random-init ResNet-18', () 
     expect(counted.calls).toBe(4);
     weight.assign(original);
     original.dispose();
+    // The same weights behind an input standardisation are another encoder.
+    const standardised = withInputNormalization(encoder, { mean: [0.5], std: [0.25] });
+    expect(featureCacheKey(standardised, images, 'eval32')).not.toBe(featureCacheKey(encoder, images, 'eval32'));
     await expect(extractFeatures(counted, images, { transform, cache })).rejects.toThrow(/transformId is required/);
   });
 
