@@ -86,6 +86,12 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     await expect(trainByol(options(out, { resume: true, epochs: 1 }))).rejects.toThrow(
       /was planned for 2 epochs; a resumed run can extend it \(more epochs\) but not shorten it to 1/,
     );
+    // Weights trained on [0, 1] inputs do not continue under a standardisation (ssl-bench pretrain folders of older runs).
+    await expect(
+      trainByol(options(out, { resume: true, inputNormalization: { mean: [0.5], std: [0.25] } })),
+    ).rejects.toThrow(
+      /records input standardisation none, this run asks for mean \[0\.5\], std \[0\.25\]; that is a new run/,
+    );
   });
 
   it("checkpoints and stops on the CLI's SIGINT abort, and stops on a non-finite loss keeping the last good checkpoint", async () => {

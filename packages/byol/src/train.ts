@@ -75,6 +75,21 @@ function inputRecord(options: TrainByolOptions) {
   return norm ? { inputMean: norm.mean, inputStd: norm.std } : { inputMean: null, inputStd: null };
 }
 
+// The weights were trained for one input standardisation: resuming under another is a new run.
+function checkSameInputs(configPath: string, options: TrainByolOptions): void {
+  if (!existsSync(configPath)) return;
+  const stored = JSON.parse(readFileSync(configPath, 'utf8'));
+  const before = { inputMean: stored.inputMean ?? null, inputStd: stored.inputStd ?? null };
+  const now = inputRecord(options);
+  if (JSON.stringify(before) !== JSON.stringify(now)) {
+    const say = (r: typeof before) =>
+      r.inputMean ? `mean ${JSON.stringify(r.inputMean)}, std ${JSON.stringify(r.inputStd)}` : 'none';
+    throw new Error(
+      `trainByol: ${configPath} records input standardisation ${say(before)}, this run asks for ${say(now)}; that is a new run (another out folder)`,
+    );
+  }
+}
+
 function jsonLines(rows: Record<string, unknown>[]): string {
   return rows.map((row) => `${JSON.stringify(row)}\n`).join('');
 }
@@ -114,6 +129,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
     const removed = paths ? removeStaleTempFiles(paths.dir) : [];
     if (removed.length) say(`removed ${removed.length} temp file(s) a killed run left in ${paths!.dir}`);
     if (paths && options.resume) {
+      checkSameInputs(paths.config, options);
       const metadata = await readCheckpoint(paths.checkpoint, byol);
       const step = byol.steps;
       const extension = compareRunIdentity(metadata.run, identity, paths.checkpoint);
