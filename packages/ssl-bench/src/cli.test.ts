@@ -145,7 +145,7 @@ describe('ssl-bench run --concurrency', () => {
       ],
       { encoding: 'utf8' },
     );
-    expect(res.status).toBe(0);
+    expect(res.status, res.stderr).toBe(0);
     expect(res.stderr).toMatch(/running 2 processes/);
     expect(res.stderr).toMatch(/0 cells computed, 12 reused/);
     const rows = storedRows(join(dir, 'run', 'results.sqlite'));

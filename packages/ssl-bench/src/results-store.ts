@@ -58,7 +58,13 @@ export class ResultsStore {
     let db: Database.Database;
     try {
       if (!options.readOnly) mkdirSync(dirname(path), { recursive: true });
-      db = new Database(path, { readonly: options.readOnly ?? false, fileMustExist: options.readOnly ?? false });
+      // Several processes (ssl-bench run --concurrency) share one store: every statement from the first
+      // one on (the schema check, the switch to WAL) waits up to 30 s for another's lock, never fails on it.
+      db = new Database(path, {
+        readonly: options.readOnly ?? false,
+        fileMustExist: options.readOnly ?? false,
+        timeout: 30_000,
+      });
     } catch (err) {
       throw Object.assign(new Error(`results store ${path}: cannot open: ${(err as Error).message}`), {
         code: (err as { code?: string }).code,
@@ -74,8 +80,6 @@ export class ResultsStore {
     if (options.readOnly) return store;
     store.write(() => {
       db.pragma('journal_mode = WAL');
-      // Several processes (ssl-bench run --concurrency) write to one store: wait for the lock, never fail on it.
-      db.pragma('busy_timeout = 30000');
       db.pragma('synchronous = NORMAL');
       db.exec(`CREATE TABLE IF NOT EXISTS cells (
       encoder TEXT NOT NULL, dataset TEXT NOT NULL, protocol TEXT NOT NULL,
