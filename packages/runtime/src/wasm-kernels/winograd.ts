@@ -41,23 +41,63 @@ export function winogradApplies(g: ConvGeometry, inC: number, outC: number): boo
   );
 }
 
-function tiling(g: ConvGeometry): { tilesH: number; tilesW: number; tiles: number } {
-  const tilesH = Math.ceil(g.outHeight / 2);
-  const tilesW = Math.ceil(g.outWidth / 2);
+function tiling(g: ConvGeometry, outTile = 2): { tilesH: number; tilesW: number; tiles: number } {
+  const tilesH = Math.ceil(g.outHeight / outTile);
+  const tilesW = Math.ceil(g.outWidth / outTile);
   return { tilesH, tilesW, tiles: g.batch * tilesH * tilesW };
 }
 
-/** F(4x4, 3x3)'s tile elements (6x6). */
-const TILE4 = 36;
-
-function tiling4(g: ConvGeometry): { tilesH: number; tilesW: number; tiles: number } {
-  const tilesH = Math.ceil(g.outHeight / 4);
-  const tilesW = Math.ceil(g.outWidth / 4);
-  return { tilesH, tilesW, tiles: g.batch * tilesH * tilesW };
+/**
+ * What differs between F(2x2, 3x3) and F(4x4, 3x3): the output tile, the transformed tile's
+ * elements (one matrix product each), the native transforms, and their work per element (for
+ * `runSplit`'s threading threshold: F(4x4)'s transforms cost ~4x more per element). The
+ * products are the same kernels for both.
+ */
+interface Variant {
+  outTile: number;
+  elements: number;
+  transformWork: number;
+  input: 'winograd_input' | 'winograd4_input';
+  output: 'winograd_output' | 'winograd4_output';
+  outputGradient: 'winograd_output_gradient' | 'winograd4_output_gradient';
+  filterGradient: 'winograd_filter_gradient' | 'winograd4_filter_gradient';
+  /** The filter transform into u [elements, inC, outC]. */
+  filter(backend: WasmBackend, filter: TensorInfo, inC: number, outC: number, u: TensorInfo): void;
 }
+
+const F2: Variant = {
+  outTile: 2,
+  elements: TILE,
+  transformWork: 1,
+  input: 'winograd_input',
+  output: 'winograd_output',
+  outputGradient: 'winograd_output_gradient',
+  filterGradient: 'winograd_filter_gradient',
+  filter: (backend, filter, inC, outC, u) =>
+    convKernels(backend).winograd_filter(addressOf(backend, filter), inC, outC, addressOf(backend, u)),
+};
+
+const F4: Variant = {
+  outTile: 4,
+  elements: 36,
+  transformWork: 4,
+  input: 'winograd4_input',
+  output: 'winograd4_output',
+  outputGradient: 'winograd4_output_gradient',
+  filterGradient: 'winograd4_filter_gradient',
+  // Split by input channel: the transform is 36/9 of the filter's size.
+  filter: (backend, filter, inC, outC, u) =>
+    runSplit(
+      backend,
+      'winograd4_filter',
+      [addressOf(backend, filter), inC, outC, addressOf(backend, u)],
+      inC,
+      36 * inC * outC * 4,
+    ),
+};
 
 /** F(4x4, 3x3) where its tiles are worth a filter transform 36/9 the filter's size. */
-const useF4 = (g: ConvGeometry): boolean => tiling4(g).tiles >= MIN_TILES;
+const useF4 = (g: ConvGeometry): boolean => tiling(g, 4).tiles >= MIN_TILES;
 
 /**
  * The convolution of x with a 3x3 filter at stride 1 (see `winogradApplies`), as [N, outH,
@@ -73,87 +113,56 @@ export function winogradConv(
   g: ConvGeometry,
   { f4 = false } = {},
 ): TensorInfo {
-  return f4 && useF4(g) ? winograd4Conv(backend, x, filter, g) : winograd2Conv(backend, x, filter, g);
+  return transformedConv(f4 && useF4(g) ? F4 : F2, backend, x, filter, g);
 }
 
-/** By F(4x4, 3x3): Bᵀ d B of 6x6 input tiles, 36 products, Aᵀ m A. */
-function winograd4Conv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
-  const [n, h, w, inC] = x.shape;
+/** Bᵀ d B of the input tiles, one product per tile element, Aᵀ m A. */
+function transformedConv(
+  f: Variant,
+  backend: WasmBackend,
+  x: TensorInfo,
+  filter: TensorInfo,
+  g: ConvGeometry,
+): TensorInfo {
+  const [n, , , inC] = x.shape;
   const outC = filter.shape[3];
-  const { tilesH, tilesW, tiles } = tiling4(g);
-  const u = backend.makeOutput([TILE4, inC, outC], 'float32');
-  const v = backend.makeOutput([TILE4, tiles, inC], 'float32');
-  const m = backend.makeOutput([TILE4, tiles, outC], 'float32');
+  const { tilesH, tilesW, tiles } = tiling(g, f.outTile);
+  const u = backend.makeOutput([f.elements, inC, outC], 'float32');
+  const v = backend.makeOutput([f.elements, tiles, inC], 'float32');
+  const m = backend.makeOutput([f.elements, tiles, outC], 'float32');
   const y = backend.makeOutput([n, g.outHeight, g.outWidth, outC], 'float32');
-  runSplit(
-    backend,
-    'winograd4_filter',
-    [addressOf(backend, filter), inC, outC, addressOf(backend, u)],
-    inC,
-    TILE4 * inC * outC * 4,
-  );
-  runSplit(
-    backend,
-    'winograd4_input',
-    [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)],
-    n,
-    TILE4 * tiles * inC * 4,
-  );
+  f.filter(backend, filter, inC, outC, u);
+  transformInput(f, backend, x, g, v);
   // Split by tile element: each product value is one thread's sum over the input channels, in order.
   runSplit(
     backend,
     'winograd_products',
     [addressOf(backend, v), addressOf(backend, u), tiles, inC, outC, addressOf(backend, m)],
-    TILE4,
-    TILE4 * tiles * inC * outC,
+    f.elements,
+    f.elements * tiles * inC * outC,
   );
   runSplit(
     backend,
-    'winograd4_output',
+    f.output,
     [addressOf(backend, m), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y)],
     n,
-    TILE4 * tiles * outC * 4,
+    f.elements * tiles * outC * f.transformWork,
   );
   release(backend, [u, v, m]);
   return y;
 }
 
-/** By F(2x2, 3x3). */
-function winograd2Conv(backend: WasmBackend, x: TensorInfo, filter: TensorInfo, g: ConvGeometry): TensorInfo {
-  const wasm = convKernels(backend);
+/** V = Bᵀ d B of every input tile into v [elements, tiles, inC], split by image. */
+function transformInput(f: Variant, backend: WasmBackend, x: TensorInfo, g: ConvGeometry, v: TensorInfo): void {
   const [n, h, w, inC] = x.shape;
-  const outC = filter.shape[3];
-  const { tilesH, tilesW, tiles } = tiling(g);
-
-  const u = backend.makeOutput([TILE, inC, outC], 'float32');
-  const v = backend.makeOutput([TILE, tiles, inC], 'float32');
-  const m = backend.makeOutput([TILE, tiles, outC], 'float32');
-  const y = backend.makeOutput([n, g.outHeight, g.outWidth, outC], 'float32');
-  wasm.winograd_filter(addressOf(backend, filter), inC, outC, addressOf(backend, u));
+  const { tilesH, tilesW, tiles } = tiling(g, f.outTile);
   runSplit(
     backend,
-    'winograd_input',
+    f.input,
     [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)],
     n,
-    TILE * tiles * inC,
+    f.elements * tiles * inC * f.transformWork,
   );
-  // Split by tile element: each product value is one thread's sum over the input channels, in order.
-  runSplit(
-    backend,
-    'winograd_products',
-    [addressOf(backend, v), addressOf(backend, u), tiles, inC, outC, addressOf(backend, m)],
-    TILE,
-    TILE * tiles * inC * outC,
-  );
-  runSplit(
-    backend,
-    'winograd_output',
-    [addressOf(backend, m), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, y)],
-    n,
-    TILE * tiles * outC,
-  );
-  release(backend, [u, v, m]);
-  return y;
 }
 
 /**
@@ -170,78 +179,41 @@ export function winogradFilterGradient(
   dy: TensorInfo,
   g: ConvGeometry,
 ): TensorInfo {
-  return useF4(g) ? winograd4FilterGradient(backend, x, dy, g) : winograd2FilterGradient(backend, x, dy, g);
+  return transformedFilterGradient(useF4(g) ? F4 : F2, backend, x, dy, g);
 }
 
-/** By F(4x4, 3x3): V of 6x6 input tiles, dM = A dY Aᵀ of 4x4 dy tiles, 36 products, dW = Gᵀ dU G. */
-function winograd4FilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
-  const [n, h, w, inC] = x.shape;
+/** V of the input tiles, dM = A dY Aᵀ of the dy tiles, one product per tile element, dW = Gᵀ dU G. */
+function transformedFilterGradient(
+  f: Variant,
+  backend: WasmBackend,
+  x: TensorInfo,
+  dy: TensorInfo,
+  g: ConvGeometry,
+): TensorInfo {
+  const inC = x.shape[3];
   const outC = dy.shape[3];
-  const { tilesH, tilesW, tiles } = tiling4(g);
-  const v = backend.makeOutput([TILE4, tiles, inC], 'float32');
-  const dm = backend.makeOutput([TILE4, tiles, outC], 'float32');
-  const du = backend.makeOutput([TILE4, inC, outC], 'float32');
+  const { tilesH, tilesW, tiles } = tiling(g, f.outTile);
+  const v = backend.makeOutput([f.elements, tiles, inC], 'float32');
+  const dm = backend.makeOutput([f.elements, tiles, outC], 'float32');
+  const du = backend.makeOutput([f.elements, inC, outC], 'float32');
   const dW = backend.makeOutput([3, 3, inC, outC], 'float32');
+  transformInput(f, backend, x, g, v);
   runSplit(
     backend,
-    'winograd4_input',
-    [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)],
-    n,
-    TILE4 * tiles * inC * 4,
-  );
-  runSplit(
-    backend,
-    'winograd4_output_gradient',
-    [addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm)],
-    n,
-    TILE4 * tiles * outC * 4,
+    f.outputGradient,
+    [addressOf(backend, dy), dy.shape[0], g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm)],
+    dy.shape[0],
+    f.elements * tiles * outC * f.transformWork,
   );
   // Split by tile element: each dU value is one thread's sum over every tile, in order.
   runSplit(
     backend,
     'winograd_filter_products',
     [addressOf(backend, v), addressOf(backend, dm), tiles, inC, outC, addressOf(backend, du)],
-    TILE4,
-    TILE4 * tiles * inC * outC,
+    f.elements,
+    f.elements * tiles * inC * outC,
   );
-  convKernels(backend).winograd4_filter_gradient(addressOf(backend, du), inC, outC, addressOf(backend, dW));
-  release(backend, [v, dm, du]);
-  return dW;
-}
-
-/** By F(2x2, 3x3). */
-function winograd2FilterGradient(backend: WasmBackend, x: TensorInfo, dy: TensorInfo, g: ConvGeometry): TensorInfo {
-  const wasm = convKernels(backend);
-  const [n, h, w, inC] = x.shape;
-  const outC = dy.shape[3];
-  const { tilesH, tilesW, tiles } = tiling(g);
-  const v = backend.makeOutput([TILE, tiles, inC], 'float32');
-  const dm = backend.makeOutput([TILE, tiles, outC], 'float32');
-  const du = backend.makeOutput([TILE, inC, outC], 'float32');
-  const dW = backend.makeOutput([3, 3, inC, outC], 'float32');
-  runSplit(
-    backend,
-    'winograd_input',
-    [addressOf(backend, x), n, h, w, inC, g.padTop, g.padLeft, tilesH, tilesW, addressOf(backend, v)],
-    n,
-    TILE * tiles * inC,
-  );
-  runSplit(
-    backend,
-    'winograd_output_gradient',
-    [addressOf(backend, dy), n, g.outHeight, g.outWidth, outC, tilesH, tilesW, addressOf(backend, dm)],
-    n,
-    TILE * tiles * outC,
-  );
-  // Split by tile element: each dU value is one thread's sum over every tile, in order.
-  runSplit(
-    backend,
-    'winograd_filter_products',
-    [addressOf(backend, v), addressOf(backend, dm), tiles, inC, outC, addressOf(backend, du)],
-    TILE,
-    TILE * tiles * inC * outC,
-  );
-  wasm.winograd_filter_gradient(addressOf(backend, du), inC, outC, addressOf(backend, dW));
+  convKernels(backend)[f.filterGradient](addressOf(backend, du), inC, outC, addressOf(backend, dW));
   release(backend, [v, dm, du]);
   return dW;
 }
