@@ -9,9 +9,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { availableParallelism } from 'node:os';
 import { parseArgs } from 'node:util';
-import * as tf from '@tensorflow/tfjs-core';
 import { byolView1, byolView2, normalize } from '@selfsup/augment';
 import { convnet } from '@selfsup/backbones';
+import { channelStatistics } from '@selfsup/datasets';
 import { trainByol } from '@selfsup/byol/node';
 import { initBackend } from '@selfsup/runtime';
 import { DATA_DIR, loadExperimentData } from './data.mjs';
@@ -38,10 +38,7 @@ const n = data.train.shape[0];
 
 // byol_reference.py normalises every view and every evaluation image with the training set's
 // per-channel mean and std; so does this side.
-const pixels = tf.div(tf.tensor(data.train.images, data.train.shape, 'float32'), 255);
-const mean = [...tf.mean(pixels, [0, 1, 2]).dataSync()];
-const std = [...tf.sqrt(tf.moments(pixels, [0, 1, 2]).variance).dataSync()].map((s) => Math.max(s, 1e-3));
-pixels.dispose();
+const { mean, std } = channelStatistics(data.train);
 const standardise = (images) => normalize(images, mean, std);
 // The small recipe's views (no blur at 32 px, crops of 0.2-1 of the area), then the standardisation.
 const viewOptions = { size: 32, blur: false, scale: [0.2, 1] };
