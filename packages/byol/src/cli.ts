@@ -1,11 +1,12 @@
 import { existsSync } from 'node:fs';
 import { checkInputNormalization, createBackbone } from '@selfsup/backbones';
+import { isMixedImageSizesError } from '@selfsup/datasets';
 import { initBackend } from '@selfsup/runtime';
 import { stopOnSignals } from '@selfsup/runtime/node';
 import { exportCommand } from './export-command';
 import { FALLBACK_IMAGE_SIZE, helpText, parseTrainArgs, UsageError, type TrainCliConfig } from './cli-args';
 import { firstImageSize } from './first-image-size';
-import { describeTrainingInputs, isMixedSizeError, nativeSizeProblem, resolveTrainingInputs } from './training-inputs';
+import { describeTrainingInputs, nativeSizeProblem, resolveTrainingInputs } from './training-inputs';
 import { loadData } from './load-data';
 import { knnMonitor } from './knn-monitor';
 import { checkRunDir } from './run-dir';
@@ -27,9 +28,12 @@ async function loadOrUsageError(...args: Parameters<typeof loadData>) {
   try {
     return await loadData(...args);
   } catch (err) {
-    throw new UsageError((err as Error).message.split('\n')[0]);
+    throw asUsageError(err);
   }
 }
+
+/** A loader's error is a problem with --data: its first line, without a stack trace. */
+const asUsageError = (err: unknown) => new UsageError((err as Error).message.split('\n')[0]);
 
 async function train(argv: string[], log: (line: string) => void): Promise<number> {
   return runTraining(parseTrainArgs(argv), log);
@@ -52,8 +56,17 @@ export async function runTraining(
   }
   log(`backend: ${backend.name} on ${backend.threads} thread${backend.threads === 1 ? '' : 's'} (${backend.reason})`);
   const { data: path, format, split, limit, seed, skipBadImages } = config;
-  const load = (imageSize: number | undefined) =>
-    loadOrUsageError({ data: path, format, split, limit, imageSize, seed, skipBadImages, log });
+  const loadOptions = (imageSize: number | undefined) => ({
+    data: path,
+    format,
+    split,
+    limit,
+    imageSize,
+    seed,
+    skipBadImages,
+    log,
+  });
+  const load = (imageSize: number | undefined) => loadOrUsageError(loadOptions(imageSize));
   // No --image-size: the images as they are when they share one small square size, else resized on load.
   let fallbackReason: string | undefined;
   if (config.imageSize === null && (format === 'imagefolder' || format === 'images')) {
@@ -63,8 +76,8 @@ export async function runTraining(
   let data =
     config.imageSize !== null || fallbackReason
       ? await load(config.imageSize ?? FALLBACK_IMAGE_SIZE)
-      : await load(undefined).catch((err: unknown) => {
-          if (!isMixedSizeError(err)) throw err;
+      : await loadData(loadOptions(undefined)).catch((err: unknown) => {
+          if (!isMixedImageSizesError(err)) throw asUsageError(err);
           fallbackReason = 'images of different sizes';
           return load(FALLBACK_IMAGE_SIZE);
         });

@@ -2,7 +2,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 
 const root = mkdtempSync(join(tmpdir(), 'byol-folders-'));

@@ -6,7 +6,7 @@ import { imagesToTensor } from '@selfsup/datasets';
 import { loadImages } from '@selfsup/datasets/node';
 import { readSafetensors } from '@selfsup/runtime/node';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 import { loadRunEncoder } from './run-encoder';
 

@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { readSafetensorsHeader } from '@selfsup/runtime/node';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 
 const BIN = fileURLToPath(new URL('../bin/selfsup-byol.js', import.meta.url));

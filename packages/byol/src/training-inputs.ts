@@ -17,11 +17,6 @@ export const NATIVE_SIZE_LIMIT = 64;
 
 const round = (values: number[]) => values.map((v) => Number(v.toFixed(4))).join(', ');
 
-/** True when loading failed only because the images differ in size (a resize on load is needed). */
-export function isMixedSizeError(err: unknown): boolean {
-  return /pass options\.size/.test((err as Error)?.message ?? '');
-}
-
 /**
  * Why a folder whose first image is `[h, w]` is not loaded at its own size, or undefined:
  * large or non-square images are resized on load (training at photo size on a CPU is not

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { hasChromium, inkFraction, withPageInChromium } from '@selfsup/testing/chromium';
 import { beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { main } from './cli';
 
 const root = mkdtempSync(join(tmpdir(), 'byol-report-'));

@@ -6,6 +6,7 @@ import { dataPath, describeWithData } from '@selfsup/testing';
 import { makeTempDir } from '../test/fixtures';
 import { classCounts } from './image-dataset';
 import { loadImageFolder } from './image-folder';
+import { MixedImageSizesError } from './mixed-image-sizes-error';
 
 const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'];
 const DTD10_CLASSES = [
@@ -113,6 +114,7 @@ describeWithData('loadImageFolder resize rule and channels', () => {
     await expect(loadImageFolder(join(temp.dir, 'mixed'))).rejects.toThrow(
       new RegExp(`${second} \\(file 1\\) is \\d+x\\d+, but .*${first} is \\d+x\\d+; pass options\\.size`),
     );
+    await expect(loadImageFolder(join(temp.dir, 'mixed'))).rejects.toBeInstanceOf(MixedImageSizesError);
   });
 
   it('channels 3 on grayscale PNGs repeats the gray value; channels 1 on RGB gives one channel', async () => {

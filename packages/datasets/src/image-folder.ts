@@ -5,6 +5,7 @@ import { assertResizeSpec, decodeImage, nativeChannels, type DecodedImage, type 
 import type { ImageDataset } from './image-dataset';
 import { mapWithConcurrency } from './pool';
 import { filesBelow } from './walk-files';
+import { MixedImageSizesError } from './mixed-image-sizes-error';
 
 export interface LoadImageFolderOptions {
   /** Resize on load: `n` = shorter side to n then centre crop n x n (torchvision `Resize(n)` + `CenterCrop(n)`); `[h, w]` = exactly h x w. Required when files differ in size. */
@@ -115,7 +116,7 @@ function assemble(
   const labels = new Int32Array(kept.length);
   kept.forEach(({ image, index }, k) => {
     if (image.height !== height || image.width !== width) {
-      throw new Error(
+      throw new MixedImageSizesError(
         `loadImageFolder: ${files[index].path} (file ${index}) is ${image.height}x${image.width}, but ${files[kept[0].index].path} is ${height}x${width}; ` +
           'pass options.size to resize every image on load',
       );

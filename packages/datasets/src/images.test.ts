@@ -2,9 +2,10 @@ import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { dataPath, describeWithData } from '../../../tooling/test-data';
+import { dataPath, describeWithData } from '@selfsup/testing';
 import { makeTempDir } from '../test/fixtures';
 import { loadImages } from './images';
+import { isMixedImageSizesError } from './mixed-image-sizes-error';
 
 describeWithData('loadImages on real files in a flat and a nested folder with stray files', () => {
   const tmp = makeTempDir();
@@ -72,6 +73,7 @@ describeWithData('loadImages on real files in a flat and a nested folder with st
     copyFileSync(cifar('cat', '0000.jpg'), join(dir, 'a.jpg'));
     copyFileSync(dataPath('mnist', 'test', '0', '60071.png'), join(dir, 'b.png'));
     await expect(loadImages(dir)).rejects.toThrow(/b\.png is 28x28, but .*a\.jpg is 32x32; pass options\.size/);
+    await expect(loadImages(dir)).rejects.toSatisfy(isMixedImageSizesError);
     expect((await loadImages(dir, { size: 16 })).shape).toEqual([2, 16, 16, 3]);
     const empty = join(tmp.dir, 'empty');
     mkdirSync(empty);

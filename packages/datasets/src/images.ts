@@ -4,6 +4,7 @@ import { assertResizeSpec, decodeImage, type DecodedImage, type ResizeSpec } fro
 import type { ImageDataset } from './image-dataset';
 import { mapWithConcurrency } from './pool';
 import { filesBelow } from './walk-files';
+import { MixedImageSizesError } from './mixed-image-sizes-error';
 
 /** Extensions sharp's prebuilt libvips decodes; anything else is not even opened. */
 export const IMAGE_EXTENSIONS: readonly string[] = ['.jpg', '.jpeg', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif'];
@@ -92,7 +93,7 @@ export async function loadImages(dir: string, options: LoadImagesOptions = {}): 
   const images = new Uint8Array(kept.length * bytes);
   kept.forEach(({ image, path }, k) => {
     if (image.height !== height || image.width !== width) {
-      throw new Error(
+      throw new MixedImageSizesError(
         `loadImages: ${path} is ${image.height}x${image.width}, but ${kept[0].path} is ${height}x${width}; ` +
           'pass options.size to resize every image on load',
       );

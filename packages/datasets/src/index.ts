@@ -6,6 +6,7 @@
 export type { ImageDataset } from './image-dataset';
 export { classCounts } from './image-dataset';
 export { channelStatistics } from './channel-statistics';
+export { MixedImageSizesError, isMixedImageSizesError } from './mixed-image-sizes-error';
 export type { ChannelStatistics } from './channel-statistics';
 export { select } from './select';
 export { concat } from './concat';
