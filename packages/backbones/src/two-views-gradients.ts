@@ -18,10 +18,10 @@ export interface TwoViewsCase {
 /**
  * Shapes of the issue's report (wrong on wasm before BatchNorm's sums were made accurate)
  * and one that was not. Batch 32 at 16 px is left out: with this seed wasm and cpu differ by
- * 4.7e-2 in one layer's gradient (layer2.1.conv1), while every other case agrees to ~5e-6 —
- * the signature of a ReLU input within float32 rounding of 0 whose sign the two backends
- * round differently (measured for the byol_step reference, packages/byol/test/fixtures/
- * byol-step-1/README.md; for this case inferred, not traced).
+ * 4.7e-2 in layer2.1.conv1's gradient, all of it in one output channel (22; the other channels
+ * agree to 3.6e-6) and in bn1.bias[22] (1.5e-2), bn1.weight agreeing: one input of the ReLU after
+ * layer2.1.bn1 lies within float32 rounding of 0 and the two backends round it to opposite signs
+ * (traced 2026-12-04; the same kink as packages/byol/test/fixtures/byol-step-1/README.md).
  */
 export const TWO_VIEWS_CASES: TwoViewsCase[] = [
   { size: 16, batch: 8, width: 0.25 },

@@ -26,6 +26,11 @@ const DIR = join(REFERENCE_DIR, 'byol_step');
  * --steps 1`, see test/fixtures/byol-step-1/README.md): same init and views, online modules only.
  */
 export const ONE_STEP_DIR = fileURLToPath(new URL('../test/fixtures/byol-step-1', import.meta.url));
+/**
+ * Another family of the same generator (seed 505, width 0.125, batch 24; its own init and
+ * views; test/fixtures/make_byol_step_family.py), three steps, held to its own tolerance.
+ */
+export const FAMILY_W_DIR = fileURLToPath(new URL('../test/fixtures/byol-step-w', import.meta.url));
 
 interface ByolStepExpectation {
   config: {
@@ -78,14 +83,16 @@ async function tensorsOf(file: string): Promise<Map<string, Float32Array>> {
 export async function runByolStepReference(expectedDir = DIR): Promise<ByolStepComparison> {
   const expected = JSON.parse(readFileSync(join(expectedDir, 'expected.json'), 'utf8')) as ByolStepExpectation;
   const c = expected.config;
+  // A family's own folder holds its init weights and views; the one-step fixture reuses the shared ones.
+  const inputsDir = existsSync(join(expectedDir, 'views.safetensors')) ? expectedDir : DIR;
   const encoder = resnet18({ stem: c.stem, widthMultiplier: c.width });
   const projector = byolProjector(encoder.outputDim, { hiddenDim: c.proj_hidden, outputDim: c.proj_out });
   const predictor = byolPredictor({ inputDim: c.proj_out, hiddenDim: c.pred_hidden, outputDim: c.proj_out });
   const online: Record<string, Module> = { encoder, projector, predictor };
   for (const [name, module] of Object.entries(online)) {
-    await loadTorchvisionWeights(module, join(DIR, 'init', `online.${name}.safetensors`));
+    await loadTorchvisionWeights(module, join(inputsDir, 'init', `online.${name}.safetensors`));
   }
-  const { tensors: views } = await readSafetensors(join(DIR, 'views.safetensors'));
+  const { tensors: views } = await readSafetensors(join(inputsDir, 'views.safetensors'));
   const view = (step: number, which: 1 | 2) => {
     const raw = views.get(`step${step}.view${which}`);
     if (raw === undefined) throw new Error(`views.safetensors has no step${step}.view${which}`);
@@ -123,7 +130,7 @@ export async function runByolStepReference(expectedDir = DIR): Promise<ByolStepC
   for (const [name, module] of Object.entries(modules)) {
     const expectedFile = join(expectedDir, 'expected', `${name}.safetensors`);
     if (!existsSync(expectedFile)) continue;
-    const init = await tensorsOf(join(DIR, 'init', `${name.replace('target.', 'online.')}.safetensors`));
+    const init = await tensorsOf(join(inputsDir, 'init', `${name.replace('target.', 'online.')}.safetensors`));
     const ref = await tensorsOf(expectedFile);
     for (const [key, variable] of module.state()) {
       const torch = toTorchLayout(variable);
@@ -159,8 +166,9 @@ export function expectWithinTolerance(result: ByolStepComparison, label: string)
 }
 
 /**
- * The three-step family: the first two losses within the reference's tolerance and every
- * tensor within 0.25 of its update. Not the reference's 0.05: at our float32 state after the
+ * The shared three-step family: the first two losses within the reference's tolerance and every
+ * tensor within 0.25 of its update (or the reference's tolerance where that is larger: a family
+ * whose float32 run drifts further has a larger one). Not family A's 0.05: at our float32 state after the
  * first step one ReLU input lies within rounding of 0 (float32 and float64 disagree on its
  * sign, for PyTorch's float32 too), and the third step amplifies the resulting gradient jump
  * ~20× (test/fixtures/byol-step-1/README.md). Before BatchNorm's sums were made accurate,
@@ -170,7 +178,7 @@ export function expectCloseToReference(result: ByolStepComparison, label: string
   const worst = describeWorst(result, label);
   result.lossErrors.slice(0, 2).forEach((e) => expect(e).toBeLessThan(result.tolerance.loss_relative));
   result.lossErrors.forEach((e) => expect(e).toBeLessThan(1e-3));
-  expect(worst[0][1]).toBeLessThan(0.25);
+  expect(worst[0][1]).toBeLessThan(Math.max(0.25, result.tolerance.tensors));
 }
 
 /** The reference tests on one backend (each backend in its own test file: one tfjs engine per process). */
@@ -189,6 +197,9 @@ export function describeByolStepReference(
     if (threeSteps) {
       it('three steps: losses, online and target weights and BN statistics', { timeout: 900_000 }, async () => {
         expectCloseToReference(await runByolStepReference(), `${label}, three steps`);
+      });
+      it('another family, three steps: within its own tolerance', { timeout: 900_000 }, async () => {
+        expectWithinTolerance(await runByolStepReference(FAMILY_W_DIR), `${label}, family W, three steps`);
       });
     }
   });

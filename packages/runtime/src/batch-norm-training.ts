@@ -53,7 +53,10 @@ export function batchNormTraining<T extends tf.Tensor>(
     const scale = tf.mul(wIn, invStd) as tf.Tensor1D;
     (save as tf.GradSaveFunc)([xIn, mean, invStd, wIn]);
     return {
-      value: scaleShift(xIn, scale, tf.sub(bIn, tf.mul(mean, scale)) as tf.Tensor1D),
+      // Centre first, as PyTorch does: x·scale + (bias − mean·scale) rounds two large terms
+      // whose difference is the result where the mean is large against the spread, and
+      // near-zero outputs then change sign before a ReLU (see byol's byol-step-w fixture).
+      value: scaleShift(tf.sub(xIn, mean), scale, bIn),
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy, saved as tf.Tensor1D[], count),
     };
   });
@@ -99,7 +102,7 @@ export function channelSum(x: tf.Tensor): tf.Tensor1D {
 }
 
 function gradients(dy: tf.Tensor, [x, mean, invStd, weight]: tf.Tensor1D[], count: number): tf.Tensor[] {
-  const xHat = scaleShift(x, invStd, tf.neg(tf.mul(mean, invStd)) as tf.Tensor1D);
+  const xHat = scaleShift(tf.sub(x, mean), invStd);
   const dBias = channelSum(dy) as tf.Tensor1D;
   const dWeight = channelSum(tf.mul(dy, xHat)) as tf.Tensor1D;
   const a = tf.mul(weight, invStd) as tf.Tensor1D;
