@@ -8,7 +8,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expect, it } from 'vitest';
+import { beforeAll, expect, it } from 'vitest';
 import * as tf from '@tensorflow/tfjs-core';
 import { resnet18, toTorchLayout } from '@selfsup/backbones';
 import { loadTorchvisionWeights } from '@selfsup/backbones/node';
@@ -181,6 +181,14 @@ export function expectCloseToReference(result: ByolStepComparison, label: string
   expect(worst[0][1]).toBeLessThan(Math.max(0.25, result.tolerance.tensors));
 }
 
+/** A family's recipe without its step count (a run stopped early keeps its family's recipe). */
+function recipeOf(dir: string): string | undefined {
+  const file = join(dir, 'expected.json');
+  if (!existsSync(file)) return undefined;
+  const { steps: _steps, ...recipe } = (JSON.parse(readFileSync(file, 'utf8')) as ByolStepExpectation).config;
+  return JSON.stringify(recipe);
+}
+
 /** The reference tests on one backend (each backend in its own test file: one tfjs engine per process). */
 export function describeByolStepReference(
   label: string,
@@ -188,12 +196,19 @@ export function describeByolStepReference(
   { threeSteps = true } = {},
 ): void {
   describeWithReference(`BYOL steps against PyTorch (byol_step reference) on ${label}`, () => {
-    it('one step: loss, online weights and BN statistics within the reference tolerance', {
-      timeout: 900_000,
-    }, async () => {
-      await init();
-      expectWithinTolerance(await runByolStepReference(ONE_STEP_DIR), `${label}, one step`);
-    });
+    beforeAll(init);
+    // The one-step file reuses the shared folder's init and views: it fits while that folder holds
+    // its family (A); with another family there, the three-step tests still judge that one.
+    const oneStepFits = recipeOf(ONE_STEP_DIR) === recipeOf(DIR);
+    it.skipIf(!oneStepFits)(
+      'one step: loss, online weights and BN statistics within the reference tolerance',
+      {
+        timeout: 900_000,
+      },
+      async () => {
+        expectWithinTolerance(await runByolStepReference(ONE_STEP_DIR), `${label}, one step`);
+      },
+    );
     if (threeSteps) {
       it('three steps: losses, online and target weights and BN statistics', { timeout: 900_000 }, async () => {
         expectCloseToReference(await runByolStepReference(), `${label}, three steps`);
