@@ -1,10 +1,10 @@
 // Does a ResNet-50 (ImageNet stem) SGD step at 224x224 fit in the wasm backend's 4 GiB heap?
 // One step (forward with batch statistics, linear head, softmax cross-entropy, backward, SGD
-// update) on two wasm threads per batch size, each in its own process (a heap only grows):
-// prints the heap size after it (the step's peak) and tfjs's peak of live tensor bytes, or
-// that it did not finish. Measured 2026-12-04: batch 8 fits (3.9 GiB); from batch 12 on, the
-// step never returns once the heap is full (no error is thrown), hence the time limit.
-// `node resnet50-wasm-memory.bench.mjs [--batches 8,32] [--limit-seconds 90]`
+// update) on two wasm threads per batch size and mode (`recompute`: the encoder's activation
+// recomputation on; `plain`: off), each in its own process (a heap only grows): prints the
+// step's seconds (the process's first step), the heap size after it (the step's peak) and
+// tfjs's peak of live tensor bytes, or that it did not finish.
+// `node resnet50-wasm-memory.bench.mjs [--batches 8,32] [--modes recompute,plain] [--limit-seconds 150]`
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
@@ -15,10 +15,10 @@ import { report } from '../../../tooling/bench.mjs';
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const SIZE = 224;
 
-async function step(batch) {
+async function step(batch, recompute) {
   await enableWasmThreads(2);
   await initBackend('wasm');
-  const encoder = resnet50({ seed: 0 });
+  const encoder = resnet50({ seed: 0, recompute });
   const fc = tf.variable(tf.randomNormal([encoder.outputDim, 1000], 0, 0.01, 'float32', 1));
   const optimizer = tf.train.sgd(0.01);
   const images = tf.randomUniform([batch, SIZE, SIZE, 3], 0, 1, 'float32', 2);
@@ -44,29 +44,32 @@ async function step(batch) {
 }
 
 if (process.argv.includes('--child')) {
-  await step(Number(arg('--child')));
+  await step(Number(arg('--child')), process.argv.includes('--recompute'));
   process.exit(0);
 }
 
-const limit = Number(arg('--limit-seconds', 90));
-for (const batch of arg('--batches', '8,32').split(',').map(Number)) {
-  const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', String(batch)], {
-    encoding: 'utf8',
-    timeout: limit * 1000,
-  });
-  const line = child.stdout?.split('\n').find((l) => l.startsWith('{'));
-  report({
-    bench: 'resnet50-wasm-step',
-    batch,
-    imageSize: SIZE,
-    threads: 2,
-    ...(line
-      ? JSON.parse(line)
-      : {
-          error:
-            child.signal === 'SIGTERM'
-              ? `no result within ${limit} s (the 4 GiB wasm heap is full)`
-              : child.stderr.trim().split('\n').at(-1),
-        }),
-  });
-}
+const limit = Number(arg('--limit-seconds', 150));
+for (const mode of arg('--modes', 'recompute,plain').split(','))
+  for (const batch of arg('--batches', '8,32').split(',').map(Number)) {
+    const flags = mode === 'recompute' ? ['--recompute'] : [];
+    const child = spawnSync(process.execPath, [fileURLToPath(import.meta.url), '--child', String(batch), ...flags], {
+      encoding: 'utf8',
+      timeout: limit * 1000,
+    });
+    const line = child.stdout?.split('\n').find((l) => l.startsWith('{'));
+    report({
+      bench: 'resnet50-wasm-step',
+      mode,
+      batch,
+      imageSize: SIZE,
+      threads: 2,
+      ...(line
+        ? JSON.parse(line)
+        : {
+            error:
+              child.signal === 'SIGTERM'
+                ? `no result within ${limit} s (the 4 GiB wasm heap is full)`
+                : child.stderr.trim().split('\n').at(-1),
+          }),
+    });
+  }

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { batchNormTraining, scaleShift, type VariableStore } from '@selfsup/runtime';
+import { batchNormTraining, isRecomputing, scaleShift, type VariableStore } from '@selfsup/runtime';
 import { constant } from './init';
 
 /** torch's defaults (nn.BatchNorm1d/2d): running = (1 - momentum) * running + momentum * batch. */
@@ -68,9 +68,12 @@ export class BatchNorm {
     const params = { weight: this.weight, bias: this.bias };
     if (!training) return batchNorm(x, { ...params, mean: this.runningMean, variance: this.runningVar }, eps) as T;
     // One closed-form gradient instead of autodiff through tf.moments: fewer kernels, less memory.
+    // A forward recomputed in backprop (`recompute`) sees the same batch: the statistics move once.
     return batchNormTraining(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, {
       eps,
-      onStatistics: (mean, variance) => this.updateRunningStats(mean, variance, x.size / this.numFeatures, momentum),
+      onStatistics: isRecomputing()
+        ? undefined
+        : (mean, variance) => this.updateRunningStats(mean, variance, x.size / this.numFeatures, momentum),
     });
   }
 

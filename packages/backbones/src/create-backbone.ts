@@ -13,19 +13,28 @@ export interface BackboneOptions {
   widthMultiplier?: number;
   seed?: number;
   inputChannels?: number;
+  /** ResNets: recompute activations in backprop instead of keeping them (less memory, ~1/3 more time; ignored by the ConvNet). */
+  recompute?: boolean;
 }
 
 const CONVNET_WIDTHS = [32, 64, 128];
 
 /** Any backbone by name: what CLIs and configs (`--backbone resnet18 --width 0.5`) build from. */
-export function createBackbone({ arch, stem, widthMultiplier = 1, seed, inputChannels }: BackboneOptions): Encoder {
+export function createBackbone({
+  arch,
+  stem,
+  widthMultiplier = 1,
+  seed,
+  inputChannels,
+  recompute,
+}: BackboneOptions): Encoder {
   switch (arch) {
     case 'resnet18':
-      return resnet18({ stem, widthMultiplier, seed, inputChannels });
+      return resnet18({ stem, widthMultiplier, seed, inputChannels, recompute });
     case 'resnet34':
-      return resnet34({ stem, widthMultiplier, seed, inputChannels });
+      return resnet34({ stem, widthMultiplier, seed, inputChannels, recompute });
     case 'resnet50':
-      return resnet50({ stem, widthMultiplier, seed, inputChannels });
+      return resnet50({ stem, widthMultiplier, seed, inputChannels, recompute });
     case 'convnet':
       return convnet({
         widths: CONVNET_WIDTHS.map((w) => Math.max(1, Math.round(w * widthMultiplier))),

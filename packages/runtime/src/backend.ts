@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { enableWasmThreads, registerWasmTrainingKernels } from './wasm-kernels';
 import { allowRelaxedSimd, startConvKernelWorkers } from './wasm-kernels/conv-kernels';
+import { guardWasmHeap } from './wasm-kernels/heap-guard';
 import type { WasmBackend } from './wasm-kernels/wasm-ops';
 
 /** What `initBackend` accepts: the one list of backend names (CLIs and configs offer it too). */
@@ -99,6 +100,7 @@ async function startWasm(wasmThreads = 1): Promise<BackendInfo | string> {
   await allowRelaxedSimd();
   await activate('wasm');
   registerWasmTrainingKernels();
+  guardWasmHeap(tf.backend() as unknown as WasmBackend);
   const threads = typeof res.mod.getThreadsCount === 'function' ? res.mod.getThreadsCount() : 1;
   await startConvKernelWorkers(tf.backend() as unknown as WasmBackend, threads);
   return { name: 'wasm', native: false, threads, package: '@tensorflow/tfjs-backend-wasm', reason: '' };

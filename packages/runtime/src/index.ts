@@ -2,6 +2,8 @@ export { BACKEND_PREFERENCES, initBackend, backendInfo, onBackendReady } from '.
 export type { BackendInfo, BackendPreference, BackendSetup, InitBackendOptions } from './backend';
 export { batchNormTraining, channelSum, scaleShift } from './batch-norm-training';
 export type { BatchNormTrainingOptions } from './batch-norm-training';
+export { isRecomputing, recompute } from './recompute';
+export type { RecomputeOptions } from './recompute';
 export { createRng } from './rng';
 export type { Rng, RngState } from './rng';
 export { buildHeader, decodeTensor, parseHeader, tensorBytes, DTYPE_BYTES } from './safetensors';
