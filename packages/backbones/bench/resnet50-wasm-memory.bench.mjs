@@ -3,9 +3,11 @@
 // update) on two wasm threads per batch size and mode (`recompute`: the encoder's activation
 // recomputation on; `plain`: off), each in its own process (a heap only grows): prints the
 // step's seconds (the process's first step), the heap size after it (the step's peak) and
-// tfjs's peak of live tensor bytes, or that it did not finish.
+// tfjs's peak of live tensor bytes, or its error (a full heap throws since the runtime's heap
+// guard; before it, the step never returned), with the machine's load average.
 // `node resnet50-wasm-memory.bench.mjs [--batches 8,32] [--modes recompute,plain] [--limit-seconds 150]`
 import { spawnSync } from 'node:child_process';
+import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { resnet50 } from '@selfsup/backbones';
@@ -15,9 +17,11 @@ import { report } from '../../../tooling/bench.mjs';
 const arg = (name, fallback) => (process.argv.includes(name) ? process.argv[process.argv.indexOf(name) + 1] : fallback);
 const SIZE = 224;
 
-async function step(batch, recompute) {
+async function step(batch, recompute, onRejection) {
   await enableWasmThreads(2);
   await initBackend('wasm');
+  process.removeAllListeners('unhandledRejection');
+  process.on('unhandledRejection', onRejection);
   const encoder = resnet50({ seed: 0, recompute });
   const fc = tf.variable(tf.randomNormal([encoder.outputDim, 1000], 0, 0.01, 'float32', 1));
   const optimizer = tf.train.sgd(0.01);
@@ -44,7 +48,21 @@ async function step(batch, recompute) {
 }
 
 if (process.argv.includes('--child')) {
-  await step(Number(arg('--child')), process.argv.includes('--recompute'));
+  // Under tf.profile the wasm backend times kernels in an async function: a kernel's
+  // error (the runtime's heap guard) arrives as an unhandled rejection (which emscripten's
+  // listener rethrows, ending the process), and the engine then fails on the missing
+  // outputs. Report the kernel's error.
+  let kernelError;
+  const onRejection = (err) => {
+    kernelError ??= err;
+  };
+  try {
+    await step(Number(arg('--child')), process.argv.includes('--recompute'), onRejection);
+  } catch (err) {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    const message = (kernelError ?? err).message;
+    console.log(JSON.stringify({ error: message, wasmHeapMiB: Math.round(tf.backend().wasm.HEAPU8.length / 2 ** 20) }));
+  }
   process.exit(0);
 }
 
@@ -63,13 +81,11 @@ for (const mode of arg('--modes', 'recompute,plain').split(','))
       batch,
       imageSize: SIZE,
       threads: 2,
+      loadavg: loadavg().map((l) => +l.toFixed(2)),
       ...(line
         ? JSON.parse(line)
         : {
-            error:
-              child.signal === 'SIGTERM'
-                ? `no result within ${limit} s (the 4 GiB wasm heap is full)`
-                : child.stderr.trim().split('\n').at(-1),
+            error: child.signal === 'SIGTERM' ? `no result within ${limit} s` : child.stderr.trim().split('\n').at(-1),
           }),
     });
   }
