@@ -57,7 +57,9 @@ export function batchNormTraining<T extends tf.Tensor>(
       // whose difference is the result where the mean is large against the spread, and
       // near-zero outputs then change sign before a ReLU (see byol's byol-step-w fixture).
       value: scaleShift(tf.sub(xIn, mean), scale, bIn),
-      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => gradients(dy, saved as tf.Tensor1D[], count),
+      // A custom gradient runs outside any tidy: without one its full-size temporaries
+      // (x̂, dy·x̂, ...) would live until the whole backprop ends.
+      gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => gradients(dy, saved as tf.Tensor1D[], count)),
     };
   });
   return normalise(x, weight, bias) as T;
