@@ -13,7 +13,7 @@ export interface BackboneOptions {
   widthMultiplier?: number;
   seed?: number;
   inputChannels?: number;
-  /** ResNets: recompute activations in backprop instead of keeping them (less memory, ~1/3 more time; ignored by the ConvNet). */
+  /** ResNets: recompute activations in backprop instead of keeping them (less memory, up to ~1/3 more compute; ignored by the ConvNet). */
   recompute?: boolean;
 }
 

@@ -26,8 +26,9 @@ export interface ResNetOptions {
   /**
    * Keep only the input of the stem and of each residual block for backprop and
    * recompute the rest inside it (activation recomputation): a ResNet-50 step at
-   * 224 px then fits batch 32 in wasm's 4 GiB heap, for one extra forward pass
-   * (~1/3 more time per step). Same results as without. Default false.
+   * 224 px then fits batch 32 in wasm's 4 GiB heap (2.4 GiB; without: batch 12), for
+   * one more forward pass (up to ~1/3 more compute per step). Same results as without.
+   * Default false.
    */
   recompute?: boolean;
 }

@@ -3,7 +3,7 @@
  * tensors are not kept for backprop but computed again inside it.
  *
  * A tfjs tape keeps every tensor a gradient needs until backprop ends (for a
- * ResNet-50 step at 224 px, ~0.45 GiB per image on wasm). Wrapped here, the
+ * ResNet-50 step at 224 px, ~0.3 GiB per image on wasm). Wrapped here, the
  * forward keeps only `x`; backprop re-runs `f` under a fresh tape, takes its
  * gradients for `x` and `variables`, and drops them all before the next wrapped
  * part: the memory of one part instead of the whole network, for one extra
