@@ -3,8 +3,8 @@
  * without checking it. When the heap cannot grow any more (wasm32: 4 GiB),
  * `_malloc` returns 0 and the next kernel writes its output over the heap from
  * address 0: emscripten's and the worker threads' state are overwritten, and a
- * training step never returns (seen with a ResNet-50 step at 224 px from batch
- * ~12) or fails later with "memory access out of bounds". Sizes of 4 GiB and
+ * training step never returns (seen with ResNet-50 steps at 224 px too large for
+ * the heap) or fails later with "memory access out of bounds". Sizes of 4 GiB and
  * more wrap to a small size on the way into wasm instead. This turns both into
  * an Error at the allocation, before anything is written.
  */
