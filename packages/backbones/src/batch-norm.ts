@@ -30,6 +30,8 @@ export interface BatchNormOptions {
   training?: boolean;
   momentum?: number;
   eps?: number;
+  /** Follow with a ReLU (in training, fused into the runtime's BatchNorm kernels where the backend has them). */
+  relu?: boolean;
 }
 
 /**
@@ -62,15 +64,21 @@ export class BatchNorm {
    */
   apply<T extends tf.Tensor>(
     x: T,
-    { training = false, momentum = BN_MOMENTUM, eps = BN_EPS }: BatchNormOptions = {},
+    { training = false, momentum = BN_MOMENTUM, eps = BN_EPS, relu = false }: BatchNormOptions = {},
   ): T {
     this.check(x, training);
     const params = { weight: this.weight, bias: this.bias };
-    if (!training) return batchNorm(x, { ...params, mean: this.runningMean, variance: this.runningVar }, eps) as T;
+    if (!training) {
+      return tf.tidy(() => {
+        const y = batchNorm(x, { ...params, mean: this.runningMean, variance: this.runningVar }, eps);
+        return relu ? tf.relu(y) : y;
+      }) as T;
+    }
     // One closed-form gradient instead of autodiff through tf.moments: fewer kernels, less memory.
     // A forward recomputed in backprop (`recompute`) sees the same batch: the statistics move once.
     return batchNormTraining(x, this.weight as tf.Tensor1D, this.bias as tf.Tensor1D, {
       eps,
+      relu,
       onStatistics: isRecomputing()
         ? undefined
         : (mean, variance) => this.updateRunningStats(mean, variance, x.size / this.numFeatures, momentum),

@@ -43,7 +43,7 @@ export class ConvNet extends StoreModule implements Encoder {
     return tf.tidy(() => {
       let y = x;
       for (const { conv, bn } of this.stages) {
-        y = tf.relu(bn.apply(conv.apply(y), { training }));
+        y = bn.apply(conv.apply(y), { training, relu: true });
         // Halve the resolution while it allows; tiny inputs just stop shrinking.
         if (y.shape[1] >= 2 && y.shape[2] >= 2) y = tf.maxPool(y, 2, 2, 'valid');
       }

@@ -19,8 +19,8 @@ class ConvBn {
     this.bn = new BatchNorm(store, bnName, conv.outChannels);
   }
 
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    return this.bn.apply(this.conv.apply(x), { training });
+  apply(x: tf.Tensor4D, training: boolean, relu = false): tf.Tensor4D {
+    return this.bn.apply(this.conv.apply(x), { training, relu });
   }
 }
 
@@ -72,8 +72,7 @@ export class ResidualBlock {
     return tf.tidy(() => {
       let y = x;
       this.convs.forEach((conv, i) => {
-        y = conv.apply(y, training);
-        if (i < this.convs.length - 1) y = tf.relu(y);
+        y = conv.apply(y, training, i < this.convs.length - 1);
       });
       const identity = this.downsample ? this.downsample.apply(x, training) : x;
       return tf.relu(tf.add(y, identity)) as tf.Tensor4D;

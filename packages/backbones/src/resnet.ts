@@ -100,7 +100,7 @@ export class ResNet extends StoreModule implements Encoder {
 
   private stem(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
     return tf.tidy(() => {
-      const y = tf.relu(this.bn1.apply(this.conv1.apply(x), { training })) as tf.Tensor4D;
+      const y = this.bn1.apply(this.conv1.apply(x), { training, relu: true });
       // torch pads max-pool with -inf, so padding 1 never wins the max; tfjs does the same.
       return this.config.stem === 'imagenet' ? tf.maxPool(y, 3, 2, 1) : y;
     });

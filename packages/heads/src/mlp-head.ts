@@ -60,8 +60,7 @@ export class MlpHead extends StoreModule implements Head {
       let h: tf.Tensor2D = x;
       for (const { linear, bn } of this.hidden) {
         h = linear.apply(h);
-        if (bn) h = bn.apply(h, { training });
-        h = tf.relu(h);
+        h = bn ? bn.apply(h, { training, relu: true }) : tf.relu(h);
       }
       const out = this.last.apply(h);
       return this.outputBn ? this.outputBn.apply(out, { training }) : out;

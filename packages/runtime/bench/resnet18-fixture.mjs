@@ -56,9 +56,10 @@ export function createResNet18({ width = 64, inChannels = 3, classes = 10, seed 
     b: param([classes], tf.zeros),
   };
 
-  const batchNorm = (x, { gamma, beta }) => batchNormTraining(x, gamma, beta);
+  // relu: BatchNorm then ReLU in one kernel where the backend has it, as the backbones do.
+  const batchNorm = (x, { gamma, beta }, relu = false) => batchNormTraining(x, gamma, beta, { relu });
   const block = (x, b) => {
-    let y = tf.relu(batchNorm(tf.conv2d(x, b.w1, b.stride, PAD1), b.bn1));
+    let y = batchNorm(tf.conv2d(x, b.w1, b.stride, PAD1), b.bn1, true);
     y = batchNorm(tf.conv2d(y, b.w2, 1, PAD1), b.bn2);
     const shortcut = b.down ? batchNorm(tf.conv2d(x, b.down.w, b.stride, 'valid'), b.down.bn) : x;
     return tf.relu(tf.add(y, shortcut));
@@ -69,7 +70,7 @@ export function createResNet18({ width = 64, inChannels = 3, classes = 10, seed 
     /** Logits [N, classes] for images [N, H, W, inChannels]. */
     apply(x) {
       return tf.tidy(() => {
-        let y = tf.relu(batchNorm(tf.conv2d(x, stem.w, 1, PAD1), stem.bn));
+        let y = batchNorm(tf.conv2d(x, stem.w, 1, PAD1), stem.bn, true);
         for (const b of blocks) y = block(y, b);
         return tf.add(tf.matMul(tf.mean(y, [1, 2]), fc.w), fc.b);
       });

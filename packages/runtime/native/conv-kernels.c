@@ -994,3 +994,123 @@ void winograd4_filter_gradient(const float* du, int k, int m, float* dw) {
     }
   }
 }
+
+/*
+ * Training-mode BatchNorm (see ../src/wasm-kernels/batch-norm-training.ts). Per channel j of
+ * u, v [rows][c], float64 sums over the rows, in row order:
+ *   acc[j] = Σ u',  acc[c + j] = Σ u'·v',  u' = (u − uc[j]) masked where mask ≤ 0, v' = v − vc[j]
+ * (uc, vc: per-channel values at stride 0 rows; mask: NULL for none, else [rows][c]). The
+ * forward pass takes u = v = x and uc = vc = x's first row (a shift that keeps Σx² − (Σx)²/n
+ * from cancelling); the backward pass u = dy masked by the ReLU's output, v = x, vc = the mean.
+ * u'·v' is one float32 product, its sum and Σu' float64: a sum's error no longer grows with the
+ * rows. Rows go in blocks of ~32 KB that each channel strip reads from cache; acc (float64,
+ * 8-byte aligned) carries the sums between blocks. The range is of channels (multiples of 4
+ * where c allows), so each sum is one thread's and does not depend on the thread count.
+ */
+#define BN_BLOCK_FLOATS 8192
+#define PROMOTE_LO(v) wasm_f64x2_promote_low_f32x4(v)
+#define PROMOTE_HI(v) wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3))
+/* s += u (both halves), q += u·v. */
+#define BN_ACC(u, v, sl, sh, ql, qh) \
+  do {                                                                      \
+    const f4 p_ = MUL(u, v);                                                \
+    sl = wasm_f64x2_add(sl, PROMOTE_LO(u)); sh = wasm_f64x2_add(sh, PROMOTE_HI(u)); \
+    ql = wasm_f64x2_add(ql, PROMOTE_LO(p_)); qh = wasm_f64x2_add(qh, PROMOTE_HI(p_)); \
+  } while (0)
+/* u' for the four channels at p (row offset) and j (channel). */
+#define BN_U(j, p) (masked ? wasm_v128_and(SUB(wasm_v128_load(u + (p)), uc##j), wasm_f32x4_gt(wasm_v128_load(mask + (p)), zero)) \
+                           : SUB(wasm_v128_load(u + (p)), uc##j))
+
+__attribute__((export_name("bn_sums")))
+void bn_sums(const float* u, const float* uc, const float* mask, const float* v, const float* vc, long rows, int c, double* acc, int c_begin, int c_end) {
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  const v128_t zero2 = wasm_f64x2_splat(0.0);
+  const int masked = mask != 0;
+  long block = BN_BLOCK_FLOATS / c;
+  if (block < 1) block = 1;
+  for (long r0 = 0; r0 < rows; r0 += block) {
+    const long r1 = r0 + block < rows ? r0 + block : rows;
+    int j = c_begin;
+    for (; j + 8 <= c_end; j += 8) {
+      const f4 uc0 = wasm_v128_load(uc + j), uc1 = wasm_v128_load(uc + j + 4);
+      const f4 vc0 = wasm_v128_load(vc + j), vc1 = wasm_v128_load(vc + j + 4);
+      v128_t s0 = zero2, s1 = zero2, s2 = zero2, s3 = zero2, q0 = zero2, q1 = zero2, q2 = zero2, q3 = zero2;
+      if (r0 > 0) {
+        s0 = wasm_v128_load(acc + j); s1 = wasm_v128_load(acc + j + 2);
+        s2 = wasm_v128_load(acc + j + 4); s3 = wasm_v128_load(acc + j + 6);
+        q0 = wasm_v128_load(acc + c + j); q1 = wasm_v128_load(acc + c + j + 2);
+        q2 = wasm_v128_load(acc + c + j + 4); q3 = wasm_v128_load(acc + c + j + 6);
+      }
+      for (long r = r0; r < r1; r++) {
+        const long p = r * c + j;
+        const f4 a0 = BN_U(0, p), a1 = BN_U(1, p + 4);
+        BN_ACC(a0, SUB(wasm_v128_load(v + p), vc0), s0, s1, q0, q1);
+        BN_ACC(a1, SUB(wasm_v128_load(v + p + 4), vc1), s2, s3, q2, q3);
+      }
+      wasm_v128_store(acc + j, s0); wasm_v128_store(acc + j + 2, s1);
+      wasm_v128_store(acc + j + 4, s2); wasm_v128_store(acc + j + 6, s3);
+      wasm_v128_store(acc + c + j, q0); wasm_v128_store(acc + c + j + 2, q1);
+      wasm_v128_store(acc + c + j + 4, q2); wasm_v128_store(acc + c + j + 6, q3);
+    }
+    for (; j + 4 <= c_end; j += 4) {
+      const f4 uc0 = wasm_v128_load(uc + j), vc0 = wasm_v128_load(vc + j);
+      v128_t s0 = zero2, s1 = zero2, q0 = zero2, q1 = zero2;
+      if (r0 > 0) {
+        s0 = wasm_v128_load(acc + j); s1 = wasm_v128_load(acc + j + 2);
+        q0 = wasm_v128_load(acc + c + j); q1 = wasm_v128_load(acc + c + j + 2);
+      }
+      for (long r = r0; r < r1; r++) {
+        const long p = r * c + j;
+        const f4 a0 = BN_U(0, p);
+        BN_ACC(a0, SUB(wasm_v128_load(v + p), vc0), s0, s1, q0, q1);
+      }
+      wasm_v128_store(acc + j, s0); wasm_v128_store(acc + j + 2, s1);
+      wasm_v128_store(acc + c + j, q0); wasm_v128_store(acc + c + j + 2, q1);
+    }
+    for (; j < c_end; j++) {
+      double s = r0 > 0 ? acc[j] : 0.0, q = r0 > 0 ? acc[c + j] : 0.0;
+      for (long r = r0; r < r1; r++) {
+        const long p = r * c + j;
+        const float a = masked && !(mask[p] > 0.0f) ? 0.0f : u[p] - uc[j];
+        s += (double)a;
+        q += (double)(a * (v[p] - vc[j]));
+      }
+      acc[j] = s;
+      acc[c + j] = q;
+    }
+  }
+}
+
+/*
+ * out = a · (u masked where mask ≤ 0) + b · (v − vc) + d, per channel j of [rows][c], with
+ * coef [4][c] = a, b, d, vc, then ReLU if `relu`. The forward pass: u = x, a = 0 (b the scale,
+ * vc the mean, d the shift); the backward pass's dx: u = dy, mask = the ReLU's output, v = x.
+ * A zero `a` or NULL mask skips that term. The range is of rows.
+ */
+__attribute__((export_name("bn_apply")))
+void bn_apply(const float* u, const float* mask, const float* v, int c, const float* coef, int relu, float* out, long r_begin, long r_end) {
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  const int with_u = u != 0, masked = mask != 0;
+  for (long r = r_begin; r < r_end; r++) {
+    int j = 0;
+    for (; j + 4 <= c; j += 4) {
+      const long p = r * c + j;
+      f4 o = ADD(MUL(wasm_v128_load(coef + c + j), SUB(wasm_v128_load(v + p), wasm_v128_load(coef + 3 * c + j))),
+                 wasm_v128_load(coef + 2 * c + j));
+      if (with_u) {
+        f4 g = wasm_v128_load(u + p);
+        if (masked) g = wasm_v128_and(g, wasm_f32x4_gt(wasm_v128_load(mask + p), zero));
+        o = ADD(o, MUL(wasm_v128_load(coef + j), g));
+      }
+      if (relu) o = wasm_f32x4_max(o, zero);
+      wasm_v128_store(out + p, o);
+    }
+    for (; j < c; j++) {
+      const long p = r * c + j;
+      float o = coef[c + j] * (v[p] - coef[3 * c + j]) + coef[2 * c + j];
+      if (with_u) o += coef[j] * (masked && !(mask[p] > 0.0f) ? 0.0f : u[p]);
+      if (relu && !(o > 0.0f)) o = 0.0f;
+      out[p] = o;
+    }
+  }
+}

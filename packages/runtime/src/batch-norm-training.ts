@@ -8,9 +8,16 @@
  * activations alive until backprop. Here backprop is the closed form
  *   dx = weight·invStd · (dy − mean(dy) − x̂·mean(dy·x̂)),
  *   dweight = Σ dy·x̂,  dbias = Σ dy,   x̂ = (x − mean)·invStd,
- * and only x and the per-channel statistics are kept for it.
+ * and only x and the per-channel statistics are kept for it. Where the backend has the
+ * BatchNorm kernels (wasm: ./wasm-kernels/batch-norm-training.ts) the forward and backward
+ * passes are one kernel each, with the ReLU that usually follows fused into them (`relu`).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  BATCH_NORM_TRAINING,
+  BATCH_NORM_TRAINING_GRAD,
+  type BatchNormTrainingAttrs,
+} from './wasm-kernels/batch-norm-training';
 
 export interface BatchNormTrainingOptions {
   /** Added to the variance before the square root (torch's default). */
@@ -20,6 +27,11 @@ export interface BatchNormTrainingOptions {
    * exist, e.g. to move running statistics; they are disposed afterwards.
    */
   onStatistics?: (mean: tf.Tensor1D, variance: tf.Tensor1D) => void;
+  /**
+   * Return `max(0, ·)` of the result: BatchNorm then ReLU, in the same kernels where the
+   * backend has them (the ReLU's gradient mask then comes from the output).
+   */
+  relu?: boolean;
 }
 
 /**
@@ -33,7 +45,7 @@ export function batchNormTraining<T extends tf.Tensor>(
   bias: tf.Tensor1D,
   options: BatchNormTrainingOptions = {},
 ): T {
-  const { eps = 1e-5, onStatistics } = options;
+  const { eps = 1e-5, onStatistics, relu = false } = options;
   const channels = x.shape[x.rank - 1];
   if (x.rank < 2 || weight.size !== channels || bias.size !== channels) {
     throw new Error(
@@ -43,6 +55,9 @@ export function batchNormTraining<T extends tf.Tensor>(
   const count = x.size / channels;
   if (count < 2)
     throw new Error(`batchNormTraining: needs more than one value per channel, got x of shape [${x.shape}]`);
+  if (x.dtype === 'float32' && tf.getKernel(BATCH_NORM_TRAINING, tf.getBackend()) !== undefined) {
+    return nativeBatchNorm(x, weight, bias, { eps, relu }, onStatistics);
+  }
 
   const normalise = tf.customGrad((input, w, b, save) => {
     const [xIn, wIn, bIn] = [input, w, b] as [T, tf.Tensor1D, tf.Tensor1D];
@@ -60,6 +75,39 @@ export function batchNormTraining<T extends tf.Tensor>(
       // A custom gradient runs outside any tidy: without one its full-size temporaries
       // (x̂, dy·x̂, ...) would live until the whole backprop ends.
       gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.tidy(() => gradients(dy, saved as tf.Tensor1D[], count)),
+    };
+  });
+  if (!relu) return normalise(x, weight, bias) as T;
+  return tf.tidy(() => tf.relu(normalise(x, weight, bias))) as T;
+}
+
+/** The backend's own forward and backward kernels (see the wasm ones for the arithmetic). */
+function nativeBatchNorm<T extends tf.Tensor>(
+  x: T,
+  weight: tf.Tensor1D,
+  bias: tf.Tensor1D,
+  attrs: BatchNormTrainingAttrs,
+  onStatistics: BatchNormTrainingOptions['onStatistics'],
+): T {
+  const engine = tf.engine();
+  const normalise = tf.customGrad((input, w, b, save) => {
+    const [xIn, wIn, bIn] = [input, w, b] as tf.Tensor[];
+    const [y, mean, variance] = engine.runKernel(
+      BATCH_NORM_TRAINING,
+      { x: xIn, weight: wIn, bias: bIn },
+      attrs as unknown as tf.NamedAttrMap,
+    ) as tf.Tensor[];
+    onStatistics?.(mean as tf.Tensor1D, variance as tf.Tensor1D);
+    // With the ReLU fused, its gradient mask is the output's sign.
+    (save as tf.GradSaveFunc)(attrs.relu ? [xIn, mean, variance, wIn, y] : [xIn, mean, variance, wIn]);
+    return {
+      value: y,
+      gradFunc: (dy: tf.Tensor, [xSaved, meanSaved, varianceSaved, wSaved, ySaved]: tf.Tensor[]) =>
+        engine.runKernel(
+          BATCH_NORM_TRAINING_GRAD,
+          { dy, x: xSaved, mean: meanSaved, variance: varianceSaved, weight: wSaved, ...(ySaved ? { y: ySaved } : {}) },
+          attrs as unknown as tf.NamedAttrMap,
+        ) as tf.Tensor[],
     };
   });
   return normalise(x, weight, bias) as T;

@@ -157,6 +157,41 @@ describe.each([
     expect(products.heap[4096 + 119]).toBe(3); // Σ over k = 3 of 1 · 1
   });
 
+  it('BatchNorm sums and apply: write only their outputs', () => {
+    // x [300][12] at 4096 (row r: r + channel), sums float64 [2][12] at 65536 (channels 4..12).
+    const sums = run(
+      65536 + 4 * 8,
+      20 * 8,
+      (h) => {
+        for (let i = 0; i < 300 * 12; i++) h[1024 + i] = Math.floor(i / 12) + (i % 12);
+      },
+      (wasm) => wasm.bn_sums(4096, 4096, 0, 4096, 4096, 300, 12, 65536, 4, 12),
+    );
+    expect(sums.stray).toBe(-1);
+    const acc = new Float64Array(sums.heap.buffer, 65536, 24);
+    expect(acc[4]).toBe((299 * 300) / 2); // Σ (x − x₀) = Σ r
+    const writes = run(
+      32768 + 4 * 8,
+      20 * 8,
+      (h) => h.fill(1, 1024, 1024 + 300 * 12),
+      (wasm) => wasm.bn_sums(4096, 4096, 4096, 4096, 4096, 300, 12, 32768, 4, 12),
+    );
+    expect(writes.stray).toBe(-1);
+    // u [5][7] (twos) at 4096 masked by mask [5][7] (ones) at 8192, v = u, coef [4][7] (ones) at 12288 → out at 16384.
+    const apply = run(
+      16384,
+      5 * 7 * 4,
+      (h) => {
+        h.fill(2, 1024, 1024 + 35);
+        h.fill(1, 2048, 2048 + 35);
+        h.fill(1, 3072, 3072 + 28);
+      },
+      (wasm) => wasm.bn_apply(4096, 8192, 4096, 7, 12288, 1, 16384, 0, 5),
+    );
+    expect(apply.stray).toBe(-1);
+    expect([apply.heap[4096], apply.heap[4096 + 34]]).toEqual([4, 4]); // 1·2 + 1·(2 − 1) + 1
+  });
+
   it('F(4x4, 3x3) functions: write only their outputs', () => {
     // g [3][3][1][4] at 4096 → u [36][1][4] at 8192.
     const u = run(

@@ -47,6 +47,8 @@ export interface ConvKernels {
   transpose_matrix(src: number, rows: number, cols: number, dst: number): void;
   winograd4_output_gradient(...args: number[]): void;
   winograd4_filter_gradient(du: number, k: number, m: number, dw: number): void;
+  bn_sums(...args: number[]): void;
+  bn_apply(...args: number[]): void;
 }
 
 /** The functions whose last two arguments are a [begin, end) range of their work. */
@@ -65,7 +67,9 @@ export type SplitKernel =
   | 'winograd4_input'
   | 'winograd4_output'
   | 'conv_direct'
-  | 'winograd4_output_gradient';
+  | 'winograd4_output_gradient'
+  | 'bn_sums'
+  | 'bn_apply';
 
 interface Instance {
   module: WebAssembly.Module;

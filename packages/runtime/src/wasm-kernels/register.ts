@@ -5,6 +5,7 @@
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulConfig } from './batch-mat-mul';
+import { batchNormTrainingConfig, batchNormTrainingGradConfig } from './batch-norm-training';
 import { conv2DConfig } from './conv2d';
 import { conv2DBackpropFilterConfig } from './conv2d-backprop-filter';
 import { conv2DBackpropInputConfig } from './conv2d-backprop-input';
@@ -35,6 +36,8 @@ export const wasmTrainingKernels: readonly KernelConfig[] = [
   oneHotConfig,
   identityConfig,
   castConfig,
+  batchNormTrainingConfig,
+  batchNormTrainingGradConfig,
 ];
 
 /**
