@@ -997,37 +997,33 @@ void winograd4_filter_gradient(const float* du, int k, int m, float* dw) {
 
 /*
  * Training-mode BatchNorm (see ../src/wasm-kernels/batch-norm-training.ts). Per channel j of
- * u, v [rows][c], float64 sums over the rows, in row order:
+ * u, v [rows][c], sums over the rows:
  *   acc[j] = Σ u',  acc[c + j] = Σ u'·v',  u' = (u − uc[j]) masked where mask ≤ 0, v' = v − vc[j]
- * (uc, vc: per-channel values at stride 0 rows; mask: NULL for none, else [rows][c]). The
- * forward pass takes u = v = x and uc = vc = x's first row (a shift that keeps Σx² − (Σx)²/n
- * from cancelling); the backward pass u = dy masked by the ReLU's output, v = x, vc = the mean.
- * u'·v' is one float32 product, its sum and Σu' float64: a sum's error no longer grows with the
- * rows. Rows go in blocks of ~32 KB that each channel strip reads from cache; acc (float64,
- * 8-byte aligned) carries the sums between blocks. The range is of channels (multiples of 4
- * where c allows), so each sum is one thread's and does not depend on the thread count.
+ * (uc, vc: one value per channel; mask: NULL for none, else [rows][c]). The forward pass takes
+ * u = v = x and uc = vc = x's first row (a shift that keeps Σx'² − (Σx')²/n from cancelling);
+ * the backward pass u = dy masked by the ReLU's output, v = x, vc = the mean. Runs of
+ * BN_RUN rows are summed in float32 (u'·v' one float32 product), then added in row order to
+ * float64 sums (acc, 8-byte aligned), so the error no longer grows with the rows. Rows go
+ * in blocks of ~32 KB that each channel strip reads from cache; acc carries the sums between
+ * blocks. The range is of channels (multiples of 4 but for the last), so each sum is one
+ * thread's and does not depend on the thread count.
  */
 #define BN_BLOCK_FLOATS 8192
+#define BN_RUN 16
 #define PROMOTE_LO(v) wasm_f64x2_promote_low_f32x4(v)
 #define PROMOTE_HI(v) wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3))
-/* s += u (both halves), q += u·v. */
-#define BN_ACC(u, v, sl, sh, ql, qh) \
-  do {                                                                      \
-    const f4 p_ = MUL(u, v);                                                \
-    sl = wasm_f64x2_add(sl, PROMOTE_LO(u)); sh = wasm_f64x2_add(sh, PROMOTE_HI(u)); \
-    ql = wasm_f64x2_add(ql, PROMOTE_LO(p_)); qh = wasm_f64x2_add(qh, PROMOTE_HI(p_)); \
-  } while (0)
-/* u' for the four channels at p (row offset) and j (channel). */
-#define BN_U(j, p) (masked ? wasm_v128_and(SUB(wasm_v128_load(u + (p)), uc##j), wasm_f32x4_gt(wasm_v128_load(mask + (p)), zero)) \
-                           : SUB(wasm_v128_load(u + (p)), uc##j))
+#define ADD64(lo, hi, v) do { lo = wasm_f64x2_add(lo, PROMOTE_LO(v)); hi = wasm_f64x2_add(hi, PROMOTE_HI(v)); } while (0)
+/* u' for the four channels at row offset p, centred by ucv. */
+#define BN_U(ucv, p) (masked ? wasm_v128_and(SUB(wasm_v128_load(u + (p)), ucv), wasm_f32x4_gt(wasm_v128_load(mask + (p)), zero)) \
+                             : SUB(wasm_v128_load(u + (p)), ucv))
 
 __attribute__((export_name("bn_sums")))
 void bn_sums(const float* u, const float* uc, const float* mask, const float* v, const float* vc, long rows, int c, double* acc, int c_begin, int c_end) {
   const f4 zero = wasm_f32x4_splat(0.0f);
   const v128_t zero2 = wasm_f64x2_splat(0.0);
   const int masked = mask != 0;
-  long block = BN_BLOCK_FLOATS / c;
-  if (block < 1) block = 1;
+  long block = (BN_BLOCK_FLOATS / c) / BN_RUN * BN_RUN;
+  if (block < BN_RUN) block = BN_RUN;
   for (long r0 = 0; r0 < rows; r0 += block) {
     const long r1 = r0 + block < rows ? r0 + block : rows;
     int j = c_begin;
@@ -1041,11 +1037,17 @@ void bn_sums(const float* u, const float* uc, const float* mask, const float* v,
         q0 = wasm_v128_load(acc + c + j); q1 = wasm_v128_load(acc + c + j + 2);
         q2 = wasm_v128_load(acc + c + j + 4); q3 = wasm_v128_load(acc + c + j + 6);
       }
-      for (long r = r0; r < r1; r++) {
-        const long p = r * c + j;
-        const f4 a0 = BN_U(0, p), a1 = BN_U(1, p + 4);
-        BN_ACC(a0, SUB(wasm_v128_load(v + p), vc0), s0, s1, q0, q1);
-        BN_ACC(a1, SUB(wasm_v128_load(v + p + 4), vc1), s2, s3, q2, q3);
+      for (long ra = r0; ra < r1; ra += BN_RUN) {
+        const long rb = ra + BN_RUN < r1 ? ra + BN_RUN : r1;
+        f4 su0 = zero, su1 = zero, sp0 = zero, sp1 = zero;
+        for (long r = ra; r < rb; r++) {
+          const long p = r * c + j;
+          const f4 a0 = BN_U(uc0, p), a1 = BN_U(uc1, p + 4);
+          su0 = ADD(su0, a0); su1 = ADD(su1, a1);
+          sp0 = ADD(sp0, MUL(a0, SUB(wasm_v128_load(v + p), vc0)));
+          sp1 = ADD(sp1, MUL(a1, SUB(wasm_v128_load(v + p + 4), vc1)));
+        }
+        ADD64(s0, s1, su0); ADD64(s2, s3, su1); ADD64(q0, q1, sp0); ADD64(q2, q3, sp1);
       }
       wasm_v128_store(acc + j, s0); wasm_v128_store(acc + j + 2, s1);
       wasm_v128_store(acc + j + 4, s2); wasm_v128_store(acc + j + 6, s3);
@@ -1059,21 +1061,33 @@ void bn_sums(const float* u, const float* uc, const float* mask, const float* v,
         s0 = wasm_v128_load(acc + j); s1 = wasm_v128_load(acc + j + 2);
         q0 = wasm_v128_load(acc + c + j); q1 = wasm_v128_load(acc + c + j + 2);
       }
-      for (long r = r0; r < r1; r++) {
-        const long p = r * c + j;
-        const f4 a0 = BN_U(0, p);
-        BN_ACC(a0, SUB(wasm_v128_load(v + p), vc0), s0, s1, q0, q1);
+      for (long ra = r0; ra < r1; ra += BN_RUN) {
+        const long rb = ra + BN_RUN < r1 ? ra + BN_RUN : r1;
+        f4 su0 = zero, sp0 = zero;
+        for (long r = ra; r < rb; r++) {
+          const long p = r * c + j;
+          const f4 a0 = BN_U(uc0, p);
+          su0 = ADD(su0, a0);
+          sp0 = ADD(sp0, MUL(a0, SUB(wasm_v128_load(v + p), vc0)));
+        }
+        ADD64(s0, s1, su0); ADD64(q0, q1, sp0);
       }
       wasm_v128_store(acc + j, s0); wasm_v128_store(acc + j + 2, s1);
       wasm_v128_store(acc + c + j, q0); wasm_v128_store(acc + c + j + 2, q1);
     }
     for (; j < c_end; j++) {
       double s = r0 > 0 ? acc[j] : 0.0, q = r0 > 0 ? acc[c + j] : 0.0;
-      for (long r = r0; r < r1; r++) {
-        const long p = r * c + j;
-        const float a = masked && !(mask[p] > 0.0f) ? 0.0f : u[p] - uc[j];
-        s += (double)a;
-        q += (double)(a * (v[p] - vc[j]));
+      for (long ra = r0; ra < r1; ra += BN_RUN) {
+        const long rb = ra + BN_RUN < r1 ? ra + BN_RUN : r1;
+        float su = 0.0f, sp = 0.0f;
+        for (long r = ra; r < rb; r++) {
+          const long p = r * c + j;
+          const float a = masked && !(mask[p] > 0.0f) ? 0.0f : u[p] - uc[j];
+          su += a;
+          sp += a * (v[p] - vc[j]);
+        }
+        s += (double)su;
+        q += (double)sp;
       }
       acc[j] = s;
       acc[c + j] = q;
