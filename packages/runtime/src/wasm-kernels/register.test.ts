@@ -21,6 +21,8 @@ describe('registerWasmTrainingKernels', () => {
       'MaxPoolGrad',
       'Mean',
       'OneHot',
+      'SelfsupBatchNormTraining',
+      'SelfsupBatchNormTrainingGrad',
       'Sum',
       'Tile',
       'UnsortedSegmentSum',
