@@ -996,17 +996,62 @@ void winograd4_filter_gradient(const float* du, int k, int m, float* dw) {
 }
 
 /*
- * Training-mode BatchNorm (see ../src/wasm-kernels/batch-norm-training.ts). Per channel j of
- * u, v [rows][c], sums over the rows:
+ * The first level of BatchNorm's statistics as `channelSum` (../src/batch-norm-training.ts)
+ * forms them: out[g][j] = Σ over rows [g·block, (g+1)·block) of x[·][j] (centre NULL) or of
+ * (x[·][j] − centre[j])² (one float32 difference and product each, as SquaredDifference),
+ * in row order and in blocks of SUM_BLOCK rows exactly as sum_columns, so the forward kernel's
+ * mean and variance are the tf-op path's to the bit. The range is of groups.
+ */
+__attribute__((export_name("bn_group_sums")))
+void bn_group_sums(const float* x, const float* centre, long block, int c, float* out, int g_begin, int g_end) {
+  const f4 zero = wasm_f32x4_splat(0.0f);
+  const int centred = centre != 0;
+  for (int g = g_begin; g < g_end; g++) {
+    const float* xg = x + (long)g * block * c;
+    int j = 0;
+    for (; j + 4 <= c; j += 4) {
+      const f4 m = centred ? wasm_v128_load(centre + j) : zero;
+      f4 t = zero;
+      for (long r0 = 0; r0 < block; r0 += SUM_BLOCK) {
+        const long r1 = r0 + SUM_BLOCK < block ? r0 + SUM_BLOCK : block;
+        f4 s = zero;
+        for (long r = r0; r < r1; r++) {
+          f4 v = wasm_v128_load(xg + r * c + j);
+          if (centred) { v = SUB(v, m); v = MUL(v, v); }
+          s = ADD(s, v);
+        }
+        t = r0 == 0 ? s : ADD(t, s);
+      }
+      wasm_v128_store(out + (long)g * c + j, t);
+    }
+    for (; j < c; j++) {
+      float t = 0.0f;
+      for (long r0 = 0; r0 < block; r0 += SUM_BLOCK) {
+        const long r1 = r0 + SUM_BLOCK < block ? r0 + SUM_BLOCK : block;
+        float s = 0.0f;
+        for (long r = r0; r < r1; r++) {
+          float v = xg[r * c + j];
+          if (centred) { v = v - centre[j]; v = v * v; }
+          s += v;
+        }
+        t = r0 == 0 ? s : t + s;
+      }
+      out[(long)g * c + j] = t;
+    }
+  }
+}
+
+/*
+ * BatchNorm's backward sums (see ../src/wasm-kernels/batch-norm-training.ts). Per channel j
+ * of u, v [rows][c]:
  *   acc[j] = Σ u',  acc[c + j] = Σ u'·v',  u' = (u − uc[j]) masked where mask ≤ 0, v' = v − vc[j]
- * (uc, vc: one value per channel; mask: NULL for none, else [rows][c]). The forward pass takes
- * u = v = x and uc = vc = x's first row (a shift that keeps Σx'² − (Σx')²/n from cancelling);
- * the backward pass u = dy masked by the ReLU's output, v = x, vc = the mean. Runs of
- * BN_RUN rows are summed in float32 (u'·v' one float32 product), then added in row order to
- * float64 sums (acc, 8-byte aligned), so the error no longer grows with the rows. Rows go
- * in blocks of ~32 KB that each channel strip reads from cache; acc carries the sums between
- * blocks. The range is of channels (multiples of 4 but for the last), so each sum is one
- * thread's and does not depend on the thread count.
+ * (uc, vc: one value per channel; mask: NULL for none, else [rows][c]); the backward pass takes
+ * u = dy masked by the ReLU's output, uc = 0, v = x, vc = the mean. Runs of BN_RUN rows are
+ * summed in float32 (u'·v' one float32 product), then added in row order to float64 sums
+ * (acc, 8-byte aligned), so the error no longer grows with the rows. Rows go in blocks of
+ * ~32 KB that each channel strip reads from cache; acc carries the sums between blocks. The
+ * range is of channels (multiples of 4 but for the last), so each sum is one thread's and
+ * does not depend on the thread count.
  */
 #define BN_BLOCK_FLOATS 8192
 #define BN_RUN 16
@@ -1096,10 +1141,11 @@ void bn_sums(const float* u, const float* uc, const float* mask, const float* v,
 }
 
 /*
- * out = a · (u masked where mask ≤ 0) + b · (v − vc) + d, per channel j of [rows][c], with
- * coef [4][c] = a, b, d, vc, then ReLU if `relu`. The forward pass: u = x, a = 0 (b the scale,
- * vc the mean, d the shift); the backward pass's dx: u = dy, mask = the ReLU's output, v = x.
- * A zero `a` or NULL mask skips that term. The range is of rows.
+ * Per channel j of [rows][c], with coef [5][c] = a, b, d, vc, i and xc = v − vc:
+ *   out = (u'·a + d) + (xc·i)·b, u' = u masked where mask ≤ 0 (u NULL: the u'·a term left out)
+ * then ReLU if `relu`. The forward pass: u NULL, i the scale, b = 1, d the bias; the backward
+ * pass's dx: u = dy, mask the ReLU's output, a = weight·invStd, d = −a·Σu'/n, i = invStd,
+ * b = −a·Σu'·x̂/n (the order of the tf-op path). NULL mask: no masking. The range is of rows.
  */
 __attribute__((export_name("bn_apply")))
 void bn_apply(const float* u, const float* mask, const float* v, int c, const float* coef, int relu, float* out, long r_begin, long r_end) {
@@ -1109,20 +1155,23 @@ void bn_apply(const float* u, const float* mask, const float* v, int c, const fl
     int j = 0;
     for (; j + 4 <= c; j += 4) {
       const long p = r * c + j;
-      f4 o = ADD(MUL(wasm_v128_load(coef + c + j), SUB(wasm_v128_load(v + p), wasm_v128_load(coef + 3 * c + j))),
-                 wasm_v128_load(coef + 2 * c + j));
+      const f4 xn = MUL(SUB(wasm_v128_load(v + p), wasm_v128_load(coef + 3 * c + j)), wasm_v128_load(coef + 4 * c + j));
+      f4 o = wasm_v128_load(coef + 2 * c + j);
       if (with_u) {
         f4 g = wasm_v128_load(u + p);
         if (masked) g = wasm_v128_and(g, wasm_f32x4_gt(wasm_v128_load(mask + p), zero));
-        o = ADD(o, MUL(wasm_v128_load(coef + j), g));
+        o = ADD(MUL(g, wasm_v128_load(coef + j)), o);
       }
+      o = ADD(o, MUL(xn, wasm_v128_load(coef + c + j)));
       if (relu) o = wasm_f32x4_max(o, zero);
       wasm_v128_store(out + p, o);
     }
     for (; j < c; j++) {
       const long p = r * c + j;
-      float o = coef[c + j] * (v[p] - coef[3 * c + j]) + coef[2 * c + j];
-      if (with_u) o += coef[j] * (masked && !(mask[p] > 0.0f) ? 0.0f : u[p]);
+      const float xn = (v[p] - coef[3 * c + j]) * coef[4 * c + j];
+      float o = coef[2 * c + j];
+      if (with_u) o = (masked && !(mask[p] > 0.0f) ? 0.0f : u[p]) * coef[j] + o;
+      o = o + xn * coef[c + j];
       if (relu && !(o > 0.0f)) o = 0.0f;
       out[p] = o;
     }

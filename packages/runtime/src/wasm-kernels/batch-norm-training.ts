@@ -1,13 +1,15 @@
 /**
  * Training-mode BatchNorm (`batchNormTraining` in ../batch-norm-training.ts, which owns the
- * concept and picks these kernels where the backend has them) as two wasm kernels, each two
- * passes of native/conv-kernels.c instead of ~8 (forward) and ~10 (backward) tf kernels:
- * - forward: `bn_sums` (per-channel float64 Σ and Σ² of x shifted by its first row, split by
- *   channel), then `bn_apply` (y = scale·(x − mean) + bias, optionally ReLU, split by rows);
- * - backward: `bn_sums` (Σg and Σg·(x − mean), g = dy where the fused ReLU's output is > 0),
- *   then `bn_apply` (dx = k·g − k·invStd²·Σg(x−mean)/n · (x − mean) − k·Σg/n, k = weight·invStd).
- * Per-channel arithmetic between the passes runs here in float64. Every sum is one thread's
- * and every output value one call's, so results do not depend on the thread count.
+ * concept and picks these kernels where the backend has them) as two wasm kernels of
+ * native/conv-kernels.c passes instead of ~8 (forward) and ~10 (backward) tf kernels:
+ * - forward: the tf-op path's statistics to the bit (`bn_group_sums`: channelSum's first level,
+ *   of x and of (x − mean)², then the same group and column sums it uses), then `bn_apply`
+ *   (y = (x − mean)·scale + bias, optionally ReLU, split by rows): 3 reads of x, 1 write;
+ * - backward: `bn_sums` (float64 Σg and Σg·(x − mean), g = dy where the fused ReLU's output
+ *   is > 0, split by channel), then `bn_apply` (dx = (k·g − k·Σg/n) + x̂·(−k·Σg·x̂/n),
+ *   k = weight·invStd, x̂ = (x − mean)·invStd, the tf-op path's order).
+ * Every sum is one thread's and every output value one call's, so results do not depend on
+ * the thread count.
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { runSplit } from './conv-kernels';
@@ -25,10 +27,10 @@ export interface BatchNormTrainingAttrs {
 
 const invStdOf = (variance: number, eps: number) => 1 / Math.sqrt(variance + eps);
 
-/** Float64 scratch for `bn_sums` ([2][c], 8-byte aligned inside a float32 buffer) and the float32 coefficients of `bn_apply` ([4][c]). */
+/** Float64 scratch for `bn_sums` ([2][c], 8-byte aligned inside a float32 buffer) and the float32 coefficients of `bn_apply` ([5][c]). */
 function scratch(backend: WasmBackend, channels: number) {
   const sums = backend.makeOutput([4 * channels + 2], 'float32');
-  const coef = backend.makeOutput([4 * channels], 'float32');
+  const coef = backend.makeOutput([5 * channels], 'float32');
   const address = addressOf(backend, sums);
   return { sums, coef, sumsAddress: address + (address % 8 === 0 ? 0 : 4) };
 }
@@ -43,6 +45,45 @@ function shapeOf(x: TensorInfo) {
   return { channels, rows: x.shape.reduce((a, b) => a * b, 1) / channels };
 }
 
+/**
+ * Σ over the rows of x [rows][c] (of (x − centre)² with a centre) as `channelSum` forms it:
+ * groups of the largest divisor ≤ 32 of the rows while more than 32 are left, then one column
+ * sum, each level the same native sums as the tf-op path's Sum kernels. Returns [c] sums.
+ */
+function channelSums(backend: WasmBackend, x: number, centre: number, rows: number, channels: number): TensorInfo {
+  const partials: TensorInfo[] = [];
+  let [source, first] = [x, true];
+  while (rows > 32) {
+    let block = 32;
+    while (block > 1 && rows % block !== 0) block--;
+    if (block === 1) break;
+    const groups = rows / block;
+    const out = backend.makeOutput([groups * channels], 'float32');
+    const args = first ? [source, centre, block, channels] : [source, block, channels];
+    runSplit(
+      backend,
+      first ? 'bn_group_sums' : 'group_sums',
+      [...args, addressOf(backend, out)],
+      groups,
+      rows * channels,
+    );
+    partials.push(out);
+    [source, first, rows] = [addressOf(backend, out), false, groups];
+  }
+  const sums = backend.makeOutput([channels], 'float32');
+  if (first) runSplit(backend, 'bn_group_sums', [source, centre, rows, channels, addressOf(backend, sums)], 1, 0);
+  else
+    runSplit(backend, 'column_sums', [source, rows, channels, addressOf(backend, sums)], channels, rows * channels, 4);
+  release(backend, partials);
+  return sums;
+}
+
+/**
+ * The tf-op path's forward to the bit: mean = Σx/n and variance = Σ(x − mean)²/n (channelSum's
+ * tree, float32), invStd = 1/√(variance + eps), then y = (x − mean)·(weight·invStd) + bias.
+ * Three BYOL steps amplify any other rounding of these (a generated reference family moved
+ * from 9e-4 to 0.04–0.15 of its update with float64 statistics), so they are kept.
+ */
 function forward(args: {
   inputs: { x: TensorInfo; weight: TensorInfo; bias: TensorInfo };
   backend: WasmBackend;
@@ -54,24 +95,28 @@ function forward(args: {
     attrs: { eps, relu },
   } = args;
   const { channels, rows } = shapeOf(x);
+  const f32 = Math.fround;
   const y = backend.makeOutput(x.shape, 'float32');
   const mean = backend.makeOutput([channels], 'float32');
   const variance = backend.makeOutput([channels], 'float32');
-  const { sums, coef, sumsAddress } = scratch(backend, channels);
+  const coef = backend.makeOutput([5 * channels], 'float32');
   const xAt = addressOf(backend, x);
-  // Shifted by x's first row: Σ(x − x₀)² − (Σ(x − x₀))²/n does not cancel when |mean| ≫ std.
-  runSplit(backend, 'bn_sums', [xAt, xAt, 0, xAt, xAt, rows, channels, sumsAddress], channels, rows * channels, 4);
-  const acc = readSums(backend, sums, sumsAddress, channels);
-  const [x0, w, b, m, v, k] = [x, weight, bias, mean, variance, coef].map((t) => heapF32(backend, t));
+  const sums = channelSums(backend, xAt, 0, rows, channels);
+  const m = heapF32(backend, mean);
+  heapF32(backend, sums).forEach((s, j) => (m[j] = s / rows));
+  release(backend, [sums]);
+  const squares = channelSums(backend, xAt, addressOf(backend, mean), rows, channels);
+  const [sq, v, w, b, k] = [squares, variance, weight, bias, coef].map((t) => heapF32(backend, t));
+  const epsilon = f32(eps);
   for (let j = 0; j < channels; j++) {
-    const shift = acc[j] / rows;
-    m[j] = x0[j] + shift;
-    v[j] = Math.max(0, acc[channels + j] / rows - shift * shift);
+    v[j] = sq[j] / rows;
     k[j] = 0;
-    k[channels + j] = w[j] * invStdOf(v[j], eps);
+    k[channels + j] = 1;
     k[2 * channels + j] = b[j];
     k[3 * channels + j] = m[j];
+    k[4 * channels + j] = w[j] * f32(1 / f32(Math.sqrt(f32(v[j] + epsilon))));
   }
+  release(backend, [squares]);
   runSplit(
     backend,
     'bn_apply',
@@ -79,7 +124,7 @@ function forward(args: {
     rows,
     rows * channels,
   );
-  release(backend, [sums, coef]);
+  release(backend, [coef]);
   return [y, mean, variance];
 }
 
@@ -118,9 +163,10 @@ function backward(args: {
     db[j] = acc[j];
     dw[j] = acc[channels + j] * invStd;
     k[j] = scale;
-    k[channels + j] = (-scale * invStd * invStd * acc[channels + j]) / rows;
-    k[2 * channels + j] = (-scale * acc[j]) / rows;
+    k[channels + j] = (-k[j] * dw[j]) / rows;
+    k[2 * channels + j] = (-k[j] * db[j]) / rows;
     k[3 * channels + j] = m[j];
+    k[4 * channels + j] = invStd;
   }
   runSplit(
     backend,

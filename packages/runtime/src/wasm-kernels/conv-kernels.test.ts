@@ -157,7 +157,7 @@ describe.each([
     expect(products.heap[4096 + 119]).toBe(3); // Σ over k = 3 of 1 · 1
   });
 
-  it('BatchNorm sums and apply: write only their outputs', () => {
+  it('BatchNorm sums, group sums and apply: write only their outputs', () => {
     // x [300][12] at 4096 (row r: r + channel), sums float64 [2][12] at 65536 (channels 4..12).
     const sums = run(
       65536 + 4 * 8,
@@ -177,19 +177,31 @@ describe.each([
       (wasm) => wasm.bn_sums(4096, 4096, 4096, 4096, 4096, 300, 12, 32768, 4, 12),
     );
     expect(writes.stray).toBe(-1);
-    // u [5][7] (twos) at 4096 masked by mask [5][7] (ones) at 8192, v = u, coef [4][7] (ones) at 12288 → out at 16384.
+    // x [2 groups][3 rows][7] (threes) at 4096, centre [7] (ones) at 8192 → out [2][7] at 16384: Σ (3 − 1)² = 12.
+    const groups = run(
+      16384,
+      2 * 7 * 4,
+      (h) => {
+        h.fill(3, 1024, 1024 + 42);
+        h.fill(1, 2048, 2048 + 7);
+      },
+      (wasm) => wasm.bn_group_sums(4096, 8192, 3, 7, 16384, 0, 2),
+    );
+    expect(groups.stray).toBe(-1);
+    expect([groups.heap[4096], groups.heap[4096 + 13]]).toEqual([12, 12]);
+    // u [5][7] (twos) at 4096 masked by mask [5][7] (ones) at 8192, v = u, coef [5][7] (ones) at 12288 → out at 16384.
     const apply = run(
       16384,
       5 * 7 * 4,
       (h) => {
         h.fill(2, 1024, 1024 + 35);
         h.fill(1, 2048, 2048 + 35);
-        h.fill(1, 3072, 3072 + 28);
+        h.fill(1, 3072, 3072 + 35);
       },
       (wasm) => wasm.bn_apply(4096, 8192, 4096, 7, 12288, 1, 16384, 0, 5),
     );
     expect(apply.stray).toBe(-1);
-    expect([apply.heap[4096], apply.heap[4096 + 34]]).toEqual([4, 4]); // 1·2 + 1·(2 − 1) + 1
+    expect([apply.heap[4096], apply.heap[4096 + 34]]).toEqual([4, 4]); // (2·1 + 1) + ((2 − 1)·1)·1
   });
 
   it('F(4x4, 3x3) functions: write only their outputs', () => {

@@ -48,6 +48,7 @@ export interface ConvKernels {
   winograd4_output_gradient(...args: number[]): void;
   winograd4_filter_gradient(du: number, k: number, m: number, dw: number): void;
   bn_sums(...args: number[]): void;
+  bn_group_sums(...args: number[]): void;
   bn_apply(...args: number[]): void;
 }
 
@@ -69,6 +70,7 @@ export type SplitKernel =
   | 'conv_direct'
   | 'winograd4_output_gradient'
   | 'bn_sums'
+  | 'bn_group_sums'
   | 'bn_apply';
 
 interface Instance {
