@@ -76,6 +76,38 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     for (const run of [straight, second]) run.byol.dispose({ all: true });
   });
 
+  it('untilEpoch pauses a run at an epoch of its schedule; resuming it ends as the uninterrupted run', async () => {
+    const straight = await trainByol(options(join(root, 'straight-until')));
+    const out = join(root, 'until');
+    const paused = await trainByol(options(out, { untilEpoch: 1 }));
+    expect(paused).toMatchObject({ status: 'paused', steps: 5, totalSteps: 10 });
+    expect(paused.message).toMatch(/paused after epoch 1 of 2 \(step 5\/10\)/);
+    expect((await readSafetensorsHeader(join(out, 'encoder.safetensors'))).metadata.step).toBe('5');
+    paused.byol.dispose({ all: true });
+    // The snapshot again (nothing left to train), then the rest of the run.
+    const again = await trainByol(options(out, { resume: true, untilEpoch: 1 }));
+    expect(again).toMatchObject({ status: 'paused', steps: 5 });
+    again.byol.dispose({ all: true });
+    const rest = await trainByol(options(out, { resume: true }));
+    expect(rest).toMatchObject({ status: 'completed', steps: 10 });
+    const expected = snapshot(straight.byol.encoder.state());
+    for (const [name, values] of snapshot(rest.byol.encoder.state())) {
+      values.forEach((v, i) => expect(Math.abs(v - expected.get(name)![i])).toBeLessThanOrEqual(1e-6));
+    }
+    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l).step);
+    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    for (const run of [straight, rest]) run.byol.dispose({ all: true });
+    await expect(trainByol(options(out, { resume: true, untilEpoch: 1 }))).rejects.toThrow(
+      /checkpoint\.safetensors is at step 10, past untilEpoch 1 \(step 5\)/,
+    );
+    await expect(trainByol(options(join(root, 'until-bad'), { untilEpoch: 3 }))).rejects.toThrow(
+      /untilEpoch must be at most epochs \(2\), got 3/,
+    );
+  });
+
   it('refuses to resume a checkpoint of a different run, or to shorten it', async () => {
     const out = join(root, 'other');
     const run = await trainByol(options(out, { epochs: 2 }));

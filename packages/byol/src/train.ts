@@ -22,7 +22,13 @@ export interface TrainMonitor {
 export interface TrainByolOptions extends Omit<CreateByolOptions, 'totalSteps' | 'batchSize'> {
   /** Images to pretrain on (labels unused). */
   data: ImageDataset;
+  /** Length of the run: the learning-rate and τ schedules are planned over these epochs. */
   epochs: number;
+  /**
+   * Stop after this epoch (1..epochs) with a checkpoint and status `paused`: the encoder as it is at
+   * that point of an `epochs`-long run (snapshots of one run); resume with a later `untilEpoch` to continue.
+   */
+  untilEpoch?: number;
   /** Images per step; the last partial batch of an epoch is dropped. */
   batchSize: number;
   /** Run folder (config.json, metrics.jsonl, checkpoint.safetensors, encoder.safetensors); nothing is written without it. */
@@ -48,8 +54,11 @@ export interface TrainByolOptions extends Omit<CreateByolOptions, 'totalSteps' |
 }
 
 export interface TrainByolResult {
-  /** `completed`; `interrupted` (aborted: checkpoint written); `diverged` (NaN/Inf loss: last good checkpoint kept). */
-  status: 'completed' | 'interrupted' | 'diverged';
+  /**
+   * `completed`; `paused` (reached `untilEpoch` before the end: checkpoint written); `interrupted`
+   * (aborted: checkpoint written); `diverged` (NaN/Inf loss: last good checkpoint kept).
+   */
+  status: 'completed' | 'paused' | 'interrupted' | 'diverged';
   /** What stopped it, in words (interrupted, diverged). */
   message?: string;
   steps: number;
@@ -112,6 +121,11 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
   if (stepsPerEpoch < 1)
     throw new Error(`trainByol: batchSize ${batchSize} is larger than the ${count} images of data`);
   const totalSteps = stepsPerEpoch * epochs;
+  const untilEpoch =
+    options.untilEpoch === undefined ? epochs : checkPositiveInteger('trainByol', 'untilEpoch', options.untilEpoch);
+  if (untilEpoch > epochs)
+    throw new Error(`trainByol: untilEpoch must be at most epochs (${epochs}), got ${untilEpoch}`);
+  const stopStep = stepsPerEpoch * untilEpoch;
   const checkpointEvery =
     options.checkpointEvery === undefined
       ? stepsPerEpoch
@@ -133,6 +147,10 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
       const metadata = await readCheckpoint(paths.checkpoint, byol);
       const step = byol.steps;
       const extension = compareRunIdentity(metadata.run, identity, paths.checkpoint);
+      if (step > stopStep)
+        throw new Error(
+          `trainByol: ${paths.checkpoint} is at step ${step}, past untilEpoch ${untilEpoch} (step ${stopStep}); a snapshot needs a run that has not gone beyond it`,
+        );
       // Rows after the checkpoint are replayed by this run; changes to the plan are recorded where they happen.
       const rows: Record<string, unknown>[] = readMetrics(paths.metrics, say).filter((r) => r.step <= step);
       if (extension) rows.push({ step, event: 'extend', ...extension });
@@ -188,7 +206,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
       dropLast: true,
       startEpoch: firstEpoch,
       startBatch: byol.steps % stepsPerEpoch,
-      epochs: epochs - firstEpoch,
+      epochs: untilEpoch - firstEpoch,
     });
     for await (const batch of stream) {
       const epoch = batch.epoch;
@@ -223,10 +241,10 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
       });
       progress?.update({
         ...result,
-        totalSteps,
+        totalSteps: stopStep,
         epoch: epoch + 1,
         imagesPerSecond,
-        etaSeconds: ((totalSteps - result.step) * batchSize) / imagesPerSecond,
+        etaSeconds: ((stopStep - result.step) * batchSize) / imagesPerSecond,
       });
       options.onStep?.({ ...result, epoch: epoch + 1, imagesPerSecond });
       const endOfEpoch = result.step % stepsPerEpoch === 0;
@@ -248,7 +266,7 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
             .join(', ')}`,
         );
       }
-      if (result.step % checkpointEvery === 0 && result.step < totalSteps) {
+      if (result.step % checkpointEvery === 0 && result.step < stopStep) {
         await save();
         lastSaved = result.step;
       }
@@ -260,6 +278,10 @@ export async function trainByol(options: TrainByolOptions): Promise<TrainByolRes
         message = typeof reason === 'string' ? reason : 'aborted';
         break;
       }
+    }
+    if (status === 'completed' && byol.steps < totalSteps) {
+      status = 'paused';
+      message = `paused after epoch ${untilEpoch} of ${epochs} (step ${byol.steps}/${totalSteps}) as asked; resume with a later untilEpoch to continue`;
     }
     if (status !== 'diverged') await save();
   } finally {

@@ -26,6 +26,13 @@ export interface PretrainSpec {
   lr?: number;
   /** Pretrain on a class-balanced subset of this many images. */
   limit?: number;
+  /**
+   * BYOL only: this encoder is a snapshot of a longer run. Its learning-rate and τ schedules are
+   * planned over `scheduleEpochs` (>= `epochs`) and training stops after `epochs`. Encoders that
+   * differ only in `epochs` are one run: each continues from the checkpoint of the longest shorter
+   * one, so snapshots at 10, 30 and 100 epochs cost 100 epochs, not 140.
+   */
+  scheduleEpochs?: number;
 }
 
 export type EncoderSpec =

@@ -55,6 +55,28 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it('takes BYOL snapshots of a longer schedule (scheduleEpochs >= epochs), for BYOL only', () => {
+    const byol = (pretrain: object) => ({ name: 'b', from: 'byol', backbone: { arch: 'convnet' }, pretrain });
+    const ok = validateConfig(
+      { ...minimal, encoders: [byol({ dataset: 'mnist', epochs: 10, batchSize: 64, scheduleEpochs: 100 })] },
+      'x.yaml',
+      '/base',
+    );
+    expect(ok.encoders[0]).toMatchObject({ pretrain: { epochs: 10, scheduleEpochs: 100 } });
+    expect(
+      problems({
+        ...minimal,
+        encoders: [
+          byol({ dataset: 'mnist', epochs: 10, batchSize: 64, scheduleEpochs: 5 }),
+          { ...byol({ dataset: 'mnist', epochs: 1, batchSize: 64, scheduleEpochs: 2 }), name: 's', from: 'supervised' },
+        ],
+      }),
+    ).toEqual([
+      'encoders[0].pretrain.scheduleEpochs: expected an integer >= epochs (10), got 5',
+      'encoders[1].pretrain.scheduleEpochs: unknown key (allowed: dataset, epochs, batchSize, lr, limit)',
+    ]);
+  });
+
   it('takes ONNX encoders with their preprocessing, and keeps them out of fine-tuning', () => {
     const onnx = {
       name: 'r50',

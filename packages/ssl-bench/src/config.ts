@@ -101,10 +101,24 @@ function backbone(c: Checker, v: unknown, path: string): BackboneSpec | undefine
   return arch && { arch, stem, width };
 }
 
-function pretrain(c: Checker, v: unknown, path: string, datasets: Set<string>): PretrainSpec | undefined {
+function pretrain(
+  c: Checker,
+  v: unknown,
+  path: string,
+  datasets: Set<string>,
+  from: 'byol' | 'supervised',
+): PretrainSpec | undefined {
   const o = c.object(v, path);
   if (!o) return undefined;
-  c.unknownKeys(o, path, ['dataset', 'epochs', 'batchSize', 'lr', 'limit']);
+  // Only BYOL training can stop part-way through a planned schedule (trainByol's untilEpoch).
+  c.unknownKeys(o, path, [
+    'dataset',
+    'epochs',
+    'batchSize',
+    'lr',
+    'limit',
+    ...(from === 'byol' ? ['scheduleEpochs'] : []),
+  ]);
   const dataset = c.string(o.dataset, `${path}.dataset`);
   if (dataset && !datasets.has(dataset))
     c.fail(`${path}.dataset`, `a dataset name (${[...datasets].join(', ')})`, dataset);
@@ -112,7 +126,11 @@ function pretrain(c: Checker, v: unknown, path: string, datasets: Set<string>): 
   const batchSize = c.number(o.batchSize, `${path}.batchSize`, { min: 2, integer: true });
   const lr = c.optional(o, 'lr', path, (x, p) => c.number(x, p, positive));
   const limit = c.optional(o, 'limit', path, (x, p) => c.number(x, p, positiveInt));
-  return dataset && epochs && batchSize ? { dataset, epochs, batchSize, lr, limit } : undefined;
+  const scheduleEpochs = c.optional(o, 'scheduleEpochs', path, (x, p) => {
+    const n = c.number(x, p, positiveInt);
+    return n !== undefined && epochs !== undefined && n < epochs ? c.fail(p, `an integer >= epochs (${epochs})`, x) : n;
+  });
+  return dataset && epochs && batchSize ? { dataset, epochs, batchSize, lr, limit, scheduleEpochs } : undefined;
 }
 
 function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): EncoderSpec | undefined {
@@ -141,7 +159,8 @@ function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): E
   const spec: Obj = { name, from, reference };
   if (keys[from].includes('backbone')) spec.backbone = backbone(c, o.backbone, `${path}.backbone`);
   if (keys[from].includes('path')) spec.path = c.string(o.path, `${path}.path`);
-  if (keys[from].includes('pretrain')) spec.pretrain = pretrain(c, o.pretrain, `${path}.pretrain`, datasets);
+  if (from === 'byol' || from === 'supervised')
+    spec.pretrain = pretrain(c, o.pretrain, `${path}.pretrain`, datasets, from);
   if (from === 'onnx') {
     spec.layout = c.optional(o, 'layout', path, (x, p) => c.oneOf(x, p, ['NCHW', 'NHWC'] as const));
     for (const key of ['mean', 'std'] as const) {

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackbone } from '@selfsup/backbones';
@@ -22,7 +22,7 @@ describeWithData('buildEncoder: the input standardisation of BYOL encoders', () 
     const train = { ...test, images: test.images.slice(0, 20 * 8 * 8 * 3), labels: test.labels.slice(0, 20) };
     train.shape = [20, 8, 8, 3];
     ctx = {
-      config: { seed: 0, imageSize: 8, baseDir: root } as BenchConfig,
+      config: { seed: 0, imageSize: 8, baseDir: root, encoders: [] } as unknown as BenchConfig,
       pretrainDir: join(root, 'pretrain'),
       dataset: async () => ({ name: 'cifar10', train, test }),
       log: () => {},
@@ -55,5 +55,45 @@ describeWithData('buildEncoder: the input standardisation of BYOL encoders', () 
     const { train } = await ctx.dataset('cifar10');
     expect(encoder.inputNormalization).toEqual(channelStatistics(train));
     encoder.dispose();
+  }, 60_000);
+
+  it('BYOL snapshots of one schedule are one run: each continues the shorter one, the last equals a straight run', async () => {
+    const backbone = { arch: 'convnet' as const, width: 0.125 };
+    const snap = (epochs: number) => ({
+      name: `snap-${epochs}`,
+      from: 'byol' as const,
+      backbone,
+      pretrain: { dataset: 'cifar10', epochs, batchSize: 10, scheduleEpochs: 3 },
+    });
+    const straightSpec = {
+      name: 'straight',
+      from: 'byol' as const,
+      backbone,
+      pretrain: { dataset: 'cifar10', epochs: 3, batchSize: 10 },
+    };
+    const lines: string[] = [];
+    const config = { ...ctx.config, encoders: [snap(1), snap(3)] } as BenchConfig;
+    const sctx = { ...ctx, config, log: (l: string) => lines.push(l) };
+    const weights = (e: Encoder) => [...e.state()].map(([name, v]) => [name, [...v.dataSync()]] as const);
+    const built = [];
+    for (const spec of config.encoders) built.push((await buildEncoder(spec, sctx)) as Encoder);
+    const alone = { ...ctx, config: { ...ctx.config, encoders: [straightSpec] }, pretrainDir: join(root, 'alone') };
+    built.push((await buildEncoder(straightSpec, alone as EncoderContext)) as Encoder);
+    expect(lines).toEqual([`encoder 'snap-3': continuing the BYOL run of ${join(ctx.pretrainDir, 'snap-1')}`]);
+    const steps = (name: string) =>
+      readFileSync(join(ctx.pretrainDir, name, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n').length;
+    expect([steps('snap-1'), steps('snap-3')]).toEqual([2, 6]);
+    const [one, three, straight] = built.map(weights);
+    three.forEach(([name, values], i) => {
+      expect(name).toBe(straight[i][0]);
+      values.forEach((v, j) => expect(Math.abs(v - straight[i][1][j])).toBeLessThanOrEqual(1e-6));
+    });
+    expect(one).not.toEqual(three);
+    // Built again (a resumed benchmark), a snapshot is its own finished run.
+    const again = (await buildEncoder(snap(1), sctx)) as Encoder;
+    expect(weights(again)).toEqual(one);
+    for (const e of [...built, again]) e.dispose();
   }, 60_000);
 });

@@ -8,6 +8,7 @@ import { onnxEncoder } from '@selfsup/eval-transfer/node';
 import { channelStatistics, subset } from '@selfsup/datasets';
 import type { Encoder } from '@selfsup/runtime';
 import type { BackboneSpec, BenchConfig, EncoderSpec, PretrainSpec } from './config-schema';
+import { continueRun, scheduleEpochs, shorterSnapshot } from './byol-snapshots';
 import type { BenchDataset } from './load-datasets';
 
 export interface EncoderContext {
@@ -29,6 +30,12 @@ async function pretrainingData(p: PretrainSpec, ctx: EncoderContext) {
 
 async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx: EncoderContext): Promise<Encoder> {
   const out = join(ctx.pretrainDir, spec.name);
+  // A snapshot of a longer run continues the longest shorter snapshot's run rather than starting over.
+  const shorter = existsSync(runPaths(out).checkpoint) ? undefined : shorterSnapshot(spec, ctx.config, ctx.pretrainDir);
+  if (shorter) {
+    await continueRun(shorter, out, spec.name);
+    ctx.log(`encoder '${spec.name}': continuing the BYOL run of ${shorter}`);
+  }
   const encoder = createBackbone(backboneOptions(spec.backbone, ctx.config.seed));
   const data = await pretrainingData(spec.pretrain, ctx);
   const result = await trainByol({
@@ -36,7 +43,8 @@ async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx:
     encoder,
     // As `selfsup-byol train` does by default: inputs standardised with the pretraining images' statistics.
     inputNormalization: channelStatistics(data),
-    epochs: spec.pretrain.epochs,
+    epochs: scheduleEpochs(spec),
+    untilEpoch: spec.pretrain.epochs,
     batchSize: spec.pretrain.batchSize,
     learningRate: spec.pretrain.lr,
     imageSize: ctx.config.imageSize,
@@ -46,7 +54,8 @@ async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx:
     config: { encoder: spec.name, backbone: spec.backbone.arch, stem: spec.backbone.stem, width: spec.backbone.width },
     progress: false,
   });
-  if (result.status !== 'completed') {
+  // `paused`: the snapshot reached its epochs before the end of its schedule, as asked.
+  if (result.status !== 'completed' && result.status !== 'paused') {
     result.byol.dispose({ all: true });
     throw new Error(`encoder '${spec.name}': BYOL pretraining ${result.status}: ${result.message ?? ''}`);
   }

@@ -39,7 +39,7 @@ export function describeEncoder(spec: EncoderSpec): string {
     case 'supervised': {
       const p = spec.pretrain;
       const how = spec.from === 'byol' ? 'BYOL self-supervised' : 'supervised (labels)';
-      return `${backbone(spec.backbone)}, ${how} pretraining on ${p.dataset}${p.limit ? ` (${p.limit} images)` : ''} for ${p.epochs} epochs, batch ${p.batchSize}`;
+      return `${backbone(spec.backbone)}, ${how} pretraining on ${p.dataset}${p.limit ? ` (${p.limit} images)` : ''} for ${p.epochs} epochs${p.scheduleEpochs && p.scheduleEpochs > p.epochs ? ` of a ${p.scheduleEpochs}-epoch schedule` : ''}, batch ${p.batchSize}`;
     }
   }
 }
