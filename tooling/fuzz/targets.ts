@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { stringify as toYaml } from 'yaml';
 import { tinyNetworks } from '../../packages/byol/src/test-fixtures';
 import { idxOf, tarHeader, tarOf, zipOf } from '../../packages/datasets/test/hostile';
-import { dataPath } from '../test-data';
+import { dataPath } from '@selfsup/testing';
 
 export interface Seed {
   /** Which kind of file the bytes are (the target's own names, e.g. `images-gz`). */
