@@ -6,6 +6,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { expect } from 'vitest';
 import { initBackend } from '../backend';
+import { batchNormTraining } from '../batch-norm-training';
 
 /** Seeded uniform values in [-1, 1): identical on every backend (generated in JS). */
 export const seeded = (shape: number[], seed: number): tf.Tensor => tf.randomUniform(shape, -1, 1, 'float32', seed);
@@ -169,3 +170,24 @@ export const CONV_CASES: Array<[[number, number, number, number], number, number
   [[1, 6, 6, 4], 3, 4, 1, 'same'],
   [[1, 24, 64, 4], 1, 4, 1, 'valid'],
 ];
+
+/**
+ * batchNormTraining leaks nothing, and its forward leaves at most `maxForwardBuffers` new
+ * buffers alive for backprop (no centred or squared copies of x) in a `sum(bn(x)²)` step.
+ */
+export function expectBatchNormKeepsLittle(relu: boolean, maxForwardBuffers: number): void {
+  const x = tf.randomNormal([8, 4, 4, 16], 1, 2, 'float32', 1);
+  const weight = tf.variable(tf.ones([16]) as tf.Tensor1D);
+  const bias = tf.variable(tf.zeros([16]) as tf.Tensor1D);
+  const before = tf.memory();
+  let forwardBuffers = 0;
+  const { value, grads } = tf.variableGrads(() => {
+    const loss = tf.sum(tf.square(batchNormTraining(x, weight, bias, { relu }))) as tf.Scalar;
+    forwardBuffers = tf.memory().numDataBuffers - before.numDataBuffers;
+    return loss;
+  });
+  expect(forwardBuffers).toBeLessThanOrEqual(maxForwardBuffers);
+  tf.dispose([value, ...Object.values(grads)]);
+  expect(tf.memory().numTensors).toBe(before.numTensors);
+  tf.dispose([x, weight, bias]);
+}
