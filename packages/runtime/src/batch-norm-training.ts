@@ -13,6 +13,7 @@
  * passes are one kernel each, with the ReLU that usually follows fused into them (`relu`).
  */
 import * as tf from '@tensorflow/tfjs-core';
+import { channelSumBlocks } from './channel-sum-blocks';
 import {
   BATCH_NORM_TRAINING,
   BATCH_NORM_TRAINING_GRAD,
@@ -140,10 +141,7 @@ export function channelSum(x: tf.Tensor): tf.Tensor1D {
     let partial = tf.reshape(x, [rows, channels]);
     // Sum blocks of at most 32 rows until one row is left: each value passes through
     // O(log rows) float32 additions instead of O(rows), like a pairwise sum.
-    while (rows > 32) {
-      let block = 32;
-      while (block > 1 && rows % block !== 0) block--;
-      if (block === 1) break;
+    for (const block of channelSumBlocks(rows)) {
       rows /= block;
       partial = tf.sum(tf.reshape(partial, [rows, block, channels]), 1);
     }

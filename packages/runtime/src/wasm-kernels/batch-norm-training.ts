@@ -12,6 +12,7 @@
  * the thread count.
  */
 import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
+import { channelSumBlocks } from '../channel-sum-blocks';
 import { runSplit } from './conv-kernels';
 import { addressOf, heapF32, release, type WasmBackend } from './wasm-ops';
 
@@ -46,17 +47,14 @@ function shapeOf(x: TensorInfo) {
 }
 
 /**
- * Σ over the rows of x [rows][c] (of (x − centre)² with a centre) as `channelSum` forms it:
- * groups of the largest divisor ≤ 32 of the rows while more than 32 are left, then one column
- * sum, each level the same native sums as the tf-op path's Sum kernels. Returns [c] sums.
+ * Σ over the rows of x [rows][c] (of (x − centre)² with a centre) as `channelSum` forms it
+ * (`channelSumBlocks`), each level the same native sums as the tf-op path's Sum kernels.
+ * Returns [c] sums.
  */
 function channelSums(backend: WasmBackend, x: number, centre: number, rows: number, channels: number): TensorInfo {
   const partials: TensorInfo[] = [];
   let [source, first] = [x, true];
-  while (rows > 32) {
-    let block = 32;
-    while (block > 1 && rows % block !== 0) block--;
-    if (block === 1) break;
+  for (const block of channelSumBlocks(rows)) {
     const groups = rows / block;
     const out = backend.makeOutput([groups * channels], 'float32');
     const args = first ? [source, centre, block, channels] : [source, block, channels];
