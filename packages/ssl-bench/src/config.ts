@@ -159,8 +159,8 @@ function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): E
   const spec: Obj = { name, from, reference };
   if (keys[from].includes('backbone')) spec.backbone = backbone(c, o.backbone, `${path}.backbone`);
   if (keys[from].includes('path')) spec.path = c.string(o.path, `${path}.path`);
-  if (from === 'byol' || from === 'supervised')
-    spec.pretrain = pretrain(c, o.pretrain, `${path}.pretrain`, datasets, from);
+  if (keys[from].includes('pretrain'))
+    spec.pretrain = pretrain(c, o.pretrain, `${path}.pretrain`, datasets, from as 'byol' | 'supervised');
   if (from === 'onnx') {
     spec.layout = c.optional(o, 'layout', path, (x, p) => c.oneOf(x, p, ['NCHW', 'NHWC'] as const));
     for (const key of ['mean', 'std'] as const) {
