@@ -16,7 +16,7 @@ export type { TrainCliConfig } from './cli-args';
 export { positiveIntegerFlag } from './positive-integer-flag';
 export { parseCommandFlags } from './command-flags';
 export type { CommandFlags, ParsedCommandFlags } from './command-flags';
-export { loadRunEncoder, readRunConfig } from './run-encoder';
+export { loadRunEncoder, readRunConfig, runInputNormalization } from './run-encoder';
 export type { StoredRunConfig } from './run-encoder';
 export { writeEmbeddings, EMBEDDING_FORMATS } from './embeddings-file';
 export type { Embeddings } from './embeddings-file';

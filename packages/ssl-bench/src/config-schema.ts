@@ -36,12 +36,30 @@ export interface PretrainSpec {
 }
 
 export type EncoderSpec =
-  | { name: string; from: 'random'; backbone: BackboneSpec; reference?: number }
+  | RandomEncoderSpec
   | { name: string; from: 'byol-run'; path: string; reference?: number }
   | { name: string; from: 'torchvision'; path: string; backbone: BackboneSpec; reference?: number }
   | OnnxEncoderSpec
   | { name: string; from: 'byol'; backbone: BackboneSpec; pretrain: PretrainSpec; reference?: number }
   | { name: string; from: 'supervised'; backbone: BackboneSpec; pretrain: PretrainSpec; reference?: number };
+
+/**
+ * A backbone at its seeded initialisation, no training: the baseline a pretrained encoder must beat.
+ * Compare like with like: a BYOL encoder standardises its inputs with its pretraining images'
+ * per-channel mean and std, so its own starting point is `normalize: <that dataset>`; without
+ * `normalize` (or `mean`/`std`) the random encoder sees the [0, 1] pixels.
+ */
+export interface RandomEncoderSpec {
+  name: string;
+  from: 'random';
+  backbone: BackboneSpec;
+  /** Standardise inputs with this dataset's train images' per-channel mean and std. */
+  normalize?: string;
+  /** Explicit per-channel input standardisation (1 or 3 values each; both or neither; not with `normalize`). */
+  mean?: number[];
+  std?: number[];
+  reference?: number;
+}
 
 /**
  * An ONNX model (`torch.onnx.export`, timm, optimum, `selfsup-byol export`) run by onnxruntime-node:

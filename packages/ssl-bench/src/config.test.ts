@@ -99,6 +99,30 @@ describe('validateConfig', () => {
     ]);
   });
 
+  it("takes a random encoder's input standardisation: a dataset's statistics or explicit mean and std", () => {
+    const random = (extra: object) => ({ name: 'random', from: 'random', backbone: { arch: 'convnet' }, ...extra });
+    expect(validateConfig({ ...minimal, encoders: [random({ normalize: 'mnist' })] }).encoders[0]).toEqual(
+      random({ normalize: 'mnist' }),
+    );
+    const explicit = random({ mean: [0.5], std: [0.25, 0.5, 0.5] });
+    expect(validateConfig({ ...minimal, encoders: [explicit] }).encoders[0]).toEqual(explicit);
+    expect(
+      problems({
+        ...minimal,
+        encoders: [
+          random({ normalize: 'cifar10' }),
+          { ...random({ mean: [0.5] }), name: 'b' },
+          { ...random({ normalize: 'mnist', mean: [0.5], std: [0] }), name: 'c' },
+        ],
+      }),
+    ).toEqual([
+      'encoders[0].normalize: expected a dataset name (mnist), got "cifar10"',
+      'encoders[1].std: expected std too (mean and std go together), got nothing',
+      'encoders[2].std[0]: expected a number > 0, got 0',
+      'encoders[2].normalize: expected no normalize beside mean and std (one standardisation), got "mnist"',
+    ]);
+  });
+
   it('takes the analyses of what the features retain, each limited to some datasets if asked', () => {
     const protocols = [
       { kind: 'linear' },

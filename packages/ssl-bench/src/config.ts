@@ -133,6 +133,21 @@ function pretrain(
   return dataset && epochs && batchSize ? { dataset, epochs, batchSize, lr, limit, scheduleEpochs } : undefined;
 }
 
+// A random encoder's input standardisation: a dataset's statistics, or explicit mean and std (both).
+function randomNormalization(c: Checker, o: Obj, path: string, datasets: Set<string>, spec: Obj): void {
+  spec.normalize = c.optional(o, 'normalize', path, (x, p) => {
+    const name = c.string(x, p);
+    return name && !datasets.has(name) ? c.fail(p, `a dataset name (${[...datasets].join(', ')})`, name) : name;
+  });
+  const [hasMean, hasStd] = [o.mean !== undefined, o.std !== undefined];
+  if (hasMean !== hasStd) {
+    const missing = hasMean ? 'std' : 'mean';
+    c.fail(`${path}.${missing}`, `${missing} too (mean and std go together)`, undefined);
+  } else if (hasMean && o.normalize !== undefined) {
+    c.fail(`${path}.normalize`, 'no normalize beside mean and std (one standardisation)', o.normalize);
+  }
+}
+
 function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): EncoderSpec | undefined {
   const o = c.object(v, path);
   if (!o) return undefined;
@@ -148,7 +163,7 @@ function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): E
   const reference = c.optional(o, 'reference', path, (x, p) => c.number(x, p));
   if (!name || !from) return undefined;
   const keys: Record<typeof from, string[]> = {
-    random: ['backbone'],
+    random: ['backbone', 'normalize', 'mean', 'std'],
     'byol-run': ['path'],
     torchvision: ['path', 'backbone'],
     onnx: ['path', 'layout', 'mean', 'std'],
@@ -161,8 +176,8 @@ function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): E
   if (keys[from].includes('path')) spec.path = c.string(o.path, `${path}.path`);
   if (keys[from].includes('pretrain'))
     spec.pretrain = pretrain(c, o.pretrain, `${path}.pretrain`, datasets, from as 'byol' | 'supervised');
-  if (from === 'onnx') {
-    spec.layout = c.optional(o, 'layout', path, (x, p) => c.oneOf(x, p, ['NCHW', 'NHWC'] as const));
+  if (from === 'onnx') spec.layout = c.optional(o, 'layout', path, (x, p) => c.oneOf(x, p, ['NCHW', 'NHWC'] as const));
+  if (keys[from].includes('mean')) {
     for (const key of ['mean', 'std'] as const) {
       spec[key] = c.optional(o, key, path, (x, p) => {
         const list = c.numbers(x, p, key === 'std' ? positive : {});
@@ -170,6 +185,7 @@ function encoder(c: Checker, v: unknown, path: string, datasets: Set<string>): E
       });
     }
   }
+  if (from === 'random') randomNormalization(c, o, path, datasets, spec);
   return spec as unknown as EncoderSpec;
 }
 

@@ -24,7 +24,8 @@ export const DEMO_CONFIG = {
   seed: 0,
   imageSize: 32,
   encoders: [
-    { name: 'random', from: 'random', backbone: convnet },
+    // BYOL's own starting point: the same seeded weights, inputs standardised as BYOL's are.
+    { name: 'random', from: 'random', backbone: convnet, normalize: 'cifar10' },
     { name: 'byol-5ep', from: 'byol', backbone: convnet, pretrain: byolPretrain(5) },
     { name: 'byol-15ep', from: 'byol', backbone: convnet, pretrain: byolPretrain(15) },
     { name: 'byol-40ep', from: 'byol', backbone: convnet, pretrain: byolPretrain(BYOL_EPOCHS) },

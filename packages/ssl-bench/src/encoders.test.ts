@@ -57,6 +57,23 @@ describeWithData('buildEncoder: the input standardisation of BYOL encoders', () 
     encoder.dispose();
   }, 60_000);
 
+  it("random init standardised like BYOL: the same seeded weights with the dataset's statistics", async () => {
+    const backbone = { arch: 'convnet' as const, width: 0.125 };
+    const plain = (await buildEncoder({ name: 'r', from: 'random', backbone }, ctx)) as Encoder;
+    const spec = { name: 'r', from: 'random' as const, backbone, normalize: 'cifar10' };
+    const standardised = (await buildEncoder(spec, ctx)) as Encoder;
+    const explicit = { mean: [0.5], std: [0.25] };
+    const given = (await buildEncoder({ name: 'r', from: 'random', backbone, ...explicit }, ctx)) as Encoder;
+    const { train } = await ctx.dataset('cifar10');
+    expect(plain.inputNormalization).toBeUndefined();
+    expect(standardised.inputNormalization).toEqual(channelStatistics(train));
+    expect(given.inputNormalization).toEqual(explicit);
+    for (const [name, v] of plain.state()) {
+      expect(standardised.state().get(name)!.dataSync(), name).toEqual(v.dataSync());
+    }
+    for (const e of [plain, standardised, given]) e.dispose();
+  });
+
   it('BYOL snapshots of one schedule are one run: each continues the shorter one, the last equals a straight run', async () => {
     const backbone = { arch: 'convnet' as const, width: 0.125 };
     const snap = (epochs: number) => ({

@@ -1,13 +1,13 @@
 import { existsSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { createBackbone, type BackboneOptions } from '@selfsup/backbones';
+import { createBackbone, type BackboneOptions, withInputNormalization } from '@selfsup/backbones';
 import { loadTorchvisionWeights } from '@selfsup/backbones/node';
 import { loadRunEncoder, runPaths, trainByol } from '@selfsup/byol/node';
 import { type ExternalEncoder, trainSupervised } from '@selfsup/eval-transfer';
 import { onnxEncoder } from '@selfsup/eval-transfer/node';
 import { channelStatistics, subset } from '@selfsup/datasets';
 import type { Encoder } from '@selfsup/runtime';
-import type { BackboneSpec, BenchConfig, EncoderSpec, PretrainSpec } from './config-schema';
+import type { BackboneSpec, BenchConfig, EncoderSpec, PretrainSpec, RandomEncoderSpec } from './config-schema';
 import { continueRun, scheduleEpochs, shorterSnapshot } from './byol-snapshots';
 import type { BenchDataset } from './load-datasets';
 
@@ -64,6 +64,14 @@ async function byolPretrained(spec: Extract<EncoderSpec, { from: 'byol' }>, ctx:
   return trained;
 }
 
+/** The seeded initialisation; with `normalize`, standardised as a BYOL encoder pretrained on that dataset is. */
+async function randomInit(spec: RandomEncoderSpec, ctx: EncoderContext): Promise<Encoder> {
+  const encoder = createBackbone(backboneOptions(spec.backbone, ctx.config.seed));
+  if (spec.normalize)
+    return withInputNormalization(encoder, channelStatistics((await ctx.dataset(spec.normalize)).train));
+  return withInputNormalization(encoder, spec.mean && spec.std ? { mean: spec.mean, std: spec.std } : undefined);
+}
+
 async function supervised(spec: Extract<EncoderSpec, { from: 'supervised' }>, ctx: EncoderContext): Promise<Encoder> {
   const encoder = createBackbone(backboneOptions(spec.backbone, ctx.config.seed));
   await trainSupervised({
@@ -83,7 +91,7 @@ export async function buildEncoder(spec: EncoderSpec, ctx: EncoderContext): Prom
   const seed = ctx.config.seed;
   switch (spec.from) {
     case 'random':
-      return createBackbone(backboneOptions(spec.backbone, seed));
+      return randomInit(spec, ctx);
     case 'byol-run':
       // The run's backbone, weights and input standardisation, as `selfsup-byol embed` uses them.
       return (await loadRunEncoder(at(spec.path))).encoder;

@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createBackbone } from '@selfsup/backbones';
@@ -64,6 +64,24 @@ describe('ssl-bench eval on the bundled MNIST subset', () => {
     expect(byol[3]).toMatch(/^\d+\.\d ± \d+\.\d$/);
     // Each cell's score is printed as it finishes (the progress goes to stderr).
     expect(lines).toEqual([]);
+  });
+
+  it('compares a run that standardises its inputs with random init standardised the same way', async () => {
+    const standardised = join(root, 'standardised-run');
+    mkdirSync(standardised);
+    copyFileSync(join(runDir, 'encoder.safetensors'), join(standardised, 'encoder.safetensors'));
+    const config = { backbone: 'convnet', stem: 'cifar', width: 0.25, imageSize: 16, seed: 0 };
+    writeFileSync(join(standardised, 'config.json'), JSON.stringify({ ...config, inputMean: [0.2], inputStd: [0.3] }));
+    const { code, stdout } = await run([
+      ...['eval', '--encoder', standardised, '--data', join(DEMO_DATA_DIR, 'mnist'), '--per-class', '10'],
+      ...['--backend', 'wasm', '--threads', '1'],
+    ]);
+    expect(code).toBe(0);
+    const table = stdout.trim().split('\n');
+    const row = (name: string) => table.map((l) => l.split(/\s{2,}/)).find((cells) => cells[0] === name)!;
+    const [mine, random] = [row('standardised-run'), row('random init')];
+    // Its own initialisation: the same weights and the same standardisation give the same numbers.
+    expect(mine.slice(1)).toEqual(random.slice(1));
   });
 
   it('takes a .safetensors file with --backbone; warns when evaluated at another image size than trained', async () => {

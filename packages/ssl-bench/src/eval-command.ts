@@ -1,7 +1,7 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, extname, join, resolve } from 'node:path';
-import { readRunConfig } from '@selfsup/byol/node';
+import { readRunConfig, runInputNormalization } from '@selfsup/byol/node';
 import { IMAGE_EXTENSIONS } from '@selfsup/datasets/node';
 import type { BackboneSpec, EncoderSpec, ProtocolSpec } from './config-schema';
 import { validateConfig } from './config';
@@ -107,7 +107,14 @@ function encoderSpecs(values: Record<string, unknown>, log: (l: string) => void,
     if (imageSize !== undefined && imageSize !== trainedAt)
       log(`warning: the encoder was trained on ${trainedAt}px images and is evaluated at ${imageSize}px`);
     const backbone: BackboneSpec = { arch: run.backbone, stem: run.stem, width: run.width };
-    return { backbone, imageSize: imageSize ?? trainedAt, encoder: { name, from: 'byol-run', path } as EncoderSpec };
+    // The baseline is the same network at initialisation, standardising its inputs as the run does.
+    const input = runInputNormalization(run);
+    return {
+      backbone,
+      baselineInput: input ? { mean: input.mean, std: input.std } : {},
+      imageSize: imageSize ?? trainedAt,
+      encoder: { name, from: 'byol-run', path } as EncoderSpec,
+    };
   }
   if (extname(path) !== '.safetensors')
     throw new UsageError(`--encoder ${path}: expected a run folder or a .safetensors file`);
@@ -123,6 +130,7 @@ function encoderSpecs(values: Record<string, unknown>, log: (l: string) => void,
   const backbone: BackboneSpec = { arch: arch as BackboneSpec['arch'], stem, width };
   return {
     backbone,
+    baselineInput: {},
     imageSize: imageSize ?? 32,
     encoder: { name, from: 'torchvision', path, backbone } as EncoderSpec,
   };
@@ -173,7 +181,7 @@ async function evaluate(
   log: (l: string) => void,
 ): Promise<number> {
   const { dir: labelled, smallest } = labelledFolder(data, scratch, log);
-  const { backbone, imageSize, encoder } = encoderSpecs(
+  const { backbone, baselineInput, imageSize, encoder } = encoderSpecs(
     values,
     log,
     positiveIntegerFlag('image-size', values['image-size'], undefined),
@@ -189,7 +197,10 @@ async function evaluate(
       seed: 0,
       imageSize,
       backend: values.backend ?? 'auto',
-      encoders: [encoder, ...(values['no-baseline'] ? [] : [{ name: 'random init', from: 'random', backbone }])],
+      encoders: [
+        encoder,
+        ...(values['no-baseline'] ? [] : [{ name: 'random init', from: 'random', backbone, ...baselineInput }]),
+      ],
       datasets: [
         {
           name: dataset,

@@ -24,11 +24,18 @@ function backbone(b: { arch: string; stem?: string; width?: number }): string {
   return `${name}${b.arch !== 'convnet' ? ` (${b.stem ?? 'cifar'} stem)` : ''}${b.width && b.width !== 1 ? ` ×${b.width}` : ''}`;
 }
 
+function randomInput(spec: Extract<EncoderSpec, { from: 'random' }>): string {
+  if (spec.normalize) return `, inputs standardised with ${spec.normalize}'s per-channel mean and std`;
+  if (spec.mean && spec.std)
+    return `, inputs standardised with mean ${spec.mean.join('/')} and std ${spec.std.join('/')}`;
+  return '';
+}
+
 /** A plain-language line for an encoder spec. */
 export function describeEncoder(spec: EncoderSpec): string {
   switch (spec.from) {
     case 'random':
-      return `${backbone(spec.backbone)}, random initialisation (no training)`;
+      return `${backbone(spec.backbone)}, random initialisation (no training)${randomInput(spec)}`;
     case 'byol-run':
       return `encoder trained by selfsup-byol in ${spec.path}`;
     case 'torchvision':

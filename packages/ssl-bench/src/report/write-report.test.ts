@@ -8,7 +8,7 @@ import { DEMO_DATA_DIR } from '../demo-config';
 import type { CellResult } from '../results-store';
 import { runBenchmark } from '../runner';
 import { writeReport, type WrittenReport } from './write-report';
-import type { ReportContext } from './context';
+import { describeEncoder, type ReportContext } from './context';
 
 const quiet = { start() {}, done() {}, message() {}, close() {} };
 
@@ -95,6 +95,13 @@ describe('the report of a real run', () => {
       dtd10: { train: 150, test: 100, classes: 10 },
     });
     expect(context.encoders['convnet-x0.5']).toBe('ConvNet ×0.5, random initialisation (no training)');
+    const random = { name: 'r', from: 'random', backbone: { arch: 'convnet' } } as const;
+    expect(describeEncoder({ ...random, normalize: 'cifar10' })).toBe(
+      "ConvNet, random initialisation (no training), inputs standardised with cifar10's per-channel mean and std",
+    );
+    expect(describeEncoder({ ...random, mean: [0.5], std: [0.25] })).toBe(
+      'ConvNet, random initialisation (no training), inputs standardised with mean 0.5 and std 0.25',
+    );
     expect(context.randomInit).toHaveLength(4);
     const md = readFileSync(join(outDir, 'report', 'results.md'), 'utf8');
     expect(md).toContain('stands in for the ImageNet accuracy of Ericsson, Gouk and Hospedales');
