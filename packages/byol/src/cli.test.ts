@@ -215,4 +215,27 @@ describeWithData('selfsup-byol train recipe flags', () => {
     expect(entries.get('online.projector.3.weight')?.shape).toEqual([24, 12]);
     expect(entries.get('online.predictor.0.weight')?.shape).toEqual([12, 20]);
   });
+
+  it('--recompute trains a ResNet recomputing its activations in backprop, with the same losses', async () => {
+    const train = (out: string, extra: string[]) =>
+      run([
+        ...['train', '--data', dataPath('cifar10'), '--format', 'imagefolder', '--split', 'test', '--limit', '10'],
+        ...['--image-size', '8', '--backbone', 'resnet18', '--width', '0.125', '--epochs', '3', '--batch-size', '5'],
+        ...['--out', out, '--backend', 'wasm', ...extra],
+      ]);
+    const losses = (out: string) =>
+      readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l))
+        .filter((m) => typeof m.loss === 'number')
+        .map((m) => m.loss as number);
+    const [plain, recomputed] = [join(root, 'plain-run'), join(root, 'recompute-run')];
+    expect((await train(plain, [])).code).toBe(0);
+    expect((await train(recomputed, ['--recompute'])).code).toBe(0);
+    expect(JSON.parse(readFileSync(join(recomputed, 'config.json'), 'utf8')).recompute).toBe(true);
+    const [a, b] = [losses(plain), losses(recomputed)];
+    expect(b).toHaveLength(6);
+    b.forEach((loss, i) => expect(loss).toBeCloseTo(a[i], 4));
+  }, 120_000);
 });

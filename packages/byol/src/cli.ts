@@ -119,6 +119,7 @@ export async function runTraining(
     stem: config.stem,
     widthMultiplier: config.width,
     seed: config.seed,
+    recompute: config.recompute,
   });
   // Signals are the CLI's business: the first stops the run cleanly, a second exits.
   const stop = stopOnSignals();

@@ -12,7 +12,7 @@ A run killed before its first checkpoint starts again from step 0.
 
   --epochs E     more epochs than the run was planned with extend it: the lr and tau
                  schedules are re-planned over the new length (recorded in metrics.jsonl)
-  --backend, --threads, --checkpoint-every, --monitor-every
+  --backend, --threads, --recompute, --checkpoint-every, --monitor-every
                  may change freely (results do not depend on them, or only within float tolerance)
   other flags    a hyper-parameter that differs from config.json is an error naming it,
                  unless --override is given: then the change is recorded in config.json
@@ -44,7 +44,15 @@ const FIXED: (keyof TrainCliConfig)[] = [
   'predHidden',
 ];
 // Settings that do not change what is learnt (or only within float tolerance).
-const FREE: (keyof TrainCliConfig)[] = ['backend', 'threads', 'checkpointEvery', 'monitorEvery', 'out', 'resume'];
+const FREE: (keyof TrainCliConfig)[] = [
+  'backend',
+  'threads',
+  'recompute',
+  'checkpointEvery',
+  'monitorEvery',
+  'out',
+  'resume',
+];
 
 const flagOf = (key: string) => Object.entries(FLAGS).find(([, spec]) => spec.key === key)?.[0] ?? key;
 
