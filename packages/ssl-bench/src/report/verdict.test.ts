@@ -81,4 +81,19 @@ describe('sslVerdicts', () => {
     expect(sslVerdicts(cells, [ENCODERS[0], ENCODERS[3]])).toEqual([]);
     expect(verdictMarkdown([])).toBe('');
   });
+
+  it("prefers BYOL's own starting point: the random encoder standardised with its pretraining data", () => {
+    const standardised = { name: 'random-std', from: 'random', backbone, normalize: 'a' } as const;
+    const cells = [
+      ...cellsOf('random', [0.5, 0.7], [0.4, 0.6]),
+      ...cellsOf('random-std', [0.5, 0.5], [0.3, 0.3]),
+      ...cellsOf('byol-long', [0.6, 0.7], [0.5, 0.6]),
+    ];
+    const [verdict] = sslVerdicts(cells, [ENCODERS[0], standardised, ENCODERS[2]]);
+    expect(verdict.baseline).toBe('random-std');
+    // Without its own start (standardised with another dataset), the first of the same architecture.
+    expect(sslVerdicts(cells, [{ ...standardised, normalize: 'b' }, ENCODERS[0], ENCODERS[2]])[0].baseline).toBe(
+      'random-std',
+    );
+  });
 });

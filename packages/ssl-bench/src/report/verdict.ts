@@ -52,13 +52,25 @@ function sentence(label: string, comparisons: MeanComparison[], names: Map<strin
   return `${label} beats random init on ${list(wins)} but not on ${list(losses)}.`;
 }
 
+type RandomSpec = Extract<EncoderSpec, { from: 'random' }>;
+
+/**
+ * BYOL's own starting point where the config has it: a random encoder of the same architecture
+ * standardised with the BYOL encoder's pretraining data (as BYOL's inputs are); else one of the same
+ * architecture; else the first.
+ */
+function baselineOf(e: Extract<EncoderSpec, { from: 'byol' }>, randoms: RandomSpec[]): RandomSpec | undefined {
+  const sameArch = randoms.filter((r) => JSON.stringify(r.backbone) === JSON.stringify(e.backbone));
+  return sameArch.find((r) => r.normalize === e.pretrain.dataset) ?? sameArch[0] ?? randoms[0];
+}
+
 /**
  * For every BYOL encoder of the config, whether it beats the random-init encoder of the same
- * architecture on the mean linear and mean kNN accuracy over the datasets, in words, computed
+ * architecture (its own starting point where the config has it, see `baselineOf`) on the mean linear and mean kNN accuracy over the datasets, in words, computed
  * from the results. Empty when the config has no random or no BYOL encoder, or no such cells.
  */
 export function sslVerdicts(cells: CellResult[], encoders: readonly EncoderSpec[]): SslVerdict[] {
-  const randoms = encoders.filter((e): e is Extract<EncoderSpec, { from: 'random' }> => e.from === 'random');
+  const randoms = encoders.filter((e): e is RandomSpec => e.from === 'random');
   const byols = encoders.filter((e): e is Extract<EncoderSpec, { from: 'byol' }> => e.from === 'byol');
   const steps = (e: (typeof byols)[number]) => e.pretrain.epochs * (e.pretrain.limit ?? Number.MAX_SAFE_INTEGER);
   const longest = byols.reduce<(typeof byols)[number] | undefined>(
@@ -68,7 +80,7 @@ export function sslVerdicts(cells: CellResult[], encoders: readonly EncoderSpec[
   const names = new Map<string, string>(VERDICT_PROTOCOLS);
   const verdicts: SslVerdict[] = [];
   for (const e of byols) {
-    const sameArch = randoms.find((r) => JSON.stringify(r.backbone) === JSON.stringify(e.backbone)) ?? randoms[0];
+    const sameArch = baselineOf(e, randoms);
     if (!sameArch) continue;
     const comparisons = VERDICT_PROTOCOLS.map(([p]) => compare(cells, e.name, sameArch.name, p)).filter(
       (c): c is MeanComparison => c !== null,
