@@ -17,7 +17,8 @@ How good is one encoder? Linear probe, kNN and 5-way few-shot accuracy on a
 labelled folder (<data>/train/<class>/<image> and <data>/test/<class>/<image>,
 or just <data>/<class>/<image>: then every 5th image of each class is held out),
 printed as a table beside a randomly initialised encoder of the same
-architecture. No config file needed.
+architecture (standardising its inputs as the run does: the run's own start).
+No config file needed.
 
 Options:
   --encoder <path>       a selfsup-byol run folder, or a .safetensors file in torchvision layout
