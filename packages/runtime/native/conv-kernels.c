@@ -1044,9 +1044,9 @@ void bn_group_sums(const float* x, const float* centre, long block, int c, float
 /*
  * BatchNorm's backward sums (see ../src/wasm-kernels/batch-norm-training.ts). Per channel j
  * of u, v [rows][c]:
- *   acc[j] = Σ u',  acc[c + j] = Σ u'·v',  u' = (u − uc[j]) masked where mask ≤ 0, v' = v − vc[j]
- * (uc, vc: one value per channel; mask: NULL for none, else [rows][c]); the backward pass takes
- * u = dy masked by the ReLU's output, uc = 0, v = x, vc = the mean. Runs of BN_RUN rows are
+ *   acc[j] = Σ u',  acc[c + j] = Σ u'·v',  u' = u masked where mask ≤ 0, v' = v − vc[j]
+ * (vc: one value per channel; mask: NULL for none, else [rows][c]); the backward pass takes
+ * u = dy masked by the ReLU's output, v = x, vc = the mean. Runs of BN_RUN rows are
  * summed in float32 (u'·v' one float32 product), then added in row order to float64 sums
  * (acc, 8-byte aligned), so the error no longer grows with the rows. Rows go in blocks of
  * ~32 KB that each channel strip reads from cache; acc carries the sums between blocks. The
@@ -1058,12 +1058,12 @@ void bn_group_sums(const float* x, const float* centre, long block, int c, float
 #define PROMOTE_LO(v) wasm_f64x2_promote_low_f32x4(v)
 #define PROMOTE_HI(v) wasm_f64x2_promote_low_f32x4(wasm_i32x4_shuffle(v, v, 2, 3, 2, 3))
 #define ADD64(lo, hi, v) do { lo = wasm_f64x2_add(lo, PROMOTE_LO(v)); hi = wasm_f64x2_add(hi, PROMOTE_HI(v)); } while (0)
-/* u' for the four channels at row offset p, centred by ucv. */
-#define BN_U(ucv, p) (masked ? wasm_v128_and(SUB(wasm_v128_load(u + (p)), ucv), wasm_f32x4_gt(wasm_v128_load(mask + (p)), zero)) \
-                             : SUB(wasm_v128_load(u + (p)), ucv))
+/* u' for the four channels at row offset p. */
+#define BN_U(p) (masked ? wasm_v128_and(wasm_v128_load(u + (p)), wasm_f32x4_gt(wasm_v128_load(mask + (p)), zero)) \
+                        : wasm_v128_load(u + (p)))
 
 __attribute__((export_name("bn_sums")))
-void bn_sums(const float* u, const float* uc, const float* mask, const float* v, const float* vc, long rows, int c, double* acc, int c_begin, int c_end) {
+void bn_sums(const float* u, const float* mask, const float* v, const float* vc, long rows, int c, double* acc, int c_begin, int c_end) {
   const f4 zero = wasm_f32x4_splat(0.0f);
   const v128_t zero2 = wasm_f64x2_splat(0.0);
   const int masked = mask != 0;
@@ -1073,7 +1073,6 @@ void bn_sums(const float* u, const float* uc, const float* mask, const float* v,
     const long r1 = r0 + block < rows ? r0 + block : rows;
     int j = c_begin;
     for (; j + 8 <= c_end; j += 8) {
-      const f4 uc0 = wasm_v128_load(uc + j), uc1 = wasm_v128_load(uc + j + 4);
       const f4 vc0 = wasm_v128_load(vc + j), vc1 = wasm_v128_load(vc + j + 4);
       v128_t s0 = zero2, s1 = zero2, s2 = zero2, s3 = zero2, q0 = zero2, q1 = zero2, q2 = zero2, q3 = zero2;
       if (r0 > 0) {
@@ -1087,7 +1086,7 @@ void bn_sums(const float* u, const float* uc, const float* mask, const float* v,
         f4 su0 = zero, su1 = zero, sp0 = zero, sp1 = zero;
         for (long r = ra; r < rb; r++) {
           const long p = r * c + j;
-          const f4 a0 = BN_U(uc0, p), a1 = BN_U(uc1, p + 4);
+          const f4 a0 = BN_U(p), a1 = BN_U(p + 4);
           su0 = ADD(su0, a0); su1 = ADD(su1, a1);
           sp0 = ADD(sp0, MUL(a0, SUB(wasm_v128_load(v + p), vc0)));
           sp1 = ADD(sp1, MUL(a1, SUB(wasm_v128_load(v + p + 4), vc1)));
@@ -1100,7 +1099,7 @@ void bn_sums(const float* u, const float* uc, const float* mask, const float* v,
       wasm_v128_store(acc + c + j + 4, q2); wasm_v128_store(acc + c + j + 6, q3);
     }
     for (; j + 4 <= c_end; j += 4) {
-      const f4 uc0 = wasm_v128_load(uc + j), vc0 = wasm_v128_load(vc + j);
+      const f4 vc0 = wasm_v128_load(vc + j);
       v128_t s0 = zero2, s1 = zero2, q0 = zero2, q1 = zero2;
       if (r0 > 0) {
         s0 = wasm_v128_load(acc + j); s1 = wasm_v128_load(acc + j + 2);
@@ -1111,7 +1110,7 @@ void bn_sums(const float* u, const float* uc, const float* mask, const float* v,
         f4 su0 = zero, sp0 = zero;
         for (long r = ra; r < rb; r++) {
           const long p = r * c + j;
-          const f4 a0 = BN_U(uc0, p);
+          const f4 a0 = BN_U(p);
           su0 = ADD(su0, a0);
           sp0 = ADD(sp0, MUL(a0, SUB(wasm_v128_load(v + p), vc0)));
         }
@@ -1127,7 +1126,7 @@ void bn_sums(const float* u, const float* uc, const float* mask, const float* v,
         float su = 0.0f, sp = 0.0f;
         for (long r = ra; r < rb; r++) {
           const long p = r * c + j;
-          const float a = masked && !(mask[p] > 0.0f) ? 0.0f : u[p] - uc[j];
+          const float a = masked && !(mask[p] > 0.0f) ? 0.0f : u[p];
           su += a;
           sp += a * (v[p] - vc[j]);
         }

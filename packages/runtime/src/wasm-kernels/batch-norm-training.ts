@@ -141,18 +141,10 @@ function backward(args: {
   const dWeight = backend.makeOutput([channels], 'float32');
   const dBias = backend.makeOutput([channels], 'float32');
   const { sums, coef, sumsAddress } = scratch(backend, channels);
-  heapF32(backend, coef).fill(0, 0, channels); // dy's centre: none
   const [dyAt, xAt, coefAt] = [dy, x, coef].map((t) => addressOf(backend, t));
   const maskAt = relu && y !== undefined ? addressOf(backend, y) : 0;
   const meanAt = addressOf(backend, mean);
-  runSplit(
-    backend,
-    'bn_sums',
-    [dyAt, coefAt, maskAt, xAt, meanAt, rows, channels, sumsAddress],
-    channels,
-    rows * channels,
-    4,
-  );
+  runSplit(backend, 'bn_sums', [dyAt, maskAt, xAt, meanAt, rows, channels, sumsAddress], channels, rows * channels, 4);
   const acc = readSums(backend, sums, sumsAddress, channels);
   const [m, v, w, dw, db, k] = [mean, variance, weight, dWeight, dBias, coef].map((t) => heapF32(backend, t));
   for (let j = 0; j < channels; j++) {

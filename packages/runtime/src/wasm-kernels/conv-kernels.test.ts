@@ -165,16 +165,16 @@ describe.each([
       (h) => {
         for (let i = 0; i < 300 * 12; i++) h[1024 + i] = Math.floor(i / 12) + (i % 12);
       },
-      (wasm) => wasm.bn_sums(4096, 4096, 0, 4096, 4096, 300, 12, 65536, 4, 12),
+      (wasm) => wasm.bn_sums(4096, 0, 4096, 4096, 300, 12, 65536, 4, 12),
     );
     expect(sums.stray).toBe(-1);
     const acc = new Float64Array(sums.heap.buffer, 65536, 24);
-    expect(acc[4]).toBe((299 * 300) / 2); // Σ (x − x₀) = Σ r
+    expect(acc[4]).toBe((299 * 300) / 2 + 300 * 4); // Σ x = Σ (r + 4)
     const writes = run(
       32768 + 4 * 8,
       20 * 8,
       (h) => h.fill(1, 1024, 1024 + 300 * 12),
-      (wasm) => wasm.bn_sums(4096, 4096, 4096, 4096, 4096, 300, 12, 32768, 4, 12),
+      (wasm) => wasm.bn_sums(4096, 4096, 4096, 4096, 300, 12, 32768, 4, 12),
     );
     expect(writes.stray).toBe(-1);
     // x [2 groups][3 rows][7] (threes) at 4096, centre [7] (ones) at 8192 → out [2][7] at 16384: Σ (3 − 1)² = 12.
