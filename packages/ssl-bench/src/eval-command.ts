@@ -17,7 +17,7 @@ How good is one encoder? Linear probe, kNN and 5-way few-shot accuracy on a
 labelled folder (<data>/train/<class>/<image> and <data>/test/<class>/<image>,
 or just <data>/<class>/<image>: then every 5th image of each class is held out),
 printed as a table beside a randomly initialised encoder of the same
-architecture (standardising its inputs as the run does: the run's own start).
+architecture (standardising its inputs as the run does).
 No config file needed.
 
 Options:
