@@ -12,6 +12,22 @@ import { trainByol, type TrainByolOptions } from './train';
 
 const SIZE = 8;
 
+/** Every value of `actual` within 1e-6 of the same-named tensor of `expected` (a resumed run vs a straight one). */
+function expectSameState(actual: Map<string, tf.Variable>, expected: Map<string, tf.Variable>): void {
+  const want = snapshot(expected);
+  for (const [name, values] of snapshot(actual)) {
+    values.forEach((v, i) => expect(Math.abs(v - want.get(name)![i])).toBeLessThanOrEqual(1e-6));
+  }
+}
+
+/** The `step` of each line of a run's metrics.jsonl. */
+function metricSteps(out: string): number[] {
+  return readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l).step);
+}
+
 describeWithData('trainByol on a CIFAR-10 subset', () => {
   let data: ImageDataset;
   const root = mkdtempSync(join(tmpdir(), 'byol-train-'));
@@ -48,22 +64,11 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
 
     const second = await trainByol(options(out, { resume: true }));
     expect(second).toMatchObject({ status: 'completed', steps: 10 });
-    const expected = snapshot(straight.byol.encoder.state());
-    for (const [name, values] of snapshot(second.byol.encoder.state())) {
-      const want = expected.get(name)!;
-      values.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-6));
-    }
-    const targetExpected = snapshot(straight.byol.target.projector.state());
-    for (const [name, values] of snapshot(second.byol.target.projector.state())) {
-      values.forEach((v, i) => expect(Math.abs(v - targetExpected.get(name)![i])).toBeLessThanOrEqual(1e-6));
-    }
+    expectSameState(second.byol.encoder.state(), straight.byol.encoder.state());
+    expectSameState(second.byol.target.projector.state(), straight.byol.target.projector.state());
 
     // One metrics line per step, none repeated by the resume; encoder file in torchvision layout.
-    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).step);
-    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(metricSteps(out)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({
       images: 40,
       batchSize: 8,
@@ -90,15 +95,8 @@ describeWithData('trainByol on a CIFAR-10 subset', () => {
     again.byol.dispose({ all: true });
     const rest = await trainByol(options(out, { resume: true }));
     expect(rest).toMatchObject({ status: 'completed', steps: 10 });
-    const expected = snapshot(straight.byol.encoder.state());
-    for (const [name, values] of snapshot(rest.byol.encoder.state())) {
-      values.forEach((v, i) => expect(Math.abs(v - expected.get(name)![i])).toBeLessThanOrEqual(1e-6));
-    }
-    const steps = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l).step);
-    expect(steps).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expectSameState(rest.byol.encoder.state(), straight.byol.encoder.state());
+    expect(metricSteps(out)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     for (const run of [straight, rest]) run.byol.dispose({ all: true });
     await expect(trainByol(options(out, { resume: true, untilEpoch: 1 }))).rejects.toThrow(
       /checkpoint\.safetensors is at step 10, past untilEpoch 1 \(step 5\)/,
