@@ -108,11 +108,10 @@ function encoderSpecs(values: Record<string, unknown>, log: (l: string) => void,
     if (imageSize !== undefined && imageSize !== trainedAt)
       log(`warning: the encoder was trained on ${trainedAt}px images and is evaluated at ${imageSize}px`);
     const backbone: BackboneSpec = { arch: run.backbone, stem: run.stem, width: run.width };
-    // The baseline is the same network at initialisation, standardising its inputs as the run does.
-    const input = runInputNormalization(run);
     return {
       backbone,
-      baselineInput: input ? { mean: input.mean, std: input.std } : {},
+      // The baseline is the same network at initialisation, standardising its inputs as the run does.
+      baselineInput: runInputNormalization(run) ?? {},
       imageSize: imageSize ?? trainedAt,
       encoder: { name, from: 'byol-run', path } as EncoderSpec,
     };
