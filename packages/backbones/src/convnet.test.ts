@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { initBackend } from '@selfsup/runtime';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { convnet } from './convnet';
+import { CONVNET_DEFAULT_WIDTHS, convnet } from './convnet';
 
 describe('convnet', () => {
   beforeAll(async () => {
@@ -62,6 +62,36 @@ describe('convnet', () => {
     tf.dispose([x, target, first, last]);
     opt.dispose();
     [net, frozen].forEach((m) => m.dispose());
+  });
+
+  it("pools between stages only, like byol_reference.py's ConvNet: the last stage's map goes whole to the average", () => {
+    const net = convnet({ widths: [4, 6], seed: 3 });
+    const x = tf.randomUniform([2, 8, 8, 3], 0, 1, 'float32', 7) as tf.Tensor4D;
+    const state = net.state();
+    // Eval-mode stage by hand: 3x3 conv (zero padding 1), BatchNorm with the running statistics (eps 1e-5), ReLU.
+    const stage = (y: tf.Tensor4D, i: number) => {
+      const z = tf.conv2d(y, state.get(`stages.${i}.conv.weight`) as tf.Tensor4D, 1, 'same');
+      const bn = (name: string) => state.get(`stages.${i}.bn.${name}`)!;
+      const normed = tf.div(tf.sub(z, bn('running_mean')), tf.sqrt(tf.add(bn('running_var'), 1e-5)));
+      return tf.relu(tf.add(tf.mul(normed, bn('weight')), bn('bias'))) as tf.Tensor4D;
+    };
+    const [got, want] = tf.tidy(() => [
+      net.apply(x),
+      tf.mean(stage(tf.maxPool(stage(x, 0), 2, 2, 'valid'), 1), [1, 2]),
+    ]);
+    expect(got.shape).toEqual([2, 6]);
+    const err = tf.tidy(() => tf.max(tf.abs(tf.sub(got, want))).dataSync()[0]);
+    expect(err).toBeLessThan(1e-5);
+    tf.dispose([x, got, want]);
+    net.dispose();
+  });
+
+  it('defaults to the reference widths 32-64-128-256', () => {
+    const net = convnet();
+    expect(net.options.widths).toEqual([...CONVNET_DEFAULT_WIDTHS]);
+    expect(CONVNET_DEFAULT_WIDTHS).toEqual([32, 64, 128, 256]);
+    expect(net.outputDim).toBe(256);
+    net.dispose();
   });
 
   it('explains bad options', () => {

@@ -5,15 +5,20 @@ import { checkImages } from './check-input';
 import { Conv2d } from './conv2d';
 
 export interface ConvNetOptions {
-  /** Output channels of each stage (3x3 conv, BN, ReLU, 2x2 max-pool). */
+  /** Output channels of each stage (3x3 conv, BN, ReLU; a 2x2 max-pool between stages). */
   widths?: number[];
   seed?: number;
   inputChannels?: number;
 }
 
+/** Default widths: the ConvNet of `byol_reference.py` (the small-scale PyTorch BYOL we compare with). */
+export const CONVNET_DEFAULT_WIDTHS: readonly number[] = Object.freeze([32, 64, 128, 256]);
+
 /**
  * A small VGG-style encoder for quick experiments and tests: a few cheap stages
  * then global average pooling. Names: `stages.<i>.conv.weight`, `stages.<i>.bn.*`.
+ * Like PyTorch's usual layout (and `byol_reference.py`), it pools *between* stages only:
+ * the last stage's map goes straight to the global average.
  */
 export class ConvNet extends StoreModule implements Encoder {
   readonly outputDim: number;
@@ -42,11 +47,10 @@ export class ConvNet extends StoreModule implements Encoder {
     checkImages('convnet.apply', x, this.options.inputChannels);
     return tf.tidy(() => {
       let y = x;
-      for (const { conv, bn } of this.stages) {
+      this.stages.forEach(({ conv, bn }, i) => {
+        if (i > 0 && y.shape[1] >= 2 && y.shape[2] >= 2) y = tf.maxPool(y, 2, 2, 'valid');
         y = bn.apply(conv.apply(y), { training, relu: true });
-        // Halve the resolution while it allows; tiny inputs just stop shrinking.
-        if (y.shape[1] >= 2 && y.shape[2] >= 2) y = tf.maxPool(y, 2, 2, 'valid');
-      }
+      });
       return tf.mean(y, [1, 2]) as tf.Tensor2D;
     });
   }
@@ -56,8 +60,12 @@ export class ConvNet extends StoreModule implements Encoder {
   }
 }
 
-/** A small ConvNet encoder (default widths [32, 64, 128]). */
-export function convnet({ widths = [32, 64, 128], seed = 0, inputChannels = 3 }: ConvNetOptions = {}): ConvNet {
+/** A small ConvNet encoder (default widths [32, 64, 128, 256]). */
+export function convnet({
+  widths = [...CONVNET_DEFAULT_WIDTHS],
+  seed = 0,
+  inputChannels = 3,
+}: ConvNetOptions = {}): ConvNet {
   if (!Array.isArray(widths) || widths.length === 0 || !widths.every((w) => Number.isInteger(w) && w > 0)) {
     throw new Error(
       `convnet: options.widths must be a non-empty array of positive integers, got ${JSON.stringify(widths)}`,

@@ -12,8 +12,8 @@ describe('createBackbone', () => {
     const cases = [
       [{ arch: 'resnet18', stem: 'cifar', widthMultiplier: 0.125 }, 64],
       [{ arch: 'resnet50', stem: 'cifar', widthMultiplier: 0.0625 }, 128],
-      [{ arch: 'convnet', widthMultiplier: 0.5 }, 64],
-      [{ arch: 'convnet' }, 128],
+      [{ arch: 'convnet', widthMultiplier: 0.5 }, 128],
+      [{ arch: 'convnet' }, 256],
     ] as const;
     for (const [options, dim] of cases) {
       const encoder = createBackbone(options);

@@ -1,5 +1,5 @@
 import type { Encoder } from '@selfsup/runtime';
-import { convnet } from './convnet';
+import { CONVNET_DEFAULT_WIDTHS, convnet } from './convnet';
 import { resnet18, resnet34, resnet50, type Stem } from './resnet';
 
 export const BACKBONE_ARCHS = ['convnet', 'resnet18', 'resnet34', 'resnet50'] as const;
@@ -9,15 +9,13 @@ export interface BackboneOptions {
   arch: BackboneArch;
   /** ResNet stem (ignored by the ConvNet). */
   stem?: Stem;
-  /** Scales every channel count; for the ConvNet its default widths [32, 64, 128]. */
+  /** Scales every channel count; for the ConvNet its default widths [32, 64, 128, 256]. */
   widthMultiplier?: number;
   seed?: number;
   inputChannels?: number;
   /** ResNets: recompute activations in backprop instead of keeping them (less memory, up to ~1/3 more compute; ignored by the ConvNet). */
   recompute?: boolean;
 }
-
-const CONVNET_WIDTHS = [32, 64, 128];
 
 /** Any backbone by name: what CLIs and configs (`--backbone resnet18 --width 0.5`) build from. */
 export function createBackbone({
@@ -37,7 +35,7 @@ export function createBackbone({
       return resnet50({ stem, widthMultiplier, seed, inputChannels, recompute });
     case 'convnet':
       return convnet({
-        widths: CONVNET_WIDTHS.map((w) => Math.max(1, Math.round(w * widthMultiplier))),
+        widths: CONVNET_DEFAULT_WIDTHS.map((w) => Math.max(1, Math.round(w * widthMultiplier))),
         seed,
         inputChannels,
       });

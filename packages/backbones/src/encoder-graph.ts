@@ -48,12 +48,12 @@ function resnet<T>(net: ResNet, e: GraphEmitter<T>, x: T): T {
 function convnet<T>(net: ConvNet, e: GraphEmitter<T>, x: T, [h, w]: [number, number]): T {
   let y = x;
   net.options.widths.forEach((_, i) => {
-    y = e.relu(e.convBn(y, `stages.${i}.conv`, `stages.${i}.bn`, 1));
-    // The same rule as ConvNet.apply: halve while both sides allow, so the graph depends on the size.
-    if (h >= 2 && w >= 2) {
+    // The same rule as ConvNet.apply: between stages, halve while both sides allow, so the graph depends on the size.
+    if (i > 0 && h >= 2 && w >= 2) {
       y = e.maxPool(y, 2, 2, 0);
       [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
     }
+    y = e.relu(e.convBn(y, `stages.${i}.conv`, `stages.${i}.bn`, 1));
   });
   return e.globalAveragePool(y);
 }

@@ -1,6 +1,6 @@
 export { resnet18, resnet34, resnet50, ResNet } from './resnet';
 export type { ResNetOptions, ResNetConfig, Stem } from './resnet';
-export { convnet, ConvNet } from './convnet';
+export { CONVNET_DEFAULT_WIDTHS, convnet, ConvNet } from './convnet';
 export type { ConvNetOptions } from './convnet';
 export { fromLayersModel, LayersModelEncoder } from './from-layers-model';
 export { BatchNorm, batchNorm, BN_EPS, BN_MOMENTUM } from './batch-norm';

@@ -93,13 +93,13 @@ describeWithData('selfsup-byol embed on a folder of real photos', () => {
       ]);
       expect(code).toBe(0);
       expect(lines).toContain(`6 images of 8x8 from ${photos}; skipped 1 non-image file`);
-      expect(lines.at(-1)).toBe(`wrote 6 embeddings of dimension 16 to ${out}`);
+      expect(lines.at(-1)).toBe(`wrote 6 embeddings of dimension 32 to ${out}`);
     }
     const close = (got: ArrayLike<number>, want: Float32Array) =>
       Array.from(want).forEach((v, j) => expect(Math.abs(got[j] - v)).toBeLessThanOrEqual(1e-5));
 
     const csv = readFileSync(join(root, 'emb.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe(['path', ...Array.from({ length: 16 }, (_, j) => `f${j}`)].join(','));
+    expect(csv[0]).toBe(['path', ...Array.from({ length: 32 }, (_, j) => `f${j}`)].join(','));
     expect(csv).toHaveLength(7);
     csv.slice(1).forEach((line, i) => {
       const [path, ...values] = line.split(',');
@@ -114,8 +114,8 @@ describeWithData('selfsup-byol embed on a folder of real photos', () => {
     const st = await readSafetensors(join(root, 'emb.safetensors'));
     expect(JSON.parse(st.metadata.paths)).toEqual(paths);
     const features = st.tensors.get('features')!;
-    expect(features.shape).toEqual([6, 16]);
-    expected.forEach((want, i) => close(features.data.subarray(i * 16, (i + 1) * 16) as Float32Array, want));
+    expect(features.shape).toEqual([6, 32]);
+    expected.forEach((want, i) => close(features.data.subarray(i * 32, (i + 1) * 32) as Float32Array, want));
   });
 
   it('user mistakes are one line with exit 2', async () => {

@@ -47,14 +47,14 @@ describeWithData('selfsup-byol export of a trained run', () => {
     const out = join(root, 'encoder.onnx');
     const { code, lines } = await run(['export', '--run', runDir, '--format', 'onnx', '--out', out]);
     expect(code).toBe(0);
-    expect(lines).toEqual([`wrote ${out}: ONNX, input images [N, 3, 16, 16] in [0, 1], output features [N, 32]`]);
+    expect(lines).toEqual([`wrote ${out}: ONNX, input images [N, 3, 16, 16] in [0, 1], output features [N, 64]`]);
     const { encoder } = await loadRunEncoder(runDir);
     const expected = encoder.apply(images);
     const session = await InferenceSession.create(out);
     const nchw = tf.transpose(images, [0, 3, 1, 2]);
     const result = await session.run({ images: new Tensor('float32', nchw.dataSync() as Float32Array, nchw.shape) });
     const got = result.features;
-    expect(got.dims).toEqual([12, 32]);
+    expect(got.dims).toEqual([12, 64]);
     const want = expected.dataSync();
     const diff = (got.data as Float32Array).reduce((m, v, i) => Math.max(m, Math.abs(v - want[i])), 0);
     expect(diff).toBeLessThan(1e-4);

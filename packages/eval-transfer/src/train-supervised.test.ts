@@ -15,8 +15,8 @@ beforeAll(async () => {
 
 describeWithData('trainSupervised on MNIST', () => {
   it('trains the encoder in place: its features classify held-out digits better, no tensor leaks', async () => {
-    const picked = subset(await loadImageFolder(dataPath('mnist', 'test')), 30, 0);
-    const rows = Array.from({ length: 300 }, (_, i) => i);
+    const picked = subset(await loadImageFolder(dataPath('mnist', 'test')), 60, 0);
+    const rows = Array.from({ length: 600 }, (_, i) => i);
     const train = select(
       picked,
       rows.filter((i) => i % 3 !== 2),
@@ -25,7 +25,7 @@ describeWithData('trainSupervised on MNIST', () => {
       picked,
       rows.filter((i) => i % 3 === 2),
     );
-    const encoder = convnet({ widths: [8, 16], inputChannels: 1, seed: 1 });
+    const encoder = convnet({ widths: [8, 16, 32], inputChannels: 1, seed: 1 });
     const knnAccuracy = async () => {
       const [a, b] = [await extractFeatures(encoder, train), await extractFeatures(encoder, test)];
       const { predictions } = knnClassify({
@@ -43,7 +43,7 @@ describeWithData('trainSupervised on MNIST', () => {
     const { steps } = await trainSupervised({
       encoder,
       data: train,
-      epochs: 3,
+      epochs: 6,
       batchSize: 20,
       learningRate: 0.1,
       seed: 0,
@@ -51,7 +51,7 @@ describeWithData('trainSupervised on MNIST', () => {
         if (step === 1 || step === total) losses.push(await loss());
       },
     });
-    expect(steps).toBe(30); // 3 epochs of 200 images in batches of 20
+    expect(steps).toBe(120); // 6 epochs of 400 images in batches of 20
     expect(tf.memory().numTensors).toBe(tensors);
     expect(losses[1]).toBeLessThan(losses[0]);
     expect(await knnAccuracy()).toBeGreaterThan(before);
