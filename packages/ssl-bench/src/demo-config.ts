@@ -5,7 +5,7 @@ import type { BenchConfig } from './config-schema';
 /** The bundled subsets (see demo-data/DATA.md), beside `src/` and `dist/` alike. */
 export const DEMO_DATA_DIR = fileURLToPath(new URL('../demo-data/', import.meta.url));
 
-// A half-width ConvNet (16-32-64 channels) keeps the demo within minutes on 2 cores. BYOL uses what a
+// A half-width ConvNet (16-32-64-128 channels) keeps the demo within minutes on 2 cores. BYOL uses what a
 // user gets by default (the `auto` recipe: `small` at 32 px; inputs standardised with the images'
 // per-channel mean and std, as `selfsup-byol train` does) on all 1,000 CIFAR-10 images at
 // batch 64 (15 steps an epoch); it needs hundreds of steps to leave its loss plateau (README).
