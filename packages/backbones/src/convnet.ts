@@ -48,6 +48,7 @@ export class ConvNet extends StoreModule implements Encoder {
     return tf.tidy(() => {
       let y = x;
       this.stages.forEach(({ conv, bn }, i) => {
+        // Halve between stages while the map allows; tiny inputs just stop shrinking.
         if (i > 0 && y.shape[1] >= 2 && y.shape[2] >= 2) y = tf.maxPool(y, 2, 2, 'valid');
         y = bn.apply(conv.apply(y), { training, relu: true });
       });
