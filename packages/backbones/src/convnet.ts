@@ -15,6 +15,15 @@ export interface ConvNetOptions {
 export const CONVNET_DEFAULT_WIDTHS: readonly number[] = Object.freeze([32, 64, 128, 256]);
 
 /**
+ * Whether stage `i` starts with a 2x2 max-pool of its `height` x `width` input: between stages
+ * only, and while both sides allow (tiny inputs just stop shrinking). Shared by the forward pass
+ * and the exported graphs, so both always have the same layout.
+ */
+export function poolsBeforeStage(i: number, height: number, width: number): boolean {
+  return i > 0 && height >= 2 && width >= 2;
+}
+
+/**
  * A small VGG-style encoder for quick experiments and tests: a few cheap stages
  * then global average pooling. Names: `stages.<i>.conv.weight`, `stages.<i>.bn.*`.
  * Like PyTorch's usual layout (and `byol_reference.py`), it pools *between* stages only:
@@ -48,8 +57,7 @@ export class ConvNet extends StoreModule implements Encoder {
     return tf.tidy(() => {
       let y = x;
       this.stages.forEach(({ conv, bn }, i) => {
-        // Halve between stages while the map allows; tiny inputs just stop shrinking.
-        if (i > 0 && y.shape[1] >= 2 && y.shape[2] >= 2) y = tf.maxPool(y, 2, 2, 'valid');
+        if (poolsBeforeStage(i, y.shape[1], y.shape[2])) y = tf.maxPool(y, 2, 2, 'valid');
         y = bn.apply(conv.apply(y), { training, relu: true });
       });
       return tf.mean(y, [1, 2]) as tf.Tensor2D;

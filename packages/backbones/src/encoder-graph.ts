@@ -1,5 +1,5 @@
 import type { Encoder } from '@selfsup/runtime';
-import { ConvNet } from './convnet';
+import { ConvNet, poolsBeforeStage } from './convnet';
 import { NormalizedEncoder } from './input-normalization';
 import { ResNet } from './resnet';
 
@@ -48,8 +48,8 @@ function resnet<T>(net: ResNet, e: GraphEmitter<T>, x: T): T {
 function convnet<T>(net: ConvNet, e: GraphEmitter<T>, x: T, [h, w]: [number, number]): T {
   let y = x;
   net.options.widths.forEach((_, i) => {
-    // The same rule as ConvNet.apply: between stages, halve while both sides allow, so the graph depends on the size.
-    if (i > 0 && h >= 2 && w >= 2) {
+    // ConvNet.apply's rule, so the graph depends on the size.
+    if (poolsBeforeStage(i, h, w)) {
       y = e.maxPool(y, 2, 2, 0);
       [h, w] = [Math.floor(h / 2), Math.floor(w / 2)];
     }

@@ -50,6 +50,7 @@ function readNpy(file: string): { descr: string; paths: string[]; features: Floa
 describeWithData('selfsup-byol embed on a folder of real photos', () => {
   const photos = join(root, 'photos');
   const runDir = join(root, 'run');
+  const dim = 32; // features of `--backbone convnet --width 0.125` (widths 4-8-16-32)
   let expected: Float32Array[];
   let paths: string[];
 
@@ -93,13 +94,13 @@ describeWithData('selfsup-byol embed on a folder of real photos', () => {
       ]);
       expect(code).toBe(0);
       expect(lines).toContain(`6 images of 8x8 from ${photos}; skipped 1 non-image file`);
-      expect(lines.at(-1)).toBe(`wrote 6 embeddings of dimension 32 to ${out}`);
+      expect(lines.at(-1)).toBe(`wrote 6 embeddings of dimension ${dim} to ${out}`);
     }
     const close = (got: ArrayLike<number>, want: Float32Array) =>
       Array.from(want).forEach((v, j) => expect(Math.abs(got[j] - v)).toBeLessThanOrEqual(1e-5));
 
     const csv = readFileSync(join(root, 'emb.csv'), 'utf8').trim().split('\n');
-    expect(csv[0]).toBe(['path', ...Array.from({ length: 32 }, (_, j) => `f${j}`)].join(','));
+    expect(csv[0]).toBe(['path', ...Array.from({ length: dim }, (_, j) => `f${j}`)].join(','));
     expect(csv).toHaveLength(7);
     csv.slice(1).forEach((line, i) => {
       const [path, ...values] = line.split(',');
@@ -114,8 +115,8 @@ describeWithData('selfsup-byol embed on a folder of real photos', () => {
     const st = await readSafetensors(join(root, 'emb.safetensors'));
     expect(JSON.parse(st.metadata.paths)).toEqual(paths);
     const features = st.tensors.get('features')!;
-    expect(features.shape).toEqual([6, 32]);
-    expected.forEach((want, i) => close(features.data.subarray(i * 32, (i + 1) * 32) as Float32Array, want));
+    expect(features.shape).toEqual([6, dim]);
+    expected.forEach((want, i) => close(features.data.subarray(i * dim, (i + 1) * dim) as Float32Array, want));
   });
 
   it('user mistakes are one line with exit 2', async () => {
